@@ -1,0 +1,5 @@
+"""Allow `python -m portlint`."""
+
+from portlint.cli import main
+
+raise SystemExit(main())

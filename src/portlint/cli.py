@@ -1,0 +1,92 @@
+"""Command-line entry point: argument parsing and exit codes only.
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, configuration or
+internal error (one line on stderr; a traceback only with --debug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from portlint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+#: Subcommand name -> module in portlint.commands with add_arguments(parser) and run(args).
+COMMANDS = {
+    "check": ("Check paths for port problems (the default)", "check"),
+    "ports": ("List every port binding found (the inventory)", "ports"),
+    "port": ("Look a port up: IANA registrations, known software, range", "port"),
+    "rules": ("List the rules", "rules"),
+    "explain": ("Print a rule's documentation", "explain"),
+}
+
+
+class UsageError(Exception):
+    """Bad arguments; printed as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, exit 2
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="portlint",
+        description="Find port collisions and port-policy violations across deployment files.",
+    )
+    parser.add_argument("--version", action="version", version=f"portlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (help_text, module) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.add_argument("--debug", action="store_true", help="show tracebacks")
+        _command_module(module).add_arguments(command)
+    return parser
+
+
+def _command_module(name: str):
+    return importlib.import_module(f"portlint.commands.{name}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in (
+        "-h", "--help", "--version"
+    )):
+        args_list.insert(0, "check")  # `portlint ./deploy` means `portlint check ./deploy`
+    # --version must not import the commands (pre-commit start-up time).
+    if args_list[0] == "--version":
+        print(f"portlint {__version__}")
+        return EXIT_OK
+    debug = "--debug" in args_list
+    try:
+        args = build_parser().parse_args(args_list)
+        return int(_command_module(COMMANDS[args.command][1]).run(args))
+    except UsageError as error:
+        print(f"portlint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:
+        from portlint.config import ConfigError
+
+        if isinstance(error, ConfigError):
+            print(f"portlint: error: {error}", file=sys.stderr)
+            return EXIT_ERROR
+        if debug:
+            raise
+        print(
+            f"portlint: internal error: {type(error).__name__}: {error} (run with --debug)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

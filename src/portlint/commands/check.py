@@ -1,0 +1,73 @@
+"""`portlint check`: run the rules and report findings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from portlint.commands.common import (
+    add_input_arguments,
+    check_paths_exist,
+    options_from_args,
+    read_stdin_if_needed,
+    split_codes,
+)
+from portlint.report import FORMATS, render
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_input_arguments(parser)
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--select", action="append", metavar="CODES", help="rules to run")
+    parser.add_argument("--extend-select", action="append", metavar="CODES", help="add rules")
+    parser.add_argument("--ignore", action="append", metavar="CODES", help="rules to skip")
+    parser.add_argument(
+        "--fail-on", choices=("error", "warning", "info"), help="lowest severity that fails"
+    )
+    parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
+    parser.add_argument(
+        "--write-baseline", metavar="FILE", help="record today's findings in FILE"
+    )
+    parser.add_argument(
+        "--report-unused-suppressions",
+        action="store_true",
+        help="report suppression comments that suppress nothing",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from portlint.engine import check
+
+    check_paths_exist(args.paths)
+    options = options_from_args(
+        args,
+        select=split_codes(args.select),
+        extend_select=split_codes(args.extend_select),
+        ignore=split_codes(args.ignore),
+        fail_on=args.fail_on,
+    )
+    stdin_text = read_stdin_if_needed(args.paths)
+    report = check(args.paths, options, stdin_text=stdin_text, debug=args.debug)
+    report = _postprocess(report, args, options)
+    color = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in __import__("os").environ
+    text = render(args.format, report, options, color=color and not args.output)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        if args.format != "text":
+            sys.stdout.write(render("summary", report, options, color=color))
+    else:
+        sys.stdout.write(text)
+    failing = [f for f in report.findings if f.severity and f.severity.rank >= options.fail_on.rank]
+    return 1 if failing else 0
+
+
+def _postprocess(report, args, options):
+    """Baseline and unused-suppression handling (portlint.baseline, portlint.suppress)."""
+    try:
+        from portlint import baseline
+    except ModuleNotFoundError:
+        return report
+    return baseline.postprocess(report, args, options)

@@ -1,0 +1,64 @@
+"""Options shared by the commands that read files (check, ports)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from portlint.config import ConfigError, build_options, find_config, load_config
+from portlint.options import Options
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], help="files or directories; - for stdin")
+    parser.add_argument("--config", metavar="FILE", help="configuration file to use")
+    parser.add_argument("--policy", metavar="NAME|FILE", help="policy preset or file")
+    parser.add_argument(
+        "--env-from-shell",
+        action="store_true",
+        help="resolve ${VAR} in ports from the environment too (default: .env files only)",
+    )
+
+
+def options_from_args(args: argparse.Namespace, **overrides) -> Options:
+    config_path: Path | None
+    if args.config:
+        config_path = Path(args.config)
+        if not config_path.is_file():
+            raise ConfigError(f"--config {args.config}: no such file")
+    else:
+        first = next((p for p in args.paths if p != "-"), ".")
+        config_path = find_config(Path(first))
+    data = load_config(config_path) if config_path else {}
+    return build_options(
+        data,
+        config_path,
+        policy=args.policy,
+        env_from_shell=args.env_from_shell,
+        **overrides,
+    )
+
+
+def read_stdin_if_needed(paths: list[str]) -> str | None:
+    if "-" not in paths:
+        return None
+    data = sys.stdin.buffer.read()
+    from portlint.engine import ReadError, decode
+
+    try:
+        return decode(data)
+    except ReadError as error:
+        raise ConfigError(f"stdin: {error}") from None
+
+
+def check_paths_exist(paths: list[str]) -> None:
+    for path in paths:
+        if path != "-" and not Path(path).exists():
+            raise ConfigError(f"{path}: no such file or directory")
+
+
+def split_codes(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]

@@ -1,0 +1,164 @@
+"""Configuration: find `.portlint.yaml`/`.portlint.yml`/`[tool.portlint]`, validate it with
+the shipped JSON Schema, and build `Options`.
+
+An invalid file is a `ConfigError` naming the file and the key: the CLI prints it as one
+line and exits 2.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from portlint.findings import Severity
+from portlint.options import HostGroup, Limits, Options
+from portlint.rules.catalogue import CATALOGUE, expand, lookup
+
+CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")
+
+
+class ConfigError(Exception):
+    """A usage or configuration error (exit 2)."""
+
+
+def find_config(start: Path) -> Path | None:
+    """Walk up from `start` to the repository root (a directory with .git) or /."""
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for candidate_dir in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            if (candidate_dir / name).is_file():
+                return candidate_dir / name
+        pyproject = candidate_dir / "pyproject.toml"
+        if pyproject.is_file() and _pyproject_section(pyproject) is not None:
+            return pyproject
+        if (candidate_dir / ".git").exists():
+            return None
+    return None
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    """The raw, validated configuration mapping from a file."""
+    if path.name == "pyproject.toml":
+        data = _pyproject_section(path)
+        if data is None:
+            raise ConfigError(f"{path}: no [tool.portlint] section")
+    else:
+        import yaml
+
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+        except yaml.YAMLError as error:
+            raise ConfigError(f"{path}: invalid YAML: {error}".replace("\n", " ")) from None
+        if data is None:
+            data = {}
+    validate(data, schema(), str(path))
+    return data
+
+
+def schema() -> dict[str, Any]:
+    text = resources.files("portlint").joinpath("config_schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def validate(data: Any, json_schema: dict[str, Any], where: str) -> None:
+    """Raise ConfigError naming the file and the offending key."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(json_schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    error = errors[0]
+    key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+    message = error.message
+    if error.validator == "additionalProperties":
+        message = message.replace("Additional properties are not allowed", "unknown key")
+    raise ConfigError(f"{where}: {key}: {message}")
+
+
+def _pyproject_section(path: Path) -> dict[str, Any] | None:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    section = data.get("tool", {}).get("portlint")
+    return section if isinstance(section, dict) else None
+
+
+def build_options(
+    data: dict[str, Any],
+    config_path: Path | None,
+    *,
+    select: list[str] | None = None,
+    extend_select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    fail_on: str | None = None,
+    policy: str | None = None,
+    env_from_shell: bool = False,
+) -> Options:
+    """Options from a validated config mapping plus command-line overrides."""
+    where = str(config_path) if config_path else "command line"
+    base_dir = config_path.parent if config_path else Path.cwd()
+    try:
+        enabled = _enabled_rules(
+            select if select is not None else data.get("select"),
+            (data.get("extend-select") or []) + (extend_select or []),
+            (data.get("ignore") or []) + (ignore or []),
+        )
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    severity: dict[str, Severity] = {}
+    for name, level in (data.get("severity") or {}).items():
+        info = lookup(name)
+        if info is None:
+            raise ConfigError(f"{where}: severity.{name}: unknown rule")
+        if level == "off":
+            enabled.discard(info.id)
+        else:
+            severity[info.id] = Severity(level)
+            enabled.add(info.id)
+    limits = Limits()
+    for key, value in (data.get("limits") or {}).items():
+        limits = replace(limits, **{key.replace("-", "_"): value})
+    base = str(base_dir.resolve())
+    options = Options(
+        enabled=enabled,
+        severity=severity,
+        fail_on=Severity(fail_on or data.get("fail-on") or "warning"),
+        hosts=[HostGroup(g["name"], tuple(g["paths"]), base) for g in data.get("hosts") or []],
+        clusters=[
+            HostGroup(g["name"], tuple(g["paths"]), base) for g in data.get("clusters") or []
+        ],
+        exclude=list(data.get("exclude") or []),
+        limits=limits,
+        env_from_shell=env_from_shell or bool(data.get("env-from-shell")),
+        config_path=str(config_path) if config_path else None,
+        config_dir=str(base_dir),
+    )
+    policy_name = policy or data.get("policy")
+    if policy_name:
+        from portlint.policy import load_policy
+
+        options.policy = load_policy(policy_name, base_dir)
+    return options
+
+
+def _enabled_rules(select: list[str] | None, extend: list[str], ignore: list[str]) -> set[str]:
+    if select is None:
+        enabled = {info.id for info in CATALOGUE if info.default is not None}
+    else:
+        enabled = expand(select)
+    enabled |= expand(extend) if extend else set()
+    enabled -= expand(ignore) if ignore else set()
+    return enabled

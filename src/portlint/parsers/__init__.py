@@ -1,0 +1,160 @@
+"""Parser registry: one parser per format, found by file name (text formats) or by
+content (YAML/JSON documents).
+
+Two kinds of parser:
+
+- `TextParser`: owns files by name (`matches(path)`), parses one `SourceFile`.
+- `DocumentParser`: claims composed YAML/JSON documents by content (`claims(doc)`), and
+  parses all documents it claimed in one group: one file, or one directory for Compose
+  (`group_by_directory = True`: the compose files of a directory are one project).
+
+Parsers never print, never exit, never see another file's results, and put every problem
+they find into `ParseResult.diagnostics` with its exact location.
+
+Third-party parsers register an object with the same attributes under the entry-point
+group ``portlint.parsers``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from portlint.model import ParseResult
+from portlint.options import HostGroup, Options
+from portlint.source import SourceFile
+from portlint.yamlnodes import YamlDocument
+
+
+class TextParser(Protocol):
+    format: str
+
+    def matches(self, path: Path) -> bool: ...
+
+    def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult: ...
+
+
+class DocumentParser(Protocol):
+    format: str
+    group_by_directory: bool
+
+    def claims(self, document: YamlDocument) -> bool: ...
+
+    def parse(self, documents: list[YamlDocument], ctx: ParseContext) -> ParseResult: ...
+
+
+@dataclass(slots=True)
+class ParseContext:
+    """What a parser may know beyond its own file: options, roots, and grouping."""
+
+    options: Options
+    roots: list[Path] = field(default_factory=list)
+    #: Reads another file (an include) only when it lies inside the roots; returns None
+    #: otherwise. Set by the engine.
+    read: Callable[[Path], SourceFile | None] | None = None
+
+    def host_for(self, display_path: str) -> str:
+        return _group_for(display_path, self.options.hosts, "default")
+
+    def cluster_for(self, display_path: str) -> str:
+        return _group_for(display_path, self.options.clusters, "default")
+
+    def inside_roots(self, path: Path) -> bool:
+        resolved = path.resolve()
+        return any(resolved == root or root in resolved.parents for root in self.roots)
+
+
+def _group_for(display_path: str, groups: list[HostGroup], default: str) -> str:
+    """First matching group's name; `{dir}` is what the glob matched before its first
+    `**`, `{parent}` the file's own directory."""
+    absolute = os.path.abspath(display_path)
+    for group in groups:
+        relative = os.path.relpath(absolute, os.path.abspath(group.base))
+        path = PurePosixPath(relative.replace(os.sep, "/"))
+        for pattern in group.paths:
+            if _glob_match(path, pattern):
+                return _expand_group_name(group.name, path, pattern)
+    return default
+
+
+def _glob_match(path: PurePosixPath, pattern: str) -> bool:
+    from fnmatch import fnmatchcase
+
+    text = path.as_posix()
+    if fnmatchcase(text, pattern):
+        return True
+    # "a/**" matches a itself and everything below; "**/x" matches x at the top.
+    if pattern.endswith("/**") and (text == pattern[:-3] or fnmatchcase(text, pattern[:-3])):
+        return True
+    return pattern.startswith("**/") and fnmatchcase(text, pattern[3:])
+
+
+def _expand_group_name(name: str, path: PurePosixPath, pattern: str) -> str:
+    if "{dir}" in name:
+        prefix = pattern.split("**", 1)[0].rstrip("/")
+        depth = len(PurePosixPath(prefix).parts) if prefix else 0
+        name = name.replace("{dir}", "/".join(path.parts[:depth]) or ".")
+    if "{parent}" in name:
+        name = name.replace("{parent}", path.parent.as_posix())
+    return name
+
+
+#: Modules of the built-in parsers, each exposing `PARSERS` (a list of parser objects).
+BUILTIN_MODULES = (
+    "compose",
+    "kubernetes",
+    "dockerfile",
+    "nginx",
+    "apache",
+    "haproxy",
+    "systemd",
+    "envoy",
+    "traefik",
+    "caddy",
+    "keyvalue",
+    "spring",
+)
+
+
+@dataclass(slots=True)
+class Registry:
+    text: list[TextParser]
+    documents: list[DocumentParser]
+
+
+_REGISTRY: Registry | None = None
+
+
+def registry() -> Registry:
+    """Built-in parsers, then third-party ones from the `portlint.parsers` entry points."""
+    global _REGISTRY
+    if _REGISTRY is not None:
+        return _REGISTRY
+    parsers: list[object] = []
+    for name in BUILTIN_MODULES:
+        try:
+            module = importlib.import_module(f"portlint.parsers.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"portlint.parsers.{name}":
+                raise
+            continue
+        parsers.extend(getattr(module, "PARSERS", ()))
+    parsers.extend(_entry_point_parsers())
+    text = [p for p in parsers if hasattr(p, "matches")]
+    documents = [p for p in parsers if hasattr(p, "claims")]
+    _REGISTRY = Registry(text, documents)  # type: ignore[arg-type]
+    return _REGISTRY
+
+
+def _entry_point_parsers() -> list[object]:
+    from importlib.metadata import entry_points
+
+    found: list[object] = []
+    for entry in entry_points(group="portlint.parsers"):
+        loaded = entry.load()
+        found.append(loaded() if isinstance(loaded, type) else loaded)
+    return found

@@ -1,0 +1,23 @@
+"""Reporters: one module per output format, each with render(report, options, color) -> str.
+
+Only the CLI writes what they return.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from portlint.engine import Report
+    from portlint.options import Options
+
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
+_MODULES = {name: name for name in FORMATS} | {"summary": "text"}
+
+
+def render(name: str, report: Report, options: Options, color: bool = False) -> str:
+    module = importlib.import_module(f"portlint.report.{_MODULES[name]}")
+    if name == "summary":
+        return module.summary(report, color=color)
+    return module.render(report, options, color=color)

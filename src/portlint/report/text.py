@@ -1,0 +1,82 @@
+"""Text output in the style of ruff: `path:line:col: PL101 message`, related locations
+indented below, a code frame on a terminal, and a summary line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from portlint.findings import Finding, Severity
+from portlint.rules.catalogue import BY_ID
+
+if TYPE_CHECKING:
+    from portlint.engine import Report
+    from portlint.options import Options
+
+_COLORS = {
+    Severity.ERROR: "\x1b[31m",
+    Severity.WARNING: "\x1b[33m",
+    Severity.INFO: "\x1b[36m",
+}
+_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+
+def render(report: Report, options: Options, color: bool = False) -> str:
+    lines: list[str] = []
+    for finding in report.findings:
+        lines.extend(_finding_lines(finding, report, color))
+    text = "\n".join(lines)
+    if lines:
+        text += "\n"
+    return text + summary(report, color)
+
+
+def _finding_lines(finding: Finding, report: Report, color: bool) -> list[str]:
+    loc = finding.location
+    where = f"{loc.path}:{loc.line}:{loc.column}:"
+    severity = finding.severity or Severity.WARNING
+    code = f"{finding.rule} [{severity.value}]"
+    if color:
+        where = f"{_BOLD}{where}{_RESET}"
+        code = f"{_COLORS[severity]}{_BOLD}{finding.rule}{_RESET} {_DIM}[{severity.value}]{_RESET}"
+    lines = [f"{where} {code} {finding.message}"]
+    if color:
+        lines.extend(_code_frame(finding, report))
+    for related in finding.related:
+        rl = related.location
+        lines.append(f"    {rl.path}:{rl.line}:{rl.column}: {related.message}")
+    return lines
+
+
+def _code_frame(finding: Finding, report: Report) -> list[str]:
+    """The offending line with a caret under the value (never for secret files)."""
+    loc = finding.location
+    source = report.sources.get(loc.path)
+    if source is None or source.secret:
+        return []
+    line = source.line_text(loc.line)
+    if not line or len(line) > 300:
+        return []
+    width = max(1, (loc.end_column - loc.column) if loc.end_line == loc.line else len(line))
+    gutter = f"{loc.line:>5} | "
+    return [
+        f"{_DIM}{gutter}{_RESET}{line}",
+        f"{' ' * (len(gutter) - 2)}| {' ' * (loc.column - 1)}{_COLORS[finding.severity or Severity.WARNING]}{'^' * width}{_RESET}",
+    ]
+
+
+def summary(report: Report, color: bool = False) -> str:
+    count = Counter(f.severity for f in report.findings)
+    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    bindings = f"{report.bindings} port binding{'s' if report.bindings != 1 else ''}"
+    if not report.findings:
+        return f"No problems found in {files} ({bindings}).\n"
+    parts = []
+    for severity, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"),
+                           (Severity.INFO, "info")):
+        n = count.get(severity, 0)
+        if n:
+            parts.append(f"{n} {word}{'s' if n != 1 and word != 'info' else ''}")
+    rules = Counter(f.rule for f in report.findings)
+    top = ", ".join(f"{rule} {BY_ID[rule].name} x{n}" for rule, n in rules.most_common(5))
+    return f"Found {', '.join(parts)} in {files} ({bindings}): {top}.\n"

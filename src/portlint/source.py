@@ -1,0 +1,80 @@
+"""Source files and exact positions.
+
+Parsers are the only code that computes positions; everything downstream copies the
+`Location` a parser attached. Lines and columns are 1-based; `end_column` is exclusive
+(the column after the last character), as in SARIF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, path: str, line: int, column: int = 1, length: int = 0) -> Location:
+        """A location on one line, `length` characters wide."""
+        return cls(path, line, column, line, column + length)
+
+    def sub(self, offset: int, length: int) -> Location:
+        """A span inside a one-line location (e.g. the host port inside "8080:80")."""
+        if self.line != self.end_line:
+            return self
+        start = self.column + offset
+        return Location(self.path, self.line, start, self.line, start + length)
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """One file's text, read once; `display` is the path shown to users."""
+
+    path: Path
+    display: str
+    text: str
+    secret: bool = False  # never show its lines (e.g. .env files)
+
+    _line_starts: list[int] | None = None
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its newline ('' past the end)."""
+        lines = self.text.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def offset_to_position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        if self._line_starts is None:
+            starts = [0]
+            find = self.text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self._line_starts = starts
+        import bisect
+
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def location(self, start: int, end: int) -> Location:
+        """Location of the character range [start, end)."""
+        line, col = self.offset_to_position(start)
+        end_line, end_col = self.offset_to_position(end)
+        return Location(self.display, line, col, end_line, end_col)
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """Relative to the current directory when under it, with forward slashes."""
+    cwd = cwd or Path.cwd()
+    try:
+        rel = path.resolve().relative_to(cwd.resolve())
+        return rel.as_posix()
+    except ValueError:
+        return path.as_posix()

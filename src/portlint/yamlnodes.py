@@ -1,0 +1,199 @@
+"""Safe YAML with positions: compose nodes (never construct), with hostile-input limits.
+
+Composing keeps every scalar's raw text and its marks, so parsers read `22:22` as the text
+"22:22" (never YAML 1.1's base-60 integer) and report exact positions. Nothing is ever
+constructed, so Python-object tags are inert. libyaml's C composer is used when present.
+
+Limits, each a PL001 finding when exceeded (see `YamlLimitError`):
+- file size (checked by the reader);
+- nesting depth, checked on the raw bytes *before* composing, because libyaml's C composer
+  recurses and a 50,000-deep flow list overflows the C stack (a segfault, not an error);
+- alias expansion (billion laughs) and recursive aliases, checked on the composed graph
+  only when the text defines anchors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import accumulate
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from portlint.options import Limits
+from portlint.source import Location, SourceFile
+
+try:
+    from yaml import CSafeLoader as _Loader
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    HAVE_LIBYAML = False
+
+__all__ = [
+    "MappingNode",
+    "Node",
+    "ScalarNode",
+    "SequenceNode",
+    "YamlDocument",
+    "YamlLimitError",
+    "compose_documents",
+    "get",
+    "items",
+    "location",
+    "is_plain_int",
+]
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+_OPENERS = re.compile(r"[\[{]")
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
+_COMPACT_RUN = "(?:[-?][ \\t]+){%d}"
+
+
+class YamlLimitError(Exception):
+    """The text exceeds a configured limit; the message names the limit."""
+
+
+@dataclass(slots=True)
+class YamlDocument:
+    source: SourceFile
+    node: Node
+    index: int  # 0-based document number in the file
+
+
+def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
+    """Every non-empty document of a YAML stream, composed to nodes.
+
+    Raises yaml.YAMLError (syntax) or YamlLimitError (a limit); the caller turns either
+    into a PL001 finding.
+    """
+    text = source.text
+    _check_depth(text, limits.max_depth)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except RecursionError as error:  # the pure-Python composer
+        raise YamlLimitError(f"nesting deeper than Python can compose ({error})") from None
+    if _ANCHOR.search(text):
+        for node in nodes:
+            if node is not None:
+                _check_expansion(node, limits)
+    return [YamlDocument(source, node, i) for i, node in enumerate(nodes) if node is not None]
+
+
+def _check_depth(text: str, max_depth: int) -> None:
+    openers = len(_OPENERS.findall(text)) if ("[" in text or "{" in text) else 0
+    if openers > max_depth:
+        depth = _flow_depth(text)
+        if depth > max_depth:
+            raise YamlLimitError(
+                f"flow nesting depth {depth} exceeds the limit of {max_depth} (max-depth)"
+            )
+    if "- -" in text or "? " in text:
+        if re.search(_COMPACT_RUN % (max_depth + 1), text):
+            raise YamlLimitError(f"block nesting deeper than the limit of {max_depth} (max-depth)")
+
+
+def _flow_depth(text: str) -> int:
+    """Maximum nesting of [ { against ] } (quoted brackets count too: conservative)."""
+    steps = (1 if c in "[{" else -1 for c in re.findall(r"[\[\]{}]", text))
+    return max(accumulate(steps, initial=0))
+
+
+def _check_expansion(root: Node, limits: Limits) -> None:
+    """Expanded node count with aliases followed, computed on the graph (no expansion)."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    aliases = 0
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            in_progress.discard(key)
+            total = 1 + sum(sizes[id(child)] for child in _children(node))
+            if total > limits.max_yaml_nodes:
+                raise YamlLimitError(
+                    f"alias expansion exceeds {limits.max_yaml_nodes} nodes (max-yaml-nodes)"
+                )
+            sizes[key] = total
+            continue
+        if key in sizes:
+            aliases += 1
+            if aliases > limits.max_aliases:
+                raise YamlLimitError(f"more than {limits.max_aliases} aliases (max-aliases)")
+            continue
+        if key in in_progress:
+            raise YamlLimitError("a recursive alias refers to its own ancestor")
+        in_progress.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            stack.append((child, False))
+
+
+def _children(node: Node) -> Iterator[Node]:
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
+    elif isinstance(node, SequenceNode):
+        yield from node.value
+
+
+# --- helpers for parsers -------------------------------------------------------------
+
+
+def location(source: SourceFile, node: Node) -> Location:
+    """The exact span of a node (0-based marks to 1-based lines and columns)."""
+    start, end = node.start_mark, node.end_mark
+    return Location(source.display, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def get(node: Node | None, key: str) -> Node | None:
+    """The value node for `key` in a mapping node (last one wins, as in YAML loaders)."""
+    if not isinstance(node, MappingNode):
+        return None
+    found = None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            found = value_node
+    return found
+
+
+def items(node: Node | None) -> Iterator[tuple[str, Node, Node]]:
+    """(key text, key node, value node) for scalar keys of a mapping node."""
+    if not isinstance(node, MappingNode):
+        return
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode):
+            yield key_node.value, key_node, value_node
+
+
+def is_null(node: Node | None) -> bool:
+    return node is None or (isinstance(node, ScalarNode) and node.tag == _NULL_TAG)
+
+
+def is_plain_int(node: Node) -> bool:
+    """A plain scalar that a YAML 1.1 loader resolves to an integer."""
+    return isinstance(node, ScalarNode) and node.style is None and node.tag == _INT_TAG
+
+
+def is_string(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _STR_TAG
+
+
+def kind_name(node: Node | None) -> str:
+    """How a node reads to a user, for type-error messages."""
+    if node is None or is_null(node):
+        return "null"
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return f"the scalar {node.value!r}"
