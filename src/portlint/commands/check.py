@@ -66,8 +66,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _postprocess(report, args, options):
     """Baseline and unused-suppression handling (portlint.baseline, portlint.suppress)."""
-    try:
-        from portlint import baseline
-    except ModuleNotFoundError:
+    import importlib.util
+
+    if importlib.util.find_spec("portlint.baseline") is None:
         return report
+    from portlint import baseline
+
     return baseline.postprocess(report, args, options)
