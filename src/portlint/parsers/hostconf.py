@@ -1,0 +1,161 @@
+"""Shared pieces of the service-config parsers: host-namespace bindings, port and address
+parsing, and default-port bindings.
+
+Every service-config listener lives in the host namespace of the file's host group, so all
+formats meet there and collide across formats. Positions always point at the port text.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from portlint.model import (
+    MAX_PORT,
+    Binding,
+    Diagnostic,
+    IPAddress,
+    ParseResult,
+    Protocol,
+    Role,
+    parse_address,
+)
+from portlint.parsers import ParseContext
+from portlint.source import Location, SourceFile
+
+_PORT = re.compile(r"\d+")
+_VARIABLE = re.compile(r"\$\{?[A-Za-z_]|\{\{|%\{|\$\(")
+
+#: Host names resolved the way a Linux /etc/hosts resolves them; other names cannot be
+#: checked (their address is not knowable from the config).
+LOOPBACK_NAMES = {
+    "localhost": ("127.0.0.1", "::1"),
+    "ip6-localhost": ("::1",),
+    "ip6-loopback": ("::1",),
+}
+
+
+@dataclass(slots=True)
+class Listener:
+    """One socket a daemon binds, before it becomes a `Binding`."""
+
+    port: int
+    location: Location
+    protocol: Protocol = Protocol.TCP
+    address: IPAddress | None = None
+    v6only: bool | None = None
+    end_port: int = -1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class HostBindings:
+    """Collects one file's host-namespace listeners for one owner and software."""
+
+    def __init__(
+        self, source: SourceFile, ctx: ParseContext, fmt: str, identity: str, owner: str
+    ) -> None:
+        self.source = source
+        self.host = ctx.host_for(source.display)
+        self.namespace = "host:" + self.host
+        self.format = fmt
+        self.identity = identity
+        self.owner = owner
+        self.result = ParseResult()
+
+    def add(self, listener: Listener, location_source: SourceFile | None = None) -> Binding:
+        binding = Binding(
+            port=listener.port,
+            end_port=listener.end_port,
+            protocol=listener.protocol,
+            namespace=self.namespace,
+            role=Role.LISTEN,
+            owner=self.owner,
+            format=self.format,
+            location=listener.location,
+            address=listener.address,
+            v6only=listener.v6only,
+            identity=self.identity,
+            host=self.host,
+            extra=dict(listener.extra),
+        )
+        self.result.bindings.append(binding)
+        return binding
+
+    def diagnostic(self, rule: str, message: str, location: Location, key: str = "") -> None:
+        self.result.diagnostics.append(Diagnostic(rule, message, location, key or message))
+
+
+def is_templated(text: str) -> bool:
+    """Whether text holds a variable or template placeholder (`$X`, `${X}`, `{{ }}`)."""
+    return bool(_VARIABLE.search(text))
+
+
+def parse_port(text: str) -> int | None:
+    """A decimal port 1-65535, or None (not a number, or out of range)."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_PORT else None
+
+
+def port_problem(text: str) -> str:
+    """Why `text` is not a valid port, for PL002 messages."""
+    text = text.strip()
+    if text.isascii() and text.isdigit():
+        value = int(text)
+        if value == 0:
+            return "port 0 asks the OS for any free port; peers cannot reach a fixed 0"
+        return f"port {value} is outside 1-65535"
+    return f"{text!r} is not a port number"
+
+
+def resolve_host(text: str | None) -> list[IPAddress | None] | None:
+    """Addresses a listen host stands for: [None] for a wildcard ('', '*'), the literal,
+    loopback names; None when it is a host name whose address cannot be known here."""
+    if text is None:
+        return [None]
+    text = text.strip()
+    lowered = text.lower()
+    if lowered in LOOPBACK_NAMES:
+        return [ipaddress.ip_address(a) for a in LOOPBACK_NAMES[lowered]]
+    inner = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+    if "%" in inner:  # fe80::1%eth0: the zone does not change the address
+        inner = inner.split("%", 1)[0]
+    try:
+        return [parse_address(inner)]
+    except ValueError:
+        return None
+
+
+def split_host_port(text: str) -> tuple[str | None, str, int]:
+    """Split `host:port`, `[v6]:port`, `:port` or `port` into (host, port text, offset of
+    the port text in `text`); host is None when absent ('' stays '' for ':80')."""
+    if text.startswith("["):
+        close = text.find("]")
+        if close != -1 and text[close + 1 : close + 2] == ":":
+            return text[: close + 1], text[close + 2 :], close + 2
+        if close != -1:
+            return text[: close + 1], "", len(text)
+    if text.count(":") == 1:
+        host, _, port = text.partition(":")
+        return host, port, len(host) + 1
+    if ":" in text:  # a bare IPv6 address without a port
+        return text, "", len(text)
+    return None, text, 0
+
+
+def line_location(source: SourceFile, line_start: int, column: int, length: int) -> Location:
+    """Location of `length` characters at 0-based `column` of the line starting at offset."""
+    start = line_start + column
+    return source.location(start, start + length)
+
+
+def iter_lines(text: str):
+    """(line start offset, line text without newline) for each line."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        yield offset, line.rstrip("\r\n")
+        offset += len(line)

@@ -1,0 +1,51 @@
+"""Traefik static config (YAML, TOML) and the --entrypoints flags Compose commands carry."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from helpers import run
+
+from portlint.model import Protocol
+from portlint.parsers.traefik import EntryPointAddress, entrypoint_from_flag
+
+
+def test_flag_with_port_only():
+    arg = "--entrypoints.web.address=:80"
+    found = entrypoint_from_flag(arg)
+    assert found == EntryPointAddress("web", None, 80, Protocol.TCP, 27, 2)
+    assert arg[found.port_offset : found.port_offset + found.port_length] == "80"
+
+
+def test_flag_with_host_and_udp_in_camel_case():
+    arg = "--entryPoints.dns.address=10.0.0.1:53/udp"
+    found = entrypoint_from_flag(arg)
+    assert found is not None
+    assert (found.name, found.address, found.port, found.protocol) == (
+        "dns",
+        "10.0.0.1",
+        53,
+        Protocol.UDP,
+    )
+    assert arg[found.port_offset : found.port_offset + found.port_length] == "53"
+
+
+def test_flag_with_ipv6_host():
+    arg = "--entrypoints.websecure.address=[::1]:8443"
+    found = entrypoint_from_flag(arg)
+    assert found is not None and found.address == "[::1]" and found.port == 8443
+    assert arg[found.port_offset : found.port_offset + 4] == "8443"
+
+
+def test_out_of_range_port_is_returned_for_the_caller_to_report():
+    found = entrypoint_from_flag("--entrypoints.web.address=:70000")
+    assert found is not None and found.port == 70000
+
+
+def test_other_flags_and_variables_are_not_entrypoints():
+    assert entrypoint_from_flag("--providers.docker") is None
+    assert (
+        entrypoint_from_flag("--entrypoints.web.http.redirections.entrypoint.to=websecure") is None
+    )
+    assert entrypoint_from_flag("--entrypoints.web.address=:${PORT}") is None
+    assert entrypoint_from_flag("--entrypoints.web.address=:80/quic") is None
