@@ -1,17 +1,52 @@
 """Suppressions: spans of lines (or whole files) where named rules are silenced.
 
-Parsers record suppressions they know structurally (Kubernetes annotations) in
-`ParseResult.suppressions`; comment forms (`# portlint: disable=...`) are read here from
-the source text.
+Comment forms, in YAML and every service-config format with `#` comments:
+
+    ports: ["8080:80"]  # portlint: disable=PL101,registered-port-clash
+    # portlint: disable-next-line=PL101
+    # portlint: disable-file=PL301
+
+Rules are named by ID or name, separated by commas; text after them is a free reason.
+`disable-next-line` applies to the next line that is not blank or a comment. Parsers add
+the suppressions they know structurally (Kubernetes annotations) to
+`ParseResult.suppressions`. A name that is no rule is a warning (`unknown_rule_notices`,
+printed on stderr and listed in SARIF), never a finding; with
+`--report-unused-suppressions` each name that silenced nothing becomes a warning finding
+of the rule it names (`unused_findings`).
 """
 
 from __future__ import annotations
 
-from portlint.findings import Finding
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from portlint.findings import Finding, Severity
 from portlint.model import Suppression
 from portlint.options import Options
-from portlint.rules.catalogue import lookup
-from portlint.source import SourceFile
+from portlint.rules.catalogue import BY_ID, CATALOGUE, lookup
+from portlint.source import Location, SourceFile
+
+#: `#` starts a comment at the start of a line or after whitespace (YAML's rule).
+_DIRECTIVE = re.compile(
+    r"(?:^|(?<=\s))#\s*portlint:\s*(?P<kind>disable-next-line|disable-file|disable)\b"
+    r"(?:\s*=\s*(?P<names>[\w-]+(?:\s*,\s*[\w-]+)*))?",
+    re.M,
+)
+_NAME = re.compile(r"[\w-]+")
+_NO_COMMENTS = (".json",)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A problem with a suppression itself, shown as a warning line (not a finding)."""
+
+    location: Location
+    message: str
+
+    def text(self) -> str:
+        loc = self.location
+        return f"{loc.path}:{loc.line}:{loc.column}: {self.message}"
 
 
 def apply(
@@ -20,18 +55,73 @@ def apply(
     sources: dict[str, SourceFile],
     options: Options,
 ) -> tuple[list[Finding], list[Suppression]]:
-    """Findings not suppressed, and every suppression (with `used` set)."""
+    """Findings not suppressed, and every suppression (one rule name each, `used` set)."""
+    every = _split([*suppressions, *comment_suppressions(sources.values())])
     by_path: dict[str, list[Suppression]] = {}
-    for suppression in suppressions:
+    for suppression in every:
         by_path.setdefault(suppression.path, []).append(suppression)
-    kept: list[Finding] = []
-    for finding in findings:
-        if not _suppressed(finding, by_path.get(finding.location.path, ())):
-            kept.append(finding)
-    return kept, suppressions
+    kept = [f for f in findings if not _suppressed(f, by_path.get(f.location.path, ()))]
+    return kept, every
 
 
-def _suppressed(finding: Finding, suppressions) -> bool:
+def comment_suppressions(sources: Iterable[SourceFile]) -> list[Suppression]:
+    """Every `# portlint:` directive in the given files, one Suppression per rule name."""
+    found: list[Suppression] = []
+    for source in sources:
+        if "portlint" not in source.text or source.display.lower().endswith(_NO_COMMENTS):
+            continue
+        found.extend(_scan(source))
+    return found
+
+
+def _scan(source: SourceFile) -> list[Suppression]:
+    found: list[Suppression] = []
+    lines = source.text.splitlines()
+    for match in _DIRECTIVE.finditer(source.text):
+        line, _ = source.offset_to_position(match.start())
+        kind = match.group("kind")
+        if kind == "disable-file":
+            first = last = 0
+        elif kind == "disable-next-line":
+            first = last = _next_code_line(lines, line)
+        else:
+            first = last = line
+        names = match.group("names")
+        if names is None:  # `# portlint: disable` naming no rule silences nothing
+            location = source.location(match.start(), match.end())
+            found.append(Suppression(source.display, first, last, frozenset(), location))
+            continue
+        start = match.start("names")
+        for name in _NAME.finditer(names):
+            location = source.location(start + name.start(), start + name.end())
+            found.append(
+                Suppression(source.display, first, last, frozenset({name.group()}), location)
+            )
+    return found
+
+
+def _next_code_line(lines: list[str], line: int) -> int:
+    """The first line after `line` (1-based) that is neither blank nor only a comment."""
+    for number in range(line + 1, len(lines) + 1):
+        stripped = lines[number - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return number
+    return line + 1
+
+
+def _split(suppressions: list[Suppression]) -> list[Suppression]:
+    """One rule name per suppression, so usage is tracked per name."""
+    single: list[Suppression] = []
+    for suppression in suppressions:
+        if len(suppression.rules) <= 1:
+            single.append(suppression)
+            continue
+        for name in sorted(suppression.rules):
+            single.append(replace(suppression, rules=frozenset({name}), used=False))
+    return single
+
+
+def _suppressed(finding: Finding, suppressions: Iterable[Suppression]) -> bool:
     hit = False
     for suppression in suppressions:
         whole_file = suppression.first_line == 0
@@ -51,3 +141,60 @@ def _names_rule(suppression: Suppression, rule_id: str) -> bool:
         if info is not None and info.id == rule_id:
             return True
     return False
+
+
+def unknown_rule_notices(suppressions: Iterable[Suppression]) -> list[Notice]:
+    """A warning for each suppression naming something that is not a rule."""
+    notices: list[Notice] = []
+    for suppression in suppressions:
+        if suppression.location is None:
+            continue
+        if not suppression.rules:
+            notices.append(
+                Notice(suppression.location, "suppression names no rule (use disable=PLxxx)")
+            )
+        for name in sorted(suppression.rules):
+            if lookup(name) is None:
+                hint = _closest(name)
+                message = f"unknown rule {name!r} in suppression"
+                notices.append(
+                    Notice(suppression.location, message + (f"; did you mean {hint}?" if hint else ""))
+                )
+    notices.sort(key=lambda n: (n.location, n.message))
+    return notices
+
+
+def _closest(name: str) -> str | None:
+    import difflib
+
+    candidates = [info.id for info in CATALOGUE] + [info.name for info in CATALOGUE]
+    match = difflib.get_close_matches(name.upper() if name[:2].lower() == "pl" else name.lower(),
+                                      candidates, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def unused_findings(suppressions: Iterable[Suppression], options: Options) -> list[Finding]:
+    """A warning finding, of the rule it names, for each suppression that silenced nothing.
+
+    Suppressions of rules that are not enabled in this run are not reported: they may
+    matter in another configuration.
+    """
+    produced: list[Finding] = []
+    for suppression in suppressions:
+        if suppression.used or suppression.location is None or len(suppression.rules) != 1:
+            continue
+        info = lookup(next(iter(suppression.rules)))
+        if info is None or info.id not in options.enabled:
+            continue
+        scope = "in this file" if suppression.first_line == 0 else f"on line {suppression.first_line}"
+        produced.append(
+            Finding(
+                info.id,
+                f"unused suppression: no {info.id} ({BY_ID[info.id].name}) finding {scope} "
+                "to disable; remove it",
+                suppression.location,
+                severity=Severity.WARNING,
+                key=f"unused-suppression:{suppression.first_line == 0}",
+            )
+        )
+    return produced

@@ -51,6 +51,7 @@ __all__ = [
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
 _NULL_TAG = "tag:yaml.org,2002:null"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 _OPENERS = re.compile(r"[\[{]")
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
@@ -156,23 +157,58 @@ def location(source: SourceFile, node: Node) -> Location:
 
 
 def get(node: Node | None, key: str) -> Node | None:
-    """The value node for `key` in a mapping node (last one wins, as in YAML loaders)."""
+    """The value node for `key` in a mapping node: the last explicit one, else one merged
+    in with `<<: *anchor` (Compose files use merge keys a lot)."""
     if not isinstance(node, MappingNode):
         return None
     found = None
+    merges: list[Node] = []
     for key_node, value_node in node.value:
-        if isinstance(key_node, ScalarNode) and key_node.value == key:
-            found = value_node
-    return found
+        if isinstance(key_node, ScalarNode):
+            if key_node.value == key and not _is_merge_key(key_node):
+                found = value_node
+            elif _is_merge_key(key_node):
+                merges.append(value_node)
+    if found is not None:
+        return found
+    for merged in _merge_sources(merges):
+        value = get(merged, key)
+        if value is not None:
+            return value
+    return None
 
 
 def items(node: Node | None) -> Iterator[tuple[str, Node, Node]]:
-    """(key text, key node, value node) for scalar keys of a mapping node."""
+    """(key text, key node, value node) for scalar keys of a mapping node, merge keys
+    (`<<`) resolved: explicit keys win over merged ones."""
     if not isinstance(node, MappingNode):
         return
+    seen: set[str] = set()
+    merges: list[Node] = []
     for key_node, value_node in node.value:
         if isinstance(key_node, ScalarNode):
+            if _is_merge_key(key_node):
+                merges.append(value_node)
+                continue
+            seen.add(key_node.value)
             yield key_node.value, key_node, value_node
+    for merged in _merge_sources(merges):
+        for key, key_node, value_node in items(merged):
+            if key not in seen:
+                seen.add(key)
+                yield key, key_node, value_node
+
+
+def _is_merge_key(node: ScalarNode) -> bool:
+    return node.tag == _MERGE_TAG or (node.value == "<<" and not node.style)
+
+
+def _merge_sources(merges: list[Node]) -> Iterator[Node]:
+    for merged in merges:
+        if isinstance(merged, SequenceNode):
+            yield from (m for m in merged.value if isinstance(m, MappingNode))
+        elif isinstance(merged, MappingNode):
+            yield merged
 
 
 def is_null(node: Node | None) -> bool:
@@ -181,7 +217,7 @@ def is_null(node: Node | None) -> bool:
 
 def is_plain_int(node: Node) -> bool:
     """A plain scalar that a YAML 1.1 loader resolves to an integer."""
-    return isinstance(node, ScalarNode) and node.style is None and node.tag == _INT_TAG
+    return isinstance(node, ScalarNode) and not node.style and node.tag == _INT_TAG
 
 
 def is_string(node: Node) -> bool:

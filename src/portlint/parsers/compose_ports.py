@@ -1,0 +1,135 @@
+"""The Compose short port syntax: `[[IP:](HOST|HOST-RANGE|):]CONTAINER[-RANGE][/PROTOCOL]`.
+
+Follows Docker's own splitting (go-connections `ParsePortSpec`): the last two `:`-parts
+are host and container, everything before them is the IP, so both `[::1]:6001:6001` and
+`::1:6000:6000` read as IP `::1`. Every part keeps its character offset in the value, so
+findings can point at the host port or the container port exactly.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from portlint.model import MAX_PORT, IPAddress, Protocol
+
+
+class PortSyntaxError(ValueError):
+    """The value is not a valid port mapping; `offset`/`length` locate the bad part."""
+
+    def __init__(self, message: str, offset: int = 0, length: int = 0) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.length = length
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A port or range inside the value, with where it is written."""
+
+    start: int
+    end: int
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class PortSpec:
+    container: Part
+    host: Part | None  # None: Docker picks a free host port
+    address: IPAddress | None
+    protocol: Protocol
+    address_offset: int = 0
+    address_length: int = 0
+
+    @property
+    def pick_one(self) -> bool:
+        """A host range mapped to one container port: Docker takes one free port of it."""
+        return (
+            self.host is not None
+            and self.host.start != self.host.end
+            and self.container.start == self.container.end
+        )
+
+
+def parse_port_spec(value: str) -> PortSpec:
+    """Parse one short-syntax entry; raises PortSyntaxError."""
+    if not value.strip():
+        raise PortSyntaxError("empty port mapping", 0, len(value))
+    body, slash, proto_text = value.partition("/")
+    protocol = Protocol.TCP
+    if slash:
+        parsed = Protocol.parse(proto_text) if proto_text else Protocol.TCP
+        if parsed is None or "/" in proto_text:
+            raise PortSyntaxError(
+                f"unknown protocol {proto_text!r} (use tcp, udp or sctp)",
+                len(body) + 1,
+                len(proto_text),
+            )
+        protocol = parsed
+    parts = body.split(":")
+    offsets = []
+    position = 0
+    for part in parts:
+        offsets.append(position)
+        position += len(part) + 1
+    container_text, container_offset = parts[-1], offsets[-1]
+    host_text = parts[-2] if len(parts) >= 2 else None
+    host_offset = offsets[-2] if len(parts) >= 2 else 0
+    ip_text = ":".join(parts[:-2]) if len(parts) >= 3 else None
+
+    address = None
+    address_length = 0
+    if ip_text is not None:
+        address_length = len(ip_text)
+        raw = ip_text[1:-1] if ip_text.startswith("[") and ip_text.endswith("]") else ip_text
+        try:
+            address = ipaddress.ip_address(raw) if raw else None
+        except ValueError:
+            raise PortSyntaxError(
+                f"{ip_text!r} is not an IP address", 0, len(ip_text)
+            ) from None
+
+    container = _part(container_text, container_offset, "container port")
+    host = None
+    if host_text:
+        host = _part(host_text, host_offset, "host port")
+        host_len = host.end - host.start
+        container_len = container.end - container.start
+        if host_len != container_len and container_len != 0:
+            raise PortSyntaxError(
+                f"host range {host_text} and container range {container_text} differ in length",
+                host_offset,
+                len(host_text) + 1 + len(container_text),
+            )
+    return PortSpec(container, host, address, protocol, 0, address_length)
+
+
+def _part(text: str, offset: int, what: str) -> Part:
+    if not text:
+        raise PortSyntaxError(f"missing {what}", offset, 0)
+    first, dash, last = text.partition("-")
+    start = _number(first, offset, what)
+    end = _number(last, offset + len(first) + 1, what) if dash else start
+    if end < start:
+        raise PortSyntaxError(f"reversed {what} range {text}", offset, len(text))
+    return Part(start, end, offset, len(text))
+
+
+def _number(text: str, offset: int, what: str) -> int:
+    if not text.isdigit() or not text.isascii():
+        raise PortSyntaxError(f"{what} {text!r} is not a number", offset, len(text))
+    number = int(text)
+    if number == 0:
+        raise PortSyntaxError(
+            f"{what} 0 is not a fixed port (0 asks the OS for any free port)", offset, len(text)
+        )
+    if number > MAX_PORT:
+        raise PortSyntaxError(f"{what} {number} is out of range 1-65535", offset, len(text))
+    return number
+
+
+def parse_port_range(text: str, what: str = "port") -> tuple[int, int]:
+    """'8080' or '8080-8081' (used by the long syntax `published`)."""
+    part = _part(text.strip(), 0, what)
+    return part.start, part.end

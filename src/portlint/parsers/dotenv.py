@@ -1,0 +1,59 @@
+"""The `.env` file Compose reads for interpolation: KEY=VALUE lines, `export`, quotes,
+comments. Values are secrets as far as portlint is concerned: it never prints a line of
+this file, only the path and line number where a port variable was set."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class EnvValue:
+    value: str
+    line: int
+
+
+def parse_dotenv(text: str) -> dict[str, EnvValue]:
+    values: dict[str, EnvValue] = {}
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _LINE.match(line)
+        if not match:
+            continue
+        name, raw = match.groups()
+        number = index
+        if raw[:1] in ("'", '"'):
+            quote = raw[0]
+            body = raw[1:]
+            # A quoted value may span lines until its closing quote.
+            while quote not in body.replace("\\" + quote, "") and index < len(lines):
+                body += "\n" + lines[index]
+                index += 1
+            end = _closing_quote(body, quote)
+            value = body[:end] if end >= 0 else body
+            if quote == '"':
+                value = value.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+        else:
+            value = re.split(r"\s+#", raw, maxsplit=1)[0].strip()
+        values[name] = EnvValue(value, number)
+    return values
+
+
+def _closing_quote(body: str, quote: str) -> int:
+    escaped = False
+    for i, char in enumerate(body):
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote == '"':
+            escaped = True
+        elif char == quote:
+            return i
+    return -1

@@ -1,0 +1,334 @@
+"""nginx: `listen` in `server` blocks of the `http`, `stream` and `mail` contexts.
+
+Tokens come from crossplane's lexer (run on the text portlint decoded); the block tree
+and includes are portlint's own, so an include is read only inside the scanned roots
+(`ctx.read`) and include loops stop. Relative includes resolve against the main config's
+directory, as nginx's prefix does, and `/etc/nginx/...` against the main config's
+directory too (repositories keep `/etc/nginx` as their `nginx/` folder).
+
+nginx facts encoded: `listen 80` and `listen *:80` bind 0.0.0.0 (IPv4 only); `[::]` is
+v6-only unless `ipv6only=off`; an address without a port means port 80; `quic` and `udp`
+are UDP; `unix:` is not a port; a `server` without `listen` listens on *:80.
+
+Owner: one nginx process per host group, `nginx@<host>`, so server blocks sharing a
+`listen` (virtual hosts) and a `conf.d` file both included and walked never collide with
+themselves. A fragment (no `http`/`events`/`stream` at its top level) that a nearby
+`nginx.conf` includes is skipped: its listeners are reported through that main file.
+"""
+
+from __future__ import annotations
+
+import glob
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crossplane.lexer import _lex_file_object
+from crossplane.errors import NgxParserBaseException
+
+from portlint.model import ParseResult, Protocol
+from portlint.parsers import ParseContext
+from portlint.parsers.hostconf import (
+    HostBindings,
+    Listener,
+    parse_port,
+    port_problem,
+    resolve_host,
+    split_host_port,
+)
+from portlint.source import Location, SourceFile
+
+MAX_INCLUDE_DEPTH = 16
+_LISTEN_CONTEXTS = {"http": Protocol.TCP, "stream": Protocol.TCP, "mail": Protocol.TCP}
+_FRAGMENT_DIRS = {"conf.d", "sites-available", "sites-enabled", "http.d", "stream.d", "vhosts.d"}
+_SERVER_BLOCK = re.compile(rb"(?m)^\s*server\s*\{")
+_LISTEN_LINE = re.compile(rb"(?m)^\s*listen\s+[^;\n]+;")
+
+
+@dataclass(slots=True)
+class Directive:
+    name: str
+    args: list[str]
+    line: int
+    source: SourceFile
+    children: list[Directive] | None = None
+    quoted: list[bool] = field(default_factory=list)
+
+
+class NginxSyntaxError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def lex_tree(source: SourceFile) -> list[Directive]:
+    """The directive tree of one file; raises NginxSyntaxError with the line."""
+    try:
+        tokens = list(_lex_file_object(io.StringIO(source.text)))
+    except NgxParserBaseException as error:
+        raise NginxSyntaxError(error.strerror, error.lineno or 1) from None
+    root: list[Directive] = []
+    stack: list[list[Directive]] = [root]
+    words: list[tuple[str, int, bool]] = []
+    for token, line, quoted in tokens:
+        if not quoted and token.startswith("#"):
+            continue
+        if not quoted and token in (";", "{"):
+            if not words:
+                raise NginxSyntaxError(f"unexpected '{token}'", line)
+            directive = Directive(
+                words[0][0], [w for w, _, _ in words[1:]], words[0][1], source,
+                quoted=[q for _, _, q in words[1:]],
+            )
+            stack[-1].append(directive)
+            if token == "{":
+                directive.children = []
+                stack.append(directive.children)
+            words = []
+        elif not quoted and token == "}":
+            if words:
+                raise NginxSyntaxError(f"directive '{words[0][0]}' has no ending ';'", line)
+            if len(stack) == 1:
+                raise NginxSyntaxError("unexpected '}'", line)
+            stack.pop()
+        else:
+            words.append((token, line, quoted))
+    if words:
+        raise NginxSyntaxError(f"directive '{words[0][0]}' has no ending ';'", words[0][1])
+    if len(stack) > 1:
+        raise NginxSyntaxError("unexpected end of file, expecting '}'", len(source.text.splitlines()) or 1)
+    return root
+
+
+class NginxParser:
+    format = "nginx"
+
+    def matches(self, path: Path) -> bool:
+        name = path.name.lower()
+        if name.startswith("nginx") and name.endswith(".conf"):
+            return True
+        in_nginx_tree = any("nginx" in part.lower() for part in path.parent.parts[-4:])
+        if in_nginx_tree and (name.endswith(".conf") or path.parent.name in _FRAGMENT_DIRS):
+            return not name.endswith((".types", ".params")) and "apache" not in str(path.parent)
+        if not name.endswith(".conf"):
+            return False
+        try:  # an unnamed .conf counts only when it is unmistakably an nginx server block
+            with path.open("rb") as handle:
+                head = handle.read(65536)
+        except OSError:
+            return False
+        return bool(_SERVER_BLOCK.search(head) and _LISTEN_LINE.search(head))
+
+    def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
+        host = ctx.host_for(source.display)
+        out = HostBindings(source, ctx, "nginx", "nginx", f"nginx@{host}")
+        try:
+            tree = lex_tree(source)
+        except NginxSyntaxError as error:
+            out.diagnostic(
+                "PL001", f"nginx syntax error: {error}", Location.point(source.display, error.line)
+            )
+            return out.result
+        if _is_fragment(tree) and _included_by_main(source, ctx):
+            return out.result
+        walker = _Walker(out, ctx, source.path.parent)
+        top = "http" if _is_fragment(tree) else None
+        walker.walk(tree, top, in_server=False, stack=(source.path.resolve(),))
+        return out.result
+
+
+def _is_fragment(tree: list[Directive]) -> bool:
+    return not any(d.name in ("http", "events", "stream", "mail") for d in tree)
+
+
+class _Walker:
+    def __init__(self, out: HostBindings, ctx: ParseContext, prefix: Path) -> None:
+        self.out = out
+        self.ctx = ctx
+        self.prefix = prefix
+        self.seen: set[tuple[str, int, int, str]] = set()
+
+    def walk(
+        self, tree: list[Directive], context: str | None, in_server: bool, stack: tuple[Path, ...]
+    ) -> None:
+        for directive in tree:
+            if directive.name == "include" and directive.args:
+                for included in self._includes(directive, stack):
+                    self.walk(included[1], context, in_server, stack + (included[0],))
+            elif directive.children is not None:
+                if directive.name in _LISTEN_CONTEXTS and context is None:
+                    self.walk(directive.children, directive.name, False, stack)
+                elif directive.name == "server" and context is not None and not in_server:
+                    self._server(directive, context, stack)
+                elif context is not None and not in_server:
+                    self.walk(directive.children, context, in_server, stack)
+
+    def _server(self, server: Directive, context: str, stack: tuple[Path, ...]) -> None:
+        listens: list[Directive] = []
+        self._collect_listens(server.children or [], listens, stack)
+        for listen in listens:
+            self._listen(listen, context)
+        if not listens and context == "http":
+            self.out.add(
+                Listener(
+                    80,
+                    _word_location(server.source, server.line, "server", None),
+                    address=resolve_host("0.0.0.0")[0],  # type: ignore[index]
+                    extra={"default": True, "note": "a server without listen listens on *:80"},
+                )
+            )
+
+    def _collect_listens(
+        self, tree: list[Directive], listens: list[Directive], stack: tuple[Path, ...]
+    ) -> None:
+        for directive in tree:
+            if directive.name == "listen":
+                listens.append(directive)
+            elif directive.name == "include" and directive.args:
+                for path, included in self._includes(directive, stack):
+                    self._collect_listens(included, listens, stack + (path,))
+
+    def _listen(self, listen: Directive, context: str) -> None:
+        source = listen.source
+        if not listen.args:
+            return
+        value = listen.args[0]
+        if value.startswith("unix:"):
+            return
+        params = [a.lower() for a in listen.args[1:]]
+        protocol = Protocol.UDP if ("udp" in params or "quic" in params) else Protocol.TCP
+        host, port_text, port_at = split_host_port(value)
+        if port_text == "" or (host is None and not port_text.isdigit()):
+            host, port_text, port_at = (value if host is None else host), "", -1
+        value_loc = _word_location(source, listen.line, "listen", value)
+        if port_at < 0:
+            port, location, defaulted = 80, value_loc, True
+        else:
+            location = value_loc.sub(port_at, len(port_text))
+            port = parse_port(port_text)
+            defaulted = False
+            if port is None:
+                self.out.diagnostic("PL002", port_problem(port_text), location, key=value)
+                return
+        if host in (None, "", "*"):
+            addresses = resolve_host("0.0.0.0")
+        else:
+            addresses = resolve_host(host)
+        if addresses is None:
+            return  # a host name: its address cannot be known from the config
+        v6only = "ipv6only=off" not in params
+        for address in addresses:
+            key = (location.path, location.line, location.column, f"{address}/{protocol}")
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            extra: dict[str, object] = {"context": context}
+            if defaulted:
+                extra.update(default=True, note="no port given: nginx listens on 80")
+            if "default_server" in params or "default" in params:
+                extra["default_server"] = True
+            self.out.add(
+                Listener(
+                    port,
+                    location,
+                    protocol,
+                    address,
+                    v6only if address is not None and address.version == 6 else None,
+                    extra=extra,
+                )
+            )
+
+    def _includes(
+        self, directive: Directive, stack: tuple[Path, ...]
+    ) -> list[tuple[Path, list[Directive]]]:
+        found: list[tuple[Path, list[Directive]]] = []
+        if len(stack) > MAX_INCLUDE_DEPTH:
+            return found
+        for path in resolve_include(directive.args[0], self.prefix):
+            resolved = path.resolve()
+            if resolved in stack or self.ctx.read is None:
+                continue  # an include loop, or no reader
+            included = self.ctx.read(path)
+            if included is None:
+                continue
+            try:
+                found.append((resolved, lex_tree(included)))
+            except NginxSyntaxError as error:
+                self.out.diagnostic(
+                    "PL001",
+                    f"nginx syntax error: {error}",
+                    Location.point(included.display, error.line),
+                )
+        return found
+
+
+def resolve_include(pattern: str, prefix: Path) -> list[Path]:
+    """Files an include pattern names, mapped onto the repository's copy of /etc/nginx."""
+    if pattern.startswith("/etc/nginx/"):
+        pattern = str(prefix / pattern[len("/etc/nginx/") :])
+    elif not pattern.startswith("/"):
+        pattern = str(prefix / pattern)
+    if glob.has_magic(pattern):
+        return [Path(p) for p in sorted(glob.glob(pattern)) if Path(p).is_file()]
+    path = Path(pattern)
+    return [path] if path.is_file() else []
+
+
+def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
+    """Whether an `nginx.conf` up to three directories above includes this fragment."""
+    me = source.path.resolve()
+    for directory in list(me.parents)[:3]:
+        main = directory / "nginx.conf"
+        if main == me or not main.is_file() or not ctx.inside_roots(main) or ctx.read is None:
+            continue
+        if me in _include_closure(main, ctx):
+            return True
+    return False
+
+
+def _include_closure(main: Path, ctx: ParseContext) -> set[Path]:
+    closure: set[Path] = set()
+    pending = [main]
+    while pending and len(closure) < 1000:
+        path = pending.pop()
+        resolved = path.resolve()
+        if resolved in closure:
+            continue
+        closure.add(resolved)
+        source = ctx.read(path) if ctx.read else None
+        if source is None:
+            continue
+        try:
+            tree = lex_tree(source)
+        except NginxSyntaxError:
+            continue
+        todo = list(tree)
+        while todo:
+            directive = todo.pop()
+            if directive.name == "include" and directive.args:
+                pending.extend(resolve_include(directive.args[0], main.parent))
+            todo.extend(directive.children or [])
+    return closure
+
+
+def _word_location(source: SourceFile, line: int, name: str, word: str | None) -> Location:
+    """Where `word` (after directive `name`) is written on `line`; the name if None."""
+    text = source.line_text(line)
+    start = _find_word(text, name, 0)
+    if start < 0:
+        return Location.point(source.display, line, 1, len(text))
+    if word is None:
+        return Location.point(source.display, line, start + 1, len(name))
+    at = text.find(word, start + len(name))
+    if at < 0:
+        return Location.point(source.display, line, start + 1, len(name))
+    return Location.point(source.display, line, at + 1, len(word))
+
+
+def _find_word(text: str, word: str, start: int) -> int:
+    match = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])").search(text, start)
+    return match.start() if match else -1
+
+
+PARSERS = [NginxParser()]

@@ -1,0 +1,74 @@
+"""PL501 sensitive-port-exposed and PL502 unbound-interface: published ports reachable on
+every interface. Docker's published ports bypass host firewalls such as ufw, so a
+database published as "5432:5432" is open to the network the host is on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from portlint import registry
+from portlint.findings import Finding
+from portlint.model import Binding, Model, Role, is_wildcard
+from portlint.options import Options
+from portlint.rules import check
+
+
+def _published_everywhere(model: Model) -> Iterator[Binding]:
+    for b in model.bindings:
+        if b.role == Role.PUBLISH and is_wildcard(b.address):
+            yield b
+
+
+@check("PL501")
+def sensitive_ports(model: Model, options: Options) -> Iterator[Finding]:
+    for b in _published_everywhere(model):
+        service = _sensitive_service(b)
+        if service is None:
+            continue
+        label = b.extra.get("label") or b.owner
+        target = b.extra.get("target", (b.port, b.port))[0]
+        yield Finding(
+            "PL501",
+            f"{service.title} port of {label} is published on all interfaces as "
+            f"{b.port_text()}: anyone who can reach the host can connect (Docker bypasses "
+            f"host firewalls); bind it to loopback (\"127.0.0.1:{b.port}:{target}\") or "
+            "drop the mapping and reach it over the Compose network",
+            b.location,
+            key=f"{b.owner}|{b.socket_text()}",
+        )
+
+
+def _sensitive_service(b: Binding) -> registry.KnownService | None:
+    """The sensitive software behind a published port: the image's own identity when it
+    is known, else what is commonly deployed on the container port."""
+    target = b.extra.get("target", (b.port, b.port))
+    if target[0] != target[1]:
+        return None
+    candidates = registry.known(target[0], b.protocol.value)
+    if b.identity:
+        for service in candidates:
+            if service.name == b.identity:
+                return service if service.sensitive else None
+        identified = _by_identity(b.identity)
+        if identified is not None:
+            # A known, non-sensitive piece of software (a web app on 3306 is unlikely).
+            return identified if identified.sensitive and target[0] in identified.ports else None
+    return next((s for s in candidates if s.sensitive), None)
+
+
+def _by_identity(identity: str) -> registry.KnownService | None:
+    finder = getattr(registry, "by_name", None)
+    return finder(identity) if finder else None
+
+
+@check("PL502")
+def unbound_interfaces(model: Model, options: Options) -> Iterator[Finding]:
+    for b in _published_everywhere(model):
+        label = b.extra.get("label") or b.owner
+        yield Finding(
+            "PL502",
+            f"host port {b.port_text()} of {label} is published on all interfaces; name the "
+            f"interface it is meant for (\"127.0.0.1:{b.port}:...\" for local use)",
+            b.location,
+            key=f"{b.owner}|{b.socket_text()}",
+        )
