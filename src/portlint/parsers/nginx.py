@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crossplane.lexer import _lex_file_object
 from crossplane.errors import NgxParserBaseException
+from crossplane.lexer import _lex_file_object
 
 from portlint.model import ParseResult, Protocol
 from portlint.parsers import ParseContext
@@ -78,7 +78,10 @@ def lex_tree(source: SourceFile) -> list[Directive]:
             if not words:
                 raise NginxSyntaxError(f"unexpected '{token}'", line)
             directive = Directive(
-                words[0][0], [w for w, _, _ in words[1:]], words[0][1], source,
+                words[0][0],
+                [w for w, _, _ in words[1:]],
+                words[0][1],
+                source,
                 quoted=[q for _, _, q in words[1:]],
             )
             stack[-1].append(directive)
@@ -97,7 +100,9 @@ def lex_tree(source: SourceFile) -> list[Directive]:
     if words:
         raise NginxSyntaxError(f"directive '{words[0][0]}' has no ending ';'", words[0][1])
     if len(stack) > 1:
-        raise NginxSyntaxError("unexpected end of file, expecting '}'", len(source.text.splitlines()) or 1)
+        raise NginxSyntaxError(
+            "unexpected end of file, expecting '}'", len(source.text.splitlines()) or 1
+        )
     return root
 
 

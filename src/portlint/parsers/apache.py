@@ -1,0 +1,174 @@
+"""Apache httpd: `Listen [addr:]port [protocol]`, following `Include`/`IncludeOptional`
+inside the scanned roots. `<VirtualHost>` addresses select requests; they bind nothing.
+
+Apache facts encoded: `Listen 80` binds every address of both families (httpd opens one
+dual-stack socket on Linux); `Listen 192.0.2.1:8080` and `Listen [2001:db8::1]:80` bind
+one address. Relative includes resolve against ServerRoot, i.e. the main config's
+directory (`/etc/apache2/...` and `/etc/httpd/...` map onto it).
+
+Owner: one httpd per host group, `apache@<host>`; a file that a nearby main config
+(`apache2.conf`, `httpd.conf`) includes is skipped, its listeners come through the main file.
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+from pathlib import Path
+
+from portlint.model import ParseResult
+from portlint.parsers import ParseContext
+from portlint.parsers.hostconf import (
+    HostBindings,
+    Listener,
+    is_templated,
+    iter_lines,
+    parse_port,
+    port_problem,
+    resolve_host,
+    split_host_port,
+)
+from portlint.source import SourceFile
+
+MAIN_NAMES = ("apache2.conf", "httpd.conf")
+_TREE_NAMES = ("apache", "apache2", "httpd")
+_DIRECTIVE = re.compile(r"^(\s*)(Listen|Include|IncludeOptional)\s+(\S+)(.*)$", re.IGNORECASE)
+_SNIFF_LISTEN = re.compile(rb"(?m)^\s*Listen\s+\S+\s*$")
+_SNIFF_BLOCK = re.compile(rb"(?m)^\s*<(VirtualHost|IfModule|Directory)\b")
+MAX_DEPTH = 16
+
+
+class ApacheParser:
+    format = "apache"
+
+    def matches(self, path: Path) -> bool:
+        name = path.name.lower()
+        if name in MAIN_NAMES:
+            return True
+        if not name.endswith(".conf"):
+            return False
+        if any(part.lower() in _TREE_NAMES for part in path.parent.parts[-4:]):
+            return True
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(65536)
+        except OSError:
+            return False
+        return bool(_SNIFF_LISTEN.search(head) and _SNIFF_BLOCK.search(head))
+
+    def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
+        host = ctx.host_for(source.display)
+        out = HostBindings(source, ctx, "apache", "apache", f"apache@{host}")
+        if source.path.name.lower() not in MAIN_NAMES and _included_by_main(source, ctx):
+            return out.result
+        root = source.path.parent
+        _scan(source, ctx, out, root, (source.path.resolve(),))
+        return out.result
+
+
+def _scan(
+    source: SourceFile,
+    ctx: ParseContext,
+    out: HostBindings | None,
+    root: Path,
+    stack: tuple[Path, ...],
+    closure: set[Path] | None = None,
+) -> None:
+    """Listen lines of one file and of what it includes (out=None: only the closure)."""
+    for line_start, line in _logical_lines(source.text):
+        match = _DIRECTIVE.match(line)
+        if not match:
+            continue
+        keyword = match.group(2).lower()
+        if keyword == "listen":
+            if out is not None:
+                _listen(source, out, line_start + match.start(3), match.group(3), match.group(4))
+            continue
+        if len(stack) > MAX_DEPTH or ctx.read is None:
+            continue
+        for path in resolve_include(match.group(3).strip("\"'"), root):
+            resolved = path.resolve()
+            if resolved in stack:
+                continue
+            if closure is not None:
+                closure.add(resolved)
+            included = ctx.read(path)
+            if included is not None:
+                _scan(included, ctx, out, root, stack + (resolved,), closure)
+
+
+def _listen(source: SourceFile, out: HostBindings, start: int, value: str, rest: str) -> None:
+    where = source.location(start, start + len(value))
+    if is_templated(value):
+        out.diagnostic(
+            "PL003", f"Listen {value}: a variable, the port cannot be checked", where, key=value
+        )
+        return
+    host, port_text, offset = split_host_port(value)
+    port = parse_port(port_text)
+    location = source.location(start + offset, start + offset + len(port_text))
+    if port is None:
+        out.diagnostic("PL002", port_problem(port_text or value), location, key=value)
+        return
+    addresses = resolve_host(host)
+    if addresses is None:
+        return
+    protocol_name = rest.split("#", 1)[0].strip().lower()
+    extra = {"scheme": protocol_name} if protocol_name else {}
+    for address in addresses:
+        v6only = False if address is not None and address.version == 6 else None
+        out.add(Listener(port, location, address=address, v6only=v6only, extra=extra))
+
+
+def _logical_lines(text: str):
+    """(offset, line) with comments dropped; a trailing backslash joins lines (offsets of
+    the first physical line, which is where Listen values are written)."""
+    pending: tuple[int, str] | None = None
+    for offset, line in iter_lines(text):
+        if pending is not None:
+            start, head = pending
+            line = head + line
+            offset = start
+            pending = None
+        if line.endswith("\\"):
+            pending = (offset, line[:-1])
+            continue
+        if line.lstrip().startswith("#"):
+            continue
+        yield offset, line
+
+
+def resolve_include(pattern: str, root: Path) -> list[Path]:
+    for prefix in ("/etc/apache2/", "/etc/httpd/", "/usr/local/apache2/"):
+        if pattern.startswith(prefix):
+            pattern = str(root / pattern[len(prefix) :])
+            break
+    else:
+        if not pattern.startswith("/"):
+            pattern = str(root / pattern)
+    if glob.has_magic(pattern):
+        return [Path(p) for p in sorted(glob.glob(pattern)) if Path(p).is_file()]
+    path = Path(pattern)
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file())
+    return [path] if path.is_file() else []
+
+
+def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
+    me = source.path.resolve()
+    for directory in list(me.parents)[:3]:
+        for name in MAIN_NAMES:
+            main = directory / name
+            if not main.is_file() or not ctx.inside_roots(main) or ctx.read is None:
+                continue
+            main_source = ctx.read(main)
+            if main_source is None:
+                continue
+            closure: set[Path] = set()
+            _scan(main_source, ctx, None, main.parent, (main.resolve(),), closure)
+            if me in closure:
+                return True
+    return False
+
+
+PARSERS = [ApacheParser()]
