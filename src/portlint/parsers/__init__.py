@@ -56,12 +56,24 @@ class ParseContext:
     #: Reads another file (an include) only when it lies inside the roots; returns None
     #: otherwise. Set by the engine.
     read: Callable[[Path], SourceFile | None] | None = None
+    #: (kind, display path) -> group name: parsers ask once per binding, and matching
+    #: globs against absolute paths costs more than parsing the binding.
+    _groups: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def host_for(self, display_path: str) -> str:
-        return _group_for(display_path, self.options.hosts, "default")
+        key = ("host", display_path)
+        found = self._groups.get(key)
+        if found is None:
+            found = self._groups[key] = _group_for(display_path, self.options.hosts, "default")
+        return found
 
     def cluster_for(self, display_path: str) -> str:
-        return _group_for(display_path, self.options.clusters, "default")
+        key = ("cluster", display_path)
+        found = self._groups.get(key)
+        if found is None:
+            found = _group_for(display_path, self.options.clusters, "default")
+            self._groups[key] = found
+        return found
 
     def inside_roots(self, path: Path) -> bool:
         resolved = path.resolve()

@@ -1,0 +1,185 @@
+"""Benchmark portlint's whole check against its floor and against dclint and checkov.
+
+For each tree (a synthetic one from gen_tree.py, and ../shared/corpus) it prints medians
+of whole-process wall times:
+
+- portlint:  `portlint check --format json TREE` (start-up, discovery, parsing, rules, output)
+- floor:     the same Python composing the same YAML bytes with libyaml
+             (`yaml.compose_all(text, Loader=yaml.CSafeLoader)` over every .yaml/.yml/.json
+             file portlint would read), also as a whole process: what no YAML linter in
+             this Python can beat
+- dclint:    `dclint -r TREE/compose` (npm) beside portlint on the same Compose part
+- checkov:   `checkov -d TREE/k8s --framework kubernetes` (PyPI) beside portlint on the same
+             Kubernetes part
+
+    python benchmarks/run.py                       # synthetic 1,000 + 1,000 and the corpus
+    python benchmarks/run.py --linearity           # also 10x the files: time ratio
+    python benchmarks/run.py --dclint PATH --checkov PATH   # tools outside PATH
+
+dclint and checkov are optional (install them outside the repo, e.g.
+`npm install --prefix /tmp/dclint dclint`, `python -m venv /tmp/checkov-venv &&
+/tmp/checkov-venv/bin/pip install checkov`); a missing tool is reported, not an error.
+Nothing here asserts a time: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+SKIPPED = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+
+FLOOR = r"""
+import os, sys, yaml
+skipped = set(sys.argv[2].split(","))
+n = 0
+for directory, dirs, files in os.walk(sys.argv[1]):
+    dirs[:] = sorted(d for d in dirs if d not in skipped)
+    for name in sorted(files):
+        if name.lower().endswith((".yaml", ".yml", ".json")):
+            with open(os.path.join(directory, name), "rb") as handle:
+                text = handle.read().decode("utf-8", "replace")
+            try:
+                for node in yaml.compose_all(text, Loader=yaml.CSafeLoader):
+                    n += 1
+            except yaml.YAMLError:
+                pass
+print(n)
+"""
+
+
+def timed(command: list[str], runs: int, cwd: Path | None = None) -> tuple[float, int]:
+    """Median wall seconds of `runs` executions, and the last exit code."""
+    times = []
+    code = 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+        )
+        times.append(time.perf_counter() - start)
+        code = done.returncode
+        if code not in (0, 1):
+            tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:]
+            print(f"    ! {command[0]} exited {code}: {' '.join(tail)}", file=sys.stderr)
+    return statistics.median(times), code
+
+
+def portlint_command(path: Path) -> list[str]:
+    script = Path(sys.executable).with_name("portlint")
+    base = [str(script)] if script.exists() else [sys.executable, "-m", "portlint"]
+    return [*base, "check", "--format", "json", "--no-color", str(path)]
+
+
+def floor_command(path: Path) -> list[str]:
+    return [sys.executable, "-c", FLOOR, str(path), ",".join(sorted(SKIPPED))]
+
+
+def dclint_command(dclint: str, path: Path) -> list[str]:
+    return [dclint, "-r", str(path), "-f", "json", "-o", os.devnull, "--color", "false"]
+
+
+def checkov_command(checkov: str, path: Path) -> list[str]:
+    return [
+        checkov, "-d", str(path), "--framework", "kubernetes", "--quiet", "--compact",
+        "--skip-download", "-o", "json",
+    ]
+
+
+def count_files(path: Path) -> tuple[int, int]:
+    """(YAML files, bytes) under path."""
+    files = size = 0
+    for directory, dirs, names in os.walk(path):
+        dirs[:] = [d for d in dirs if d not in SKIPPED]
+        for name in names:
+            if name.lower().endswith((".yaml", ".yml", ".json")):
+                files += 1
+                size += os.path.getsize(os.path.join(directory, name))
+    return files, size
+
+
+def bench_tree(label: str, root: Path, compose: Path, k8s: Path, args) -> dict[str, float]:
+    files, size = count_files(root)
+    print(f"\n== {label}: {root} ({files} YAML/JSON files, {size / 1e6:.1f} MB)")
+    figures: dict[str, float] = {}
+    figures["portlint"], _ = timed(portlint_command(root), args.runs)
+    figures["floor"], _ = timed(floor_command(root), args.runs)
+    print(f"  portlint whole check      {figures['portlint']:8.3f} s")
+    print(f"  floor (libyaml compose)   {figures['floor']:8.3f} s"
+          f"   portlint / floor = {figures['portlint'] / figures['floor']:.2f}x")
+    if args.dclint:
+        mine, _ = timed(portlint_command(compose), args.runs)
+        theirs, _ = timed(dclint_command(args.dclint, compose), args.tool_runs)
+        print(f"  compose part: portlint {mine:.3f} s, dclint {theirs:.3f} s"
+              f"   dclint / portlint = {theirs / mine:.1f}x")
+        figures["dclint_ratio"] = theirs / mine
+    else:
+        print("  dclint: not found (--dclint PATH)")
+    if args.checkov:
+        mine, _ = timed(portlint_command(k8s), args.runs)
+        theirs, _ = timed(checkov_command(args.checkov, k8s), args.tool_runs)
+        print(f"  kubernetes part: portlint {mine:.3f} s, checkov {theirs:.3f} s"
+              f"   checkov / portlint = {theirs / mine:.1f}x")
+        figures["checkov_ratio"] = theirs / mine
+    else:
+        print("  checkov: not found (--checkov PATH)")
+    return figures
+
+
+def find_tool(given: str | None, name: str, fallbacks: list[str]) -> str | None:
+    if given:
+        return given
+    for candidate in [shutil.which(name) or "", *fallbacks]:
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/portlint-bench"))
+    parser.add_argument("--scale", type=float, default=1.0, help="synthetic tree size (1 = 1,000 + 1,000)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of portlint and the floor")
+    parser.add_argument("--tool-runs", type=int, default=1, help="runs of dclint and checkov")
+    parser.add_argument("--dclint")
+    parser.add_argument("--checkov")
+    parser.add_argument("--no-tools", action="store_true", help="skip dclint and checkov")
+    parser.add_argument("--linearity", action="store_true", help="also run 10x the files")
+    parser.add_argument("--no-corpus", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    from gen_tree import generate
+
+    if args.no_tools:
+        args.dclint = args.checkov = None
+    else:
+        args.dclint = find_tool(args.dclint, "dclint", ["/tmp/dclint/node_modules/.bin/dclint"])
+        args.checkov = find_tool(args.checkov, "checkov", ["/tmp/checkov-venv/bin/checkov"])
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+
+    tree = args.work / "tree"
+    generate(tree, args.scale)
+    small = bench_tree(f"synthetic x{args.scale:g}", tree, tree / "compose", tree / "k8s", args)
+    if not args.no_corpus and CORPUS.is_dir():
+        bench_tree("corpus", CORPUS, CORPUS / "compose", CORPUS / "kubernetes", args)
+    if args.linearity:
+        big_tree = args.work / "tree10"
+        generate(big_tree, args.scale * 10)
+        big, _ = timed(portlint_command(big_tree), max(1, args.runs // 2))
+        floor, _ = timed(floor_command(big_tree), max(1, args.runs // 2))
+        print(f"\n== linearity: x{args.scale * 10:g} files: portlint {big:.3f} s "
+              f"({big / small['portlint']:.1f}x the time of x{args.scale:g}), "
+              f"floor {floor:.3f} s ({floor / small['floor']:.1f}x)")
+
+
+if __name__ == "__main__":
+    main()
