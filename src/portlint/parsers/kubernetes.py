@@ -1,0 +1,188 @@
+"""Kubernetes manifests: YAML (multi-document) and JSON objects, `kind: List`, stdin.
+
+Every object becomes bindings (container ports, host ports, hostNetwork listeners,
+Service ports, NodePorts) and facts for the reference rules (`k8s_model`). Namespaces:
+
+- ``pod:<cluster>/<ns>/<Kind>/<name>``        the containers of one pod template
+- ``k8s-node:<cluster>``                      hostPorts and hostNetwork ports
+- ``k8s-nodeports:<cluster>``                 NodePorts
+- ``service:<cluster>/<ns>/<name>@<path>``    one Service's ports (per file: overlay copies
+                                              of one Service never collide)
+
+Objects that hold unrendered template placeholders (`{{ }}`) are a PL001 and are not
+read further: their names and ports are not the ones that will be deployed. The
+annotation `portlint.dev/ignore: "PL202,PL301"` on an object (or its pod template)
+suppresses those rules on the object's lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from portlint.model import Diagnostic, ParseResult, Suppression
+from portlint.parsers import ParseContext
+from portlint.parsers.k8s_model import PodTemplate
+from portlint.parsers.k8s_pods import TEMPLATE_PATHS, parse_workload, template_of
+from portlint.parsers.k8s_services import parse_ingress, parse_service
+from portlint.parsers.k8s_values import ObjectContext, scalar_text
+from portlint.source import SourceFile
+from portlint.yamlnodes import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    YamlDocument,
+    get,
+    location,
+)
+
+IGNORE_ANNOTATION = "portlint.dev/ignore"
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
+_CORE_GROUPS = frozenset({"apps", "batch", "extensions", "policy", "autoscaling"})
+
+
+class KubernetesParser:
+    format = "kubernetes"
+    group_by_directory = False
+
+    def claims(self, document: YamlDocument) -> bool:
+        """Objects with `apiVersion` and `kind` of Kubernetes' own API groups (custom
+        resources of other groups are left to parsers that know them)."""
+        node = document.node
+        api_version, kind = scalar_text(get(node, "apiVersion")), scalar_text(get(node, "kind"))
+        if api_version is None or kind is None:
+            return False
+        if kind in TEMPLATE_PATHS or kind in ("Service", "Ingress") or _is_list(node):
+            return True
+        group = api_version.rpartition("/")[0]
+        return group == "" or group in _CORE_GROUPS or group.endswith(".k8s.io")
+
+    def parse(self, documents: list[YamlDocument], ctx: ParseContext) -> ParseResult:
+        result = ParseResult()
+        for document in documents:
+            for node in _objects(document.node):
+                _parse_object(document.source, node, ctx, result)
+        return result
+
+
+PARSERS = [KubernetesParser()]
+
+
+def _is_list(node: Node) -> bool:
+    kind = scalar_text(get(node, "kind")) or ""
+    return kind.endswith("List") and isinstance(get(node, "items"), SequenceNode)
+
+
+def _objects(node: Node) -> Iterator[MappingNode]:
+    """The objects of a document: itself, or the items of a List (`kubectl get -o yaml`)."""
+    if _is_list(node):
+        items = get(node, "items")
+        for item in items.value if isinstance(items, SequenceNode) else ():
+            yield from _objects(item)
+    elif isinstance(node, MappingNode):
+        yield node
+
+
+def _parse_object(source: SourceFile, node: MappingNode, ctx: ParseContext,
+                  result: ParseResult) -> None:
+    kind = scalar_text(get(node, "kind")) or ""
+    metadata = get(node, "metadata")
+    name = scalar_text(get(metadata, "name")) or scalar_text(get(metadata, "generateName"))
+    namespace = scalar_text(get(metadata, "namespace")) or "default"
+    placeholder = _placeholder(node, kind in TEMPLATE_PATHS or kind in ("Service", "Ingress"))
+    if placeholder is not None:
+        result.diagnostics.append(_template_error(source, placeholder))
+        return
+    _annotation_suppressions(source, node, kind, result)
+    octx = ObjectContext(source, result, kind, namespace, name or "?",
+                         ctx.cluster_for(source.display))
+    facts: list[object] = []
+    if kind in TEMPLATE_PATHS:
+        pod: PodTemplate | None = parse_workload(octx, node)
+        if pod is not None:
+            facts.append(pod)
+    elif kind == "Service":
+        facts.append(parse_service(octx, node))
+    elif kind == "Ingress":
+        facts.extend(parse_ingress(octx, node))
+    result.bindings.extend(octx.bindings)
+    if facts:
+        result.facts.setdefault("kubernetes", []).extend(facts)
+
+
+# --- unrendered templates ------------------------------------------------------------
+
+
+def _placeholder(node: Node, read_scalars: bool) -> Node | None:
+    """The first template placeholder in an object: `{{x}}` that YAML composed into a
+    mapping (anywhere), or `{{ }}` inside a scalar of an object portlint reads (outside
+    annotations, which legitimately hold templates for other tools)."""
+    stack: list[tuple[Node, bool]] = [(node, read_scalars)]
+    while stack:
+        current, scalars = stack.pop()
+        if isinstance(current, ScalarNode):
+            if scalars and "{{" in current.value and _PLACEHOLDER.search(current.value):
+                return current
+        elif isinstance(current, MappingNode):
+            children = []
+            for key, value in current.value:
+                if isinstance(key, MappingNode) and key.flow_style:
+                    return current
+                skip = isinstance(key, ScalarNode) and key.value == "annotations"
+                children.append((value, scalars and not skip))
+            stack.extend(reversed(children))  # document order: report the first one
+        elif isinstance(current, SequenceNode):
+            stack.extend((item, scalars) for item in reversed(current.value))
+    return None
+
+
+def _template_error(source: SourceFile, node: Node) -> Diagnostic:
+    """PL001 at the placeholder itself, found in the raw text of the node."""
+    first = _offset(source, node.start_mark.line, node.start_mark.column)
+    last = _offset(source, node.end_mark.line, node.end_mark.column)
+    match = _PLACEHOLDER.search(source.text, first, max(first, last))
+    if match is None:
+        where, shown = location(source, node), "{{ }}"
+    else:
+        where, shown = source.location(match.start(), match.end()), match.group(0)
+    return Diagnostic(
+        "PL001",
+        f"unrendered template placeholder {shown}: this is a template, not a manifest; "
+        "render it first (helm template, kustomize build, ...) and check the output",
+        where,
+        key=f"template:{shown}",
+    )
+
+
+def _offset(source: SourceFile, line: int, column: int) -> int:
+    """Character offset of a 0-based (line, column) mark."""
+    position = 0
+    for _ in range(line):
+        position = source.text.find("\n", position) + 1
+        if position == 0:
+            return len(source.text)
+    return position + column
+
+
+# --- annotations -----------------------------------------------------------------------
+
+
+def _annotation_suppressions(source: SourceFile, node: MappingNode, kind: str,
+                             result: ParseResult) -> None:
+    """`portlint.dev/ignore` on the object's or its pod template's metadata silences
+    those rules on every line of the object."""
+    metadatas = [get(node, "metadata")]
+    if kind in TEMPLATE_PATHS and TEMPLATE_PATHS[kind]:
+        metadatas.append(get(template_of(node, kind), "metadata"))
+    first = node.start_mark.line + 1
+    last = node.end_mark.line + (1 if node.end_mark.column > 0 else 0)
+    for metadata in metadatas:
+        value = get(get(metadata, "annotations"), IGNORE_ANNOTATION)
+        text = scalar_text(value)
+        if text is None or value is None:
+            continue
+        rules = frozenset(part.strip() for part in text.split(",") if part.strip())
+        result.suppressions.append(
+            Suppression(source.display, first, max(first, last), rules, location(source, value))
+        )
