@@ -1,0 +1,216 @@
+"""Dockerfile `EXPOSE`: the container ports an image documents.
+
+`EXPOSE 80 443/tcp 53/udp 8000-8010 $PORT`; variables resolve from `ARG`/`ENV` defaults
+in the same stage (a stage's `ARG NAME` without a value inherits a global `ARG` before
+the first `FROM`), `${VAR:-default}` uses its default, and an unresolved variable is
+PL003. Role `expose`, namespace `dockerfile:<path>`, one owner per file: EXPOSE is
+documentation, it never binds a host port, so it never collides with one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from portlint.model import Binding, Diagnostic, ParseResult, Protocol, Role
+from portlint.parsers import ParseContext
+from portlint.parsers.hostconf import parse_port, port_problem
+from portlint.source import SourceFile
+
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)(?::?([-+])([^}]*))?\}|([A-Za-z_]\w*))")
+_TOKEN = re.compile(r"\S+")
+_ESCAPE_DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*([`\\])\s*$", re.IGNORECASE)
+
+
+class DockerfileParser:
+    format = "dockerfile"
+
+    def matches(self, path: Path) -> bool:
+        name = path.name.lower()
+        return (
+            name in ("dockerfile", "containerfile")
+            or name.startswith(("dockerfile.", "containerfile."))
+            or name.endswith((".dockerfile", ".containerfile"))
+        )
+
+    def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
+        result = ParseResult()
+        owner = f"dockerfile:{source.display}"
+        global_args: dict[str, str] = {}
+        scope: dict[str, str] = {}
+        stage = -1
+        for keyword, args, offsets in _instructions(source.text):
+            if keyword == "FROM":
+                stage += 1
+                scope = {}
+            elif keyword in ("ARG", "ENV"):
+                target = global_args if stage < 0 else scope
+                for name, value in _assignments(keyword, args):
+                    if value is None:
+                        if name in global_args and stage >= 0:
+                            target[name] = global_args[name]
+                    else:
+                        target[name] = _substitute(value, scope if stage >= 0 else global_args)[0]
+            elif keyword == "EXPOSE":
+                for match in _TOKEN.finditer(args):
+                    start = offsets[match.start()]
+                    location = source.location(start, offsets[match.end() - 1] + 1)
+                    _expose(result, owner, source, match.group(), location, scope, stage)
+        return result
+
+
+def _instructions(text: str):
+    """(KEYWORD, argument text, source offset of each argument character), joining
+    continuation lines and skipping comment lines inside them."""
+    escape = "\\"
+    lines = text.splitlines(keepends=True)
+    offset = 0
+    index = 0
+    starts: list[int] = []
+    for line in lines:
+        starts.append(offset)
+        offset += len(line)
+    for line in lines[:5]:
+        directive = _ESCAPE_DIRECTIVE.match(line.strip())
+        if directive:
+            escape = directive.group(1)
+            break
+        if not line.startswith("#"):
+            break
+    while index < len(lines):
+        line = lines[index].rstrip("\r\n")
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith("#"):
+            index += 1
+            continue
+        chars: list[str] = []
+        positions: list[int] = []
+        base = starts[index] + (len(line) - len(stripped))
+        current = stripped
+        while True:
+            continued = current.rstrip().endswith(escape)
+            body = current.rstrip()[:-1] if continued else current
+            chars.extend(body)
+            positions.extend(range(base, base + len(body)))
+            index += 1
+            if not continued or index >= len(lines):
+                break
+            while index < len(lines) and lines[index].lstrip().startswith("#"):
+                index += 1
+            if index >= len(lines):
+                break
+            current = lines[index].rstrip("\r\n")
+            base = starts[index]
+            chars.append(" ")
+            positions.append(base)
+        logical = "".join(chars)
+        keyword, _, rest = logical.partition(" ")
+        if "\t" in keyword:
+            keyword, _, tail = keyword.partition("\t")
+            rest = tail + " " + rest
+        skip = (
+            len(logical) - len(logical.split(None, 1)[1])
+            if len(logical.split(None, 1)) > 1
+            else len(logical)
+        )
+        yield (
+            keyword.upper(),
+            logical[skip:],
+            positions[skip:] + [positions[-1] + 1 if positions else 0],
+        )
+
+
+def _assignments(keyword: str, args: str) -> list[tuple[str, str | None]]:
+    """NAME=value pairs (quotes removed); `ENV NAME value` legacy form; `ARG NAME`."""
+    words = args.split()
+    if not words:
+        return []
+    if keyword == "ENV" and "=" not in words[0]:
+        return [(words[0], args.split(None, 1)[1].strip("\"'") if len(words) > 1 else "")]
+    found: list[tuple[str, str | None]] = []
+    for word in re.findall(r"""(?:[^\s"']|"[^"]*"|'[^']*')+""", args):
+        name, eq, value = word.partition("=")
+        found.append((name, value.strip("\"'") if eq else None))
+    return found
+
+
+def _substitute(text: str, scope: dict[str, str]) -> tuple[str, list[str]]:
+    """Expand $VAR, ${VAR}, ${VAR:-default}, ${VAR:+alt}; names left unresolved."""
+    missing: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(4)
+        value = scope.get(name)
+        if match.group(2) == "-":
+            return value if value else match.group(3)
+        if match.group(2) == "+":
+            return match.group(3) if value else ""
+        if value is None:
+            missing.append(name)
+            return match.group(0)
+        return value
+
+    return _VARIABLE.sub(replace, text), missing
+
+
+def _expose(
+    result: ParseResult, owner: str, source: SourceFile, token: str, location, scope, stage
+) -> None:
+    text, missing = _substitute(token, scope)
+    if missing:
+        result.diagnostics.append(
+            Diagnostic(
+                "PL003",
+                f"EXPOSE {token}: ${missing[0]} has no ARG/ENV default; the port cannot be checked",
+                location,
+                key=token,
+            )
+        )
+        return
+    ports, _, proto_text = text.partition("/")
+    protocol = Protocol.parse(proto_text) if proto_text else Protocol.TCP
+    written_variable = text != token
+    if protocol is None:
+        result.diagnostics.append(
+            Diagnostic(
+                "PL002",
+                f"EXPOSE {token}: unknown protocol {proto_text!r} (tcp, udp or sctp)",
+                location,
+                key=token,
+            )
+        )
+        return
+    first, dash, last = ports.partition("-")
+    port_location = (
+        location if written_variable else location.sub(0, len(first) if not dash else len(ports))
+    )
+    start, end = parse_port(first), parse_port(last) if dash else parse_port(first)
+    if start is None or end is None or end < start:
+        problem = (
+            f"range {ports} is reversed"
+            if start and end
+            else port_problem(first if start is None else last)
+        )
+        result.diagnostics.append(
+            Diagnostic("PL002", f"EXPOSE {token}: {problem}", port_location, key=token)
+        )
+        return
+    extra = {"stage": stage}
+    if written_variable:
+        extra["resolved_from"] = token
+    result.bindings.append(
+        Binding(
+            port=start,
+            end_port=end,
+            protocol=protocol,
+            namespace=f"dockerfile:{source.display}",
+            role=Role.EXPOSE,
+            owner=owner,
+            format="dockerfile",
+            location=port_location,
+            extra=extra,
+        )
+    )
+
+
+PARSERS = [DockerfileParser()]
