@@ -181,9 +181,9 @@ class _PodReader:
         number_node = get(entry, "containerPort")
         number = port_number(ctx, number_node, "containerPort")
         name_node = get(entry, "name")
-        name = None
-        if isinstance(name_node, ScalarNode) and scalar_text(name_node) is not None:
-            name = name_node.value if check_svc_name(ctx, name_node, "port name") else None
+        name = scalar_text(name_node)  # kept even when invalid (PL005): it still resolves
+        if isinstance(name_node, ScalarNode) and name is not None:
+            check_svc_name(ctx, name_node, "port name")
         proto = protocol(ctx, get(entry, "protocol"))
         if number_node is None and not container.partial:
             ctx.diag("PL002", f"a port of container {container.name!r} has no containerPort",

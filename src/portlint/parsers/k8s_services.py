@@ -49,7 +49,8 @@ def _service_port(ctx: ObjectContext, entry: MappingNode, index: int,
                   service_type: str) -> ServicePort | None:
     port_node = get(entry, "port")
     number = port_number(ctx, port_node, "port")
-    name = check_dns_label(ctx, get(entry, "name"), "Service port name")
+    name = scalar_text(get(entry, "name"))  # kept even when invalid (PL005)
+    check_dns_label(ctx, get(entry, "name"), "Service port name")
     proto = protocol(ctx, get(entry, "protocol"))
     target_node = get(entry, "targetPort")
     target = int_or_name(ctx, target_node, "targetPort")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from portlint.model import Diagnostic, ParseResult, Suppression
+from portlint.model import MAX_PORT, Diagnostic, ParseResult, Suppression
 from portlint.parsers import ParseContext
 from portlint.parsers.k8s_model import PodTemplate
 from portlint.parsers.k8s_pods import TEMPLATE_PATHS, parse_workload, template_of
@@ -34,6 +34,8 @@ from portlint.yamlnodes import (
     SequenceNode,
     YamlDocument,
     get,
+    is_plain_int,
+    kind_name,
     location,
 )
 
@@ -106,9 +108,30 @@ def _parse_object(source: SourceFile, node: MappingNode, ctx: ParseContext,
         facts.append(parse_service(octx, node))
     elif kind == "Ingress":
         facts.extend(parse_ingress(octx, node))
+    elif kind == "PodSecurityPolicy":
+        _psp_host_ports(octx, get(get(node, "spec"), "hostPorts"))
     result.bindings.extend(octx.bindings)
     if facts:
         result.facts.setdefault("kubernetes", []).extend(facts)
+
+
+def _psp_host_ports(ctx: ObjectContext, ranges: Node | None) -> None:
+    """A PodSecurityPolicy's allowed hostPorts ranges: min and max within 0-65535."""
+    for entry in ranges.value if isinstance(ranges, SequenceNode) else ():
+        bounds = {}
+        for key in ("min", "max"):
+            value = get(entry, key)
+            if isinstance(value, ScalarNode) and is_plain_int(value):
+                bounds[key] = int(value.value)
+                if not 0 <= bounds[key] <= MAX_PORT:
+                    ctx.diag("PL002", f"hostPorts {key} {value.value} is outside 0-65535",
+                             value, key=f"hostPorts.{key}={value.value}")
+            elif value is not None:
+                ctx.diag("PL002", f"hostPorts {key} must be a port number, not "
+                         f"{kind_name(value)}", value)
+        if bounds.get("min", 0) > bounds.get("max", MAX_PORT):
+            ctx.diag("PL002", f"hostPorts range {bounds['min']}-{bounds['max']} is reversed",
+                     entry)
 
 
 # --- unrendered templates ------------------------------------------------------------

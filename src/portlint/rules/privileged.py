@@ -46,3 +46,36 @@ def _target(b) -> str:
     if not target:
         return str(b.port)
     return str(target[0]) if target[0] == target[1] else f"{target[0]}-{target[1]}"
+
+
+# --- PL202 (Kubernetes) --------------------------------------------------------------
+
+
+@check("PL202")
+def privileged_ports_non_root(model: Model, options: Options) -> Iterator[Finding]:
+    """A container that listens below the unprivileged start as a non-root user (or
+    with NET_BIND_SERVICE dropped) gets EACCES at bind time and crash-loops."""
+    for b in model.bindings:
+        if b.role != Role.CONTAINER or b.format != "kubernetes":
+            continue
+        start = b.extra.get("unprivileged_port_start")
+        if start is None:
+            start = options.policy.unprivileged_port_start
+        if b.port >= start or b.extra.get("net_bind_service"):
+            continue
+        non_root, dropped = b.extra.get("non_root"), b.extra.get("net_bind_dropped")
+        if not non_root and not dropped:
+            continue
+        who = "runs as non-root" if non_root else "drops NET_BIND_SERVICE (capabilities.drop)"
+        yield Finding(
+            "PL202",
+            f"container {b.extra.get('container')!r} of {b.owner.rsplit('/', 1)[0]} listens "
+            f"on {b.port_text()}, below {start}, but {who} without NET_BIND_SERVICE: the "
+            "bind fails with EACCES. Listen on a port >= 1024 (e.g. "
+            f"{_suggest(b.port, 1024)}) and map it with the Service's targetPort, add "
+            "capabilities.add [NET_BIND_SERVICE], or set the pod sysctl "
+            "net.ipv4.ip_unprivileged_port_start=0 (runtimes such as containerd 2 and "
+            "recent Docker already set it, which also avoids this)",
+            b.location,
+            key=f"{b.owner}|{b.port_text()}",
+        )
