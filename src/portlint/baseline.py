@@ -46,8 +46,12 @@ def write(path: Path, findings: list[Finding]) -> None:
     """The baseline file, sorted so that it diffs well."""
     entries = sorted(
         (
-            {"fingerprint": f.fingerprint, "rule": f.rule, "name": BY_ID[f.rule].name,
-             "path": f.location.path}
+            {
+                "fingerprint": f.fingerprint,
+                "rule": f.rule,
+                "name": BY_ID[f.rule].name,
+                "path": f.location.path,
+            }
             for f in findings
         ),
         key=lambda e: (e["path"], e["rule"], e["fingerprint"]),

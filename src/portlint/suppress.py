@@ -158,7 +158,9 @@ def unknown_rule_notices(suppressions: Iterable[Suppression]) -> list[Notice]:
                 hint = _closest(name)
                 message = f"unknown rule {name!r} in suppression"
                 notices.append(
-                    Notice(suppression.location, message + (f"; did you mean {hint}?" if hint else ""))
+                    Notice(
+                        suppression.location, message + (f"; did you mean {hint}?" if hint else "")
+                    )
                 )
     notices.sort(key=lambda n: (n.location, n.message))
     return notices
@@ -168,8 +170,9 @@ def _closest(name: str) -> str | None:
     import difflib
 
     candidates = [info.id for info in CATALOGUE] + [info.name for info in CATALOGUE]
-    match = difflib.get_close_matches(name.upper() if name[:2].lower() == "pl" else name.lower(),
-                                      candidates, n=1, cutoff=0.6)
+    match = difflib.get_close_matches(
+        name.upper() if name[:2].lower() == "pl" else name.lower(), candidates, n=1, cutoff=0.6
+    )
     return match[0] if match else None
 
 
@@ -186,7 +189,9 @@ def unused_findings(suppressions: Iterable[Suppression], options: Options) -> li
         info = lookup(next(iter(suppression.rules)))
         if info is None or info.id not in options.enabled:
             continue
-        scope = "in this file" if suppression.first_line == 0 else f"on line {suppression.first_line}"
+        scope = (
+            "in this file" if suppression.first_line == 0 else f"on line {suppression.first_line}"
+        )
         produced.append(
             Finding(
                 info.id,

@@ -35,6 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="report suppression comments that suppress nothing",
     )
+    parser.add_argument(
+        "--changed-files",
+        action="store_true",
+        help="PATHS are changed files: read the whole project around them and report only "
+        "findings that touch them (the pre-commit hook's mode)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,8 +55,19 @@ def run(args: argparse.Namespace) -> int:
         fail_on=args.fail_on,
     )
     stdin_text = read_stdin_if_needed(args.paths)
-    report = check(args.paths, options, stdin_text=stdin_text, debug=args.debug)
+    paths, touched = args.paths, None
+    if args.changed_files:
+        from portlint import project
+
+        paths, touched = project.scope(args.paths, options)
+    report = check(paths, options, stdin_text=stdin_text, debug=args.debug)
+    if touched is not None:
+        report = project.only_touching(report, touched)
     report = _postprocess(report, args, options)
+    from portlint.suppress import unknown_rule_notices
+
+    for notice in unknown_rule_notices(report.suppressions):
+        print(f"portlint: warning: {notice.text()}", file=sys.stderr)
     color = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in __import__("os").environ
     text = render(args.format, report, options, color=color and not args.output)
     if args.output:

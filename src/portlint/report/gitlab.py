@@ -30,14 +30,16 @@ def render(report: Report, options: Options, color: bool = False) -> str:
 
 def _issue(finding: Finding, root: Path, cwd: Path) -> dict[str, Any]:
     loc = finding.location
-    description = f"{finding.rule} {finding.message}"
+    name = BY_ID[finding.rule].name
+    description = finding.message
     for related in finding.related:
         rl = related.location
         description += f" [{repo_relative(rl.path, root, cwd)}:{rl.line}: {related.message}]"
+    description += f" ({finding.rule} {name})"
     return {
         "type": "issue",
         "description": description,
-        "check_name": f"{finding.rule} {BY_ID[finding.rule].name}",
+        "check_name": finding.rule,
         "categories": ["Bug Risk"],
         "fingerprint": finding.fingerprint,
         "severity": _SEVERITY[finding.severity or Severity.WARNING],
