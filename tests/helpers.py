@@ -11,10 +11,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
-def run(*paths: str | Path, config: dict | None = None, stdin: str | None = None) -> Report:
-    """The engine's report for paths (fixture-relative strings are resolved)."""
+def run(*paths: str | Path, config: dict | None = None, stdin: str | None = None,
+        config_path: Path | None = None) -> Report:
+    """The engine's report for paths (fixture-relative strings are resolved); `config_path`
+    is where the config notionally lives (globs in it are relative to its directory)."""
     resolved = [str(p if Path(p).is_absolute() or str(p) == "-" else FIXTURES / p) for p in paths]
-    options = build_options(config or {}, None)
+    options = build_options(config or {}, config_path)
     return check(resolved, options, stdin_text=stdin, debug=True)
 
 

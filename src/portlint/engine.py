@@ -18,6 +18,7 @@ import yaml
 from portlint import suppress
 from portlint.discover import Candidate, discover
 from portlint.findings import Finding, Severity
+from portlint.jsonnodes import compose_json
 from portlint.model import Diagnostic, Model, ParseResult
 from portlint.options import Options
 from portlint.parsers import DocumentParser, ParseContext, registry
@@ -35,6 +36,8 @@ class Report:
     model: Model
     sources: dict[str, SourceFile] = field(default_factory=dict)
     suppressions: list = field(default_factory=list)
+    #: Rules that crashed (a bug): the CLI prints each on one line and exits 2.
+    internal_errors: list[str] = field(default_factory=list)
 
     @property
     def files(self) -> int:
@@ -108,8 +111,12 @@ def check(
         try:
             documents = compose_documents(source, options.limits)
         except (yaml.YAMLError, YamlLimitError) as error:
-            result.diagnostics.append(_yaml_error(source, error))
-            return
+            # JSON that libyaml rejects (UTF-16 surrogate escapes) is still JSON.
+            fallback = compose_json(source) if isinstance(error, yaml.YAMLError) else None
+            if fallback is None:
+                result.diagnostics.append(_yaml_error(source, error))
+                return
+            documents = fallback
         for document in documents:
             parser = _claimant(reg.documents, document)
             if parser is None:
@@ -150,14 +157,17 @@ def check(
         _guarded(result, first, debug, lambda p=parser, d=documents: p.parse(d, ctx))
 
     model = Model.from_result(result, files)
-    findings = run_rules(model, options, debug)
+    errors: list[str] = []
+    findings = run_rules(model, options, debug, errors)
     kept, used = suppress.apply(findings, result.suppressions, sources, options)
     _fingerprint(kept)
     kept.sort(key=Finding.sort_key)
-    return Report(kept, model, sources, used)
+    return Report(kept, model, sources, used, errors)
 
 
-def run_rules(model: Model, options: Options, debug: bool = False) -> list[Finding]:
+def run_rules(
+    model: Model, options: Options, debug: bool = False, errors: list[str] | None = None
+) -> list[Finding]:
     findings: list[Finding] = []
     for rule_id, function in all_checks():
         if rule_id not in options.enabled:
@@ -165,9 +175,11 @@ def run_rules(model: Model, options: Options, debug: bool = False) -> list[Findi
         severity = options.severity.get(rule_id) or BY_ID[rule_id].default or Severity.WARNING
         try:
             produced = list(function(model, options))
-        except Exception:  # a rule bug must not lose the other rules' findings
+        except Exception as error:  # a rule bug must not lose the other rules' findings
             if debug:
                 raise
+            if errors is not None:
+                errors.append(f"rule {rule_id} failed: {type(error).__name__}: {error}")
             continue
         for finding in produced:
             if finding.severity is None or rule_id in options.severity:

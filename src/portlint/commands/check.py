@@ -73,10 +73,13 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        if args.format != "text":
-            sys.stdout.write(render("summary", report, options, color=color))
+        sys.stdout.write(render("summary", report, options, color=color))
     else:
         sys.stdout.write(text)
+    for error in report.internal_errors:
+        print(f"portlint: internal error: {error} (run with --debug)", file=sys.stderr)
+    if report.internal_errors:
+        return 2
     failing = [f for f in report.findings if f.severity and f.severity.rank >= options.fail_on.rank]
     return 1 if failing else 0
 

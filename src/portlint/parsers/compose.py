@@ -494,12 +494,12 @@ def _long_spec(parts: dict[str, str]) -> PortSpec:
             error.field = "host_ip"  # type: ignore[attr-defined]
             raise error from None
     container = Part(target[0], target[1], 0, 0)
-    if host and host.end - host.start not in (0, container.end - container.start) or (
-        host and container.end != container.start and host.end == host.start
-    ):
-        error = PortSyntaxError("published and target ranges differ in length")
-        error.field = "published"  # type: ignore[attr-defined]
-        raise error
+    if host is not None:
+        host_width, container_width = host.end - host.start, container.end - container.start
+        if container_width and host_width != container_width:
+            error = PortSyntaxError("published and target ranges differ in length")
+            error.field = "published"  # type: ignore[attr-defined]
+            raise error
     return PortSpec(container, host, address, protocol)
 
 
