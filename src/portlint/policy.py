@@ -1,12 +1,242 @@
-"""Organisation policies (policies/*.yaml): range data for the range rules."""
+"""Organisation policies (policies/*.yaml): range data for the range rules.
+
+A policy is a shipped preset, selected by name (`default`, `strict`), or a user's file,
+selected by path (`policy:` in the config, `--policy`). It is validated by
+`policy_schema.json`; an invalid file is a `ConfigError` naming the file, the line and
+the key, so a user can fix it without guessing.
+"""
 
 from __future__ import annotations
 
+import fnmatch
+import json
+from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from portlint.options import Policy
+from portlint.config import ConfigError
+from portlint.model import HOST_FACING, Binding, Role
+from portlint.options import Policy, PortSpan
+
+PRESETS = ("default", "strict")
+
+#: Roles a forbidden entry or an allocation applies to unless it names its own: ports in
+#: the namespaces an organisation shares (a host, a node, the cluster's NodePorts).
+SHARED_ROLES = frozenset({*HOST_FACING, Role.NODE_PORT})
+
+
+@dataclass(frozen=True, slots=True)
+class Forbidden:
+    spans: tuple[PortSpan, ...]
+    reason: str = ""
+    protocol: str | None = None  # None: every protocol
+    roles: frozenset[Role] = SHARED_ROLES
+
+    def forbids(self, binding: Binding) -> PortSpan | None:
+        """The forbidden span the binding's ports touch, if it applies to the binding."""
+        if binding.role not in self.roles:
+            return None
+        if self.protocol and binding.protocol.value != self.protocol:
+            return None
+        return next((s for s in self.spans if s.overlaps(binding.port, binding.end_port)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    owner: str  # the team or system the ranges belong to, for messages
+    match: tuple[str, ...]  # globs on owner names (last owner component) or whole owners
+    spans: tuple[PortSpan, ...]
+    protocol: str | None = None
+    roles: frozenset[Role] = SHARED_ROLES
+
+    def matches(self, owner: str) -> bool:
+        """`payments-*` matches Compose `proj/payments-api`, Kubernetes
+        `Deployment/prod/payments-api`; a glob with '/' matches the whole owner string."""
+        name = owner.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        for pattern in self.match:
+            subject = owner if "/" in pattern else name
+            if fnmatch.fnmatchcase(subject.lower(), pattern.lower()):
+                return True
+        return False
+
+    def applies(self, binding: Binding) -> bool:
+        if binding.role not in self.roles:
+            return False
+        return not self.protocol or binding.protocol.value == self.protocol
+
+    def spans_text(self) -> str:
+        return ", ".join(str(s) for s in self.spans)
 
 
 def load_policy(name_or_path: str, base_dir: Path) -> Policy:
     """A shipped preset by name, or a policy file by path (relative to base_dir)."""
-    return Policy(name=name_or_path)
+    path = Path(name_or_path)
+    if not path.is_absolute():
+        path = base_dir / path
+    if name_or_path in PRESETS and not path.is_file():
+        text, where = _preset_text(name_or_path)
+        return parse_policy(text, where, name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"policy {name_or_path!r}: no such file, and not a preset ({', '.join(PRESETS)})"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read policy: {error}") from None
+    return parse_policy(text, str(path), path.stem)
+
+
+def _preset_text(name: str) -> tuple[str, str]:
+    """A preset's text: from the installed package, else from a source checkout."""
+    filename = f"{name}.yaml"
+    packaged = resources.files("portlint").joinpath("policies", filename)
+    if packaged.is_file():
+        return packaged.read_text("utf-8"), f"preset {name}"
+    checkout = Path(__file__).resolve().parents[2] / "policies" / filename
+    if checkout.is_file():
+        return checkout.read_text("utf-8"), f"preset {name} ({checkout})"
+    raise ConfigError(f"policy preset {name!r} is missing from this installation")
+
+
+def schema() -> dict[str, Any]:
+    text = resources.files("portlint").joinpath("policy_schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def parse_policy(text: str, where: str, name: str) -> Policy:
+    """Validate policy text and build a `Policy`; errors name where, line and key."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ConfigError(f"{where}{at}: invalid YAML: {problem}") from None
+    if data is None:
+        data = {}
+    _validate(data, node, where)
+    try:
+        return _build(data, node, where, name)
+    except _KeyError as error:
+        raise ConfigError(_at(where, node, error.path, str(error.args[0]))) from None
+
+
+class _KeyError(Exception):
+    def __init__(self, message: str, path: list[Any]) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def _validate(data: Any, node: Any, where: str) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if not errors:
+        return
+    error = errors[0]
+    path = list(error.absolute_path)
+    message = error.message
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(str(k) for k in error.instance if k not in allowed)
+        if extra:
+            path.append(extra[0])
+            message = f"unknown key (allowed: {', '.join(sorted(allowed))})"
+            return _raise(where, node, path, message, key_node=True)
+    elif error.validator == "oneOf":
+        message = f"{error.instance!r} is not a port, a range 'FIRST-LAST', or a list of them"
+    _raise(where, node, path, message)
+
+
+def _raise(where: str, node: Any, path: list[Any], message: str, key_node: bool = False) -> None:
+    raise ConfigError(_at(where, node, path, message, key_node))
+
+
+def _at(where: str, node: Any, path: list[Any], message: str, key_node: bool = False) -> str:
+    """'file:line:column: key.path: message' with the position of the node at path."""
+    key = ".".join(str(p) for p in path) or "(top level)"
+    target = _node_at(node, path, key_node)
+    if target is None:
+        return f"{where}: {key}: {message}"
+    mark = target.start_mark
+    return f"{where}:{mark.line + 1}:{mark.column + 1}: {key}: {message}"
+
+
+def _node_at(node: Any, path: list[Any], key_node: bool) -> Any:
+    from yaml.nodes import MappingNode, SequenceNode
+
+    current = node
+    for index, part in enumerate(path):
+        last = index == len(path) - 1
+        if isinstance(current, MappingNode):
+            for k, v in current.value:
+                if str(k.value) == str(part):
+                    current = k if (last and key_node) else v
+                    break
+            else:
+                return current
+        elif isinstance(current, SequenceNode) and isinstance(part, int):
+            if part >= len(current.value):
+                return current
+            current = current.value[part]
+        else:
+            return current
+    return current
+
+
+def _spans(value: Any, path: list[Any]) -> tuple[PortSpan, ...]:
+    items = value if isinstance(value, list) else [value]
+    spans = []
+    for index, item in enumerate(items):
+        where = path + [index] if isinstance(value, list) else path
+        try:
+            spans.append(PortSpan.parse(item))
+        except ValueError:
+            raise _KeyError(
+                f"{item!r} is not a valid port range (0-65535, first <= last)", where
+            ) from None
+    return tuple(spans)
+
+
+def _roles(value: Any) -> frozenset[Role]:
+    return frozenset(Role(r) for r in value) if value else SHARED_ROLES
+
+
+def _build(data: dict[str, Any], node: Any, where: str, name: str) -> Policy:
+    policy = Policy(name=name, source=where)
+    if "unprivileged-port-start" in data:
+        policy.unprivileged_port_start = data["unprivileged-port-start"]
+    if "ephemeral" in data:
+        policy.ephemeral = _spans(data["ephemeral"], ["ephemeral"])
+    if "nodeport-range" in data:
+        policy.nodeport_range = _spans(data["nodeport-range"], ["nodeport-range"])[0]
+    policy.strict_registry = data.get("registry") == "full"
+    policy.forbidden = tuple(
+        Forbidden(
+            _spans(entry["ports"], ["forbidden", i, "ports"]),
+            entry.get("reason", ""),
+            entry.get("protocol"),
+            _roles(entry.get("roles")),
+        )
+        for i, entry in enumerate(data.get("forbidden") or [])
+    )
+    allocations = []
+    for i, entry in enumerate(data.get("allocations") or []):
+        match = entry.get("match") or [entry["owner"], f"{entry['owner']}-*"]
+        allocations.append(
+            Allocation(
+                entry["owner"],
+                tuple([match] if isinstance(match, str) else match),
+                _spans(entry["ports"], ["allocations", i, "ports"]),
+                entry.get("protocol"),
+                _roles(entry.get("roles")),
+            )
+        )
+    policy.allocations = tuple(allocations)
+    return policy

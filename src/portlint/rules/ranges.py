@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from portlint.findings import Finding
+from portlint.findings import Finding, Severity
 from portlint.freeports import UsedPorts
 from portlint.model import HOST_FACING, Binding, Model
 from portlint.options import Options, PortSpan
@@ -68,3 +68,57 @@ def ephemeral_ports(model: Model, options: Options) -> Iterator[Finding]:
 
 def _key(binding: Binding) -> str:
     return f"{binding.owner}|{binding.namespace}|{binding.port_text()}"
+
+
+# --- PL301 ---------------------------------------------------------------------------
+
+#: Formats whose bindings name their software by the config itself (nginx, sshd...).
+_IMAGE_FORMATS = frozenset({"compose", "kubernetes", "dockerfile"})
+
+
+@check("PL301")
+def registered_port_clash(model: Model, options: Options) -> Iterator[Finding]:
+    """A host-facing port that operators, clients and scanners associate with other
+    software. Container-side ports are private to their namespace and are not checked;
+    neither are ranges (block allocations) or software we cannot name with confidence."""
+    from portlint.registry.claims import claim, confident
+
+    strict = options.policy.strict_registry
+    used: UsedPorts | None = None
+    for binding in model.bindings:
+        if binding.role not in HOST_FACING or binding.is_range or not _fixed(binding):
+            continue
+        from_config = binding.format not in _IMAGE_FORMATS
+        if not confident(binding.identity, binding.image, from_config):
+            continue
+        found = claim(
+            binding.port, binding.protocol.value, binding.identity, binding.image, strict
+        )
+        if found is None:
+            continue
+        used = used or UsedPorts(model.bindings)
+        what = binding.image or binding.identity
+        owners = " / ".join(found.owners)
+        verb = "commonly used by" if found.source == "curated" else "registered with IANA to"
+        message = (
+            f"{_where(binding)} of '{binding.owner}' ({what}) is {verb} {owners}: clients, "
+            "scanners and operators will expect that service there"
+        )
+        free = _unclaimed_port(used, binding)
+        if free is not None:
+            message += f"; use a port nobody else claims, e.g. {free}"
+        finding = Finding("PL301", message, binding.location, key=_key(binding))
+        if found.source == "iana" and binding.port >= 1024:
+            finding.severity = Severity.INFO  # the full registry (strict) is advisory
+        yield finding
+
+
+def _unclaimed_port(used: UsedPorts, binding: Binding) -> int | None:
+    """The nearest free port in the same IANA class that no curated software claims."""
+    from portlint.registry.known import KNOWN
+
+    protocol = binding.protocol.value
+    claimed = tuple(
+        PortSpan(p, p) for s in KNOWN if s.protocol == protocol and not s.generic for p in s.ports
+    )
+    return used.nearest_free(binding.namespace, binding.protocol, binding.port, avoid=claimed)

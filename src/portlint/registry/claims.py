@@ -1,0 +1,80 @@
+"""Who else claims a port: the curated owners of port/protocol, or its IANA registration,
+when the software binding it is none of them (the knowledge behind PL301)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from portlint.registry import _aliases, _canonical, image_name, is_generic, known, may_bind
+from portlint.registry.known import PROXIES
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    port: int
+    protocol: str
+    owners: tuple[str, ...]  # e.g. ("Redis",) or ("ms-wbt-server (MS WBT Server)",)
+    source: str  # "curated" or "iana"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _matches_registration(candidates: set[str], name: str) -> bool:
+    """An IANA service name that is the software (postgresql, cockroach -> cockroachdb)."""
+    reg = _norm(name)
+    canon = _norm(_canonical(name.lower()))
+    for candidate in candidates:
+        c = _norm(candidate)
+        if not c:
+            continue
+        if c in (reg, canon):
+            return True
+        shorter, longer = sorted((c, reg), key=len)
+        if len(shorter) >= 4 and longer.startswith(shorter):
+            return True
+    return False
+
+
+def confident(identity: str | None, image: str | None, from_config: bool) -> bool:
+    """Whether we know the software well enough to call its port someone else's: an image,
+    a service config's own format, or a name that is a known software's name."""
+    if not identity:
+        return False
+    return bool(image) or from_config or identity in _aliases() or identity in PROXIES
+
+
+def claim(
+    port: int,
+    protocol: str,
+    identity: str | None,
+    image: str | None = None,
+    full_registry: bool = False,
+) -> Claim | None:
+    """The claim of other software on port/protocol, or None when the binding's software
+    may use it: generic web ports, proxies, the software itself or a compatible one.
+    IANA registrations count below 1024, and everywhere with `full_registry`."""
+    if not identity or port <= 0 or is_generic(port, protocol):
+        return None
+    candidates = {identity}
+    if image:
+        candidates.update(image_name(image))
+    if candidates & PROXIES:
+        return None
+    services = [s for s in known(port, protocol) if not s.generic]
+    if services:
+        if any(may_bind(identity, s, image) for s in services):
+            return None
+        titles = tuple(dict.fromkeys(s.title for s in services))
+        return Claim(port, protocol, titles, "curated")
+    if port >= 1024 and not full_registry:
+        return None
+    from portlint.registry.iana import lookup
+
+    registrations = [(n, d) for n, d in lookup(port, protocol) if n]
+    if not registrations or any(_matches_registration(candidates, n) for n, _ in registrations):
+        return None
+    owners = tuple(f"{n} ({d})" if d and _norm(d) != _norm(n) else n for n, d in registrations)
+    return Claim(port, protocol, owners, "iana")
