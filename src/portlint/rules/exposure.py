@@ -39,26 +39,27 @@ def sensitive_ports(model: Model, options: Options) -> Iterator[Finding]:
 
 
 def _sensitive_service(b: Binding) -> registry.KnownService | None:
-    """The sensitive software behind a published port: the image's own identity when it
-    is known, else what is commonly deployed on the container port."""
+    """The sensitive software behind a published port, only when the image (or service
+    name) says what it is: a custom image on 7000 or 9000 is not presumed to be
+    Cassandra or ClickHouse. A false alarm here would teach users to ignore the rule."""
     target = b.extra.get("target", (b.port, b.port))
-    if target[0] != target[1]:
+    if target[0] != target[1] or not b.identity:
         return None
-    candidates = registry.known(target[0], b.protocol.value)
-    if b.identity:
-        for service in candidates:
-            if service.name == b.identity:
-                return service if service.sensitive else None
-        identified = _by_identity(b.identity)
-        if identified is not None:
-            # A known, non-sensitive piece of software (a web app on 3306 is unlikely).
-            return identified if identified.sensitive and target[0] in identified.ports else None
-    return next((s for s in candidates if s.sensitive), None)
-
-
-def _by_identity(identity: str) -> registry.KnownService | None:
-    finder = getattr(registry, "by_name", None)
-    return finder(identity) if finder else None
+    protocol = b.protocol.value
+    own = registry.by_name(b.identity)
+    if own is not None:
+        if own.sensitive and own.protocol == protocol and target[0] in own.ports:
+            return own
+        return None
+    proxies = getattr(registry, "PROXIES", ())
+    for service in registry.known(target[0], protocol):
+        if (
+            service.sensitive
+            and b.identity not in proxies
+            and registry.may_bind(b.identity, service, b.image)
+        ):
+            return service
+    return None
 
 
 @check("PL502")
