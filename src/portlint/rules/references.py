@@ -95,18 +95,17 @@ def _check_target(service: Service, port, selected: list[list[PodTemplate]]) -> 
         if any(p.protocol == proto for p in same_name):
             return None
         if same_name:
-            detail = (f"declares port {target!r} only for "
-                      f"{'/'.join(sorted({p.protocol.name for p in same_name}))}, "
-                      f"not {proto.name}")
+            protocols = "/".join(sorted({p.protocol.name for p in same_name}))
+            problem = f"name port {target!r} only for {protocols}, not {proto.name}"
         else:
             names = sorted({p.name for p, _ in declared if p.name})
-            detail = "declares no port of that name" + (
-                f" (declared: {', '.join(names)})" if names else "")
+            problem = f"declare no port named {target!r}" + (
+                f" (their named ports: {', '.join(names)})" if names else "")
         return Finding(
             "PL401",
-            f"targetPort {target!r} of Service {namespace}/{name}: no container of the "
-            f"selected pods ({workloads}) {detail}; the Service gets no endpoints for it. "
-            "Name the containerPort or fix the targetPort",
+            f"targetPort {target!r} of Service {namespace}/{name} resolves to nothing: the "
+            f"selected pods ({workloads}) {problem}, so the Service gets no endpoints for "
+            "this port. Name the containerPort or fix the targetPort",
             where, related=related, key=f"Service/{namespace}/{name}|{target}/{proto.value}",
         )
     numbers = [p for p, _ in declared if p.number is not None]
