@@ -5,12 +5,14 @@ or forbidden by policy. The ranges are data (`Options.policy`); the checks are h
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from portlint.findings import Finding, Severity
 from portlint.freeports import UsedPorts
-from portlint.model import HOST_FACING, Binding, Model
+from portlint.model import HOST_FACING, Binding, Model, Role
 from portlint.options import Options, PortSpan
 from portlint.rules import check
+from portlint.source import display_path
 
 
 def _fixed(binding: Binding) -> bool:
@@ -49,7 +51,7 @@ def ephemeral_ports(model: Model, options: Options) -> Iterator[Finding]:
         used = used or UsedPorts(model.bindings)
         lowest = min(s.start for s in policy.ephemeral)
         message = (
-            f"{_where(binding)} of '{binding.owner}' is inside the ephemeral range {span}"
+            f"{_where(binding)} of {_label(binding)} is inside the ephemeral range {span}"
             f"{' (' + str(part) + ')' if binding.is_range else ''}: the kernel may already "
             "have given it to an outgoing connection, so the bind can fail at random"
         )
@@ -101,7 +103,7 @@ def registered_port_clash(model: Model, options: Options) -> Iterator[Finding]:
         owners = " / ".join(found.owners)
         verb = "commonly used by" if found.source == "curated" else "registered with IANA to"
         message = (
-            f"{_where(binding)} of '{binding.owner}' ({what}) is {verb} {owners}: clients, "
+            f"{_where(binding)} of {_label(binding)} ({what}) is {verb} {owners}: clients, "
             "scanners and operators will expect that service there"
         )
         free = _unclaimed_port(used, binding)
@@ -122,3 +124,153 @@ def _unclaimed_port(used: UsedPorts, binding: Binding) -> int | None:
         PortSpan(p, p) for s in KNOWN if s.protocol == protocol and not s.generic for p in s.ports
     )
     return used.nearest_free(binding.namespace, binding.protocol, binding.port, avoid=claimed)
+
+
+# --- PL303 ---------------------------------------------------------------------------
+
+
+@check("PL303")
+def nodeport_range(model: Model, options: Options) -> Iterator[Finding]:
+    """An explicit nodePort the API server rejects (outside --service-node-port-range), and
+    a hostPort inside the range, where kube-proxy may already serve some Service's NodePort."""
+    span = options.policy.nodeport_range
+    for binding in model.bindings:
+        if not _fixed(binding):
+            continue
+        if binding.role == Role.NODE_PORT and not (
+            binding.port in span and binding.end_port in span
+        ):
+            yield Finding(
+                "PL303",
+                f"nodePort {binding.port_text()} of {_label(binding)} is outside the NodePort "
+                f"range {span}: the API server rejects the Service; pick a port in {span} or "
+                "leave nodePort out and let Kubernetes allocate one",
+                binding.location,
+                key=_key(binding),
+            )
+        elif binding.role == Role.HOST_PORT and (part := _overlap(binding, span)):
+            finding = Finding(
+                "PL303",
+                f"hostPort {binding.port_text()} of {_label(binding)} is inside the NodePort "
+                f"range {span}{' (' + str(part) + ')' if binding.is_range else ''}: kube-proxy "
+                "may already serve a Service's NodePort there on every node; pick a port "
+                f"outside {span}",
+                binding.location,
+                key=_key(binding),
+            )
+            finding.severity = Severity.WARNING  # the engine keeps a user's override
+            yield finding
+
+
+# --- PL304 ---------------------------------------------------------------------------
+
+
+@check("PL304")
+def policy_ranges(model: Model, options: Options) -> Iterator[Finding]:
+    """A port outside the ranges the policy allots to its owner, or inside a range allotted
+    to someone else."""
+    allocations = options.policy.allocations
+    if not allocations:
+        return
+    used: UsedPorts | None = None
+    owners: dict[str, list] = {}
+    for binding in model.bindings:
+        if not _fixed(binding):
+            continue
+        mine = owners.get(binding.owner)
+        if mine is None:
+            mine = owners[binding.owner] = [a for a in allocations if a.matches(binding.owner)]
+        mine_here = [a for a in mine if a.applies(binding)]
+        spans = [s for a in mine_here for s in a.spans]
+        inside_own = any(s.start <= binding.port and binding.end_port <= s.end for s in spans)
+        others = [
+            (a, s)
+            for a in allocations
+            if a not in mine and a.applies(binding)
+            for s in a.spans
+            if s.overlaps(binding.port, binding.end_port)
+        ]
+        if inside_own or (not mine_here and not others):
+            continue
+        used = used or UsedPorts(model.bindings)
+        parts = []
+        if mine_here:
+            team = " / ".join(dict.fromkeys(a.owner for a in mine_here))
+            allotted = ", ".join(str(s) for s in spans)
+            parts.append(f"outside the range {team} is allotted ({allotted})")
+        if others:
+            other, span = others[0]
+            parts.append(f"inside {span}, allotted to {other.owner}")
+        message = (
+            f"{_where(binding)} of {_label(binding)} is {' and '.join(parts)}"
+            f" ({_policy_label(options)})"
+        )
+        free = _free_in(used, binding, spans, [s for a in allocations if a not in mine
+                                               for s in a.spans])
+        if free is not None:
+            where = f"in {spans_text(spans)}" if spans else "outside every allotted range"
+            message += f"; nearest free port {where}: {free}"
+        yield Finding("PL304", message, binding.location, key=_key(binding))
+
+
+def spans_text(spans: list[PortSpan]) -> str:
+    return ", ".join(str(s) for s in spans)
+
+
+def _free_in(
+    used: UsedPorts, binding: Binding, spans: list[PortSpan], taken: list[PortSpan]
+) -> int | None:
+    """The nearest free port in the owner's spans, or, for an owner without an allotment,
+    in the same IANA class outside every other owner's ranges."""
+    if not spans:
+        return used.nearest_free(binding.namespace, binding.protocol, binding.port, avoid=taken)
+    best: int | None = None
+    for span in spans:
+        start = min(max(binding.port, span.start), span.end)
+        candidates = [start] if used.is_free(binding.namespace, binding.protocol, start) else []
+        found = used.nearest_free(binding.namespace, binding.protocol, start, span, avoid=taken)
+        candidates += [found] if found is not None else []
+        for port in candidates:
+            if best is None or abs(port - binding.port) < abs(best - binding.port):
+                best = port
+    return best
+
+
+# --- PL305 ---------------------------------------------------------------------------
+
+
+@check("PL305")
+def forbidden_ports(model: Model, options: Options) -> Iterator[Finding]:
+    """A port the policy forbids (telnet, RDP published...), with the policy's reason."""
+    rules = options.policy.forbidden
+    if not rules:
+        return
+    for binding in model.bindings:
+        if not _fixed(binding):
+            continue
+        for rule in rules:
+            span = rule.forbids(binding)
+            if span is None:
+                continue
+            reason = f": {rule.reason}" if rule.reason else ""
+            yield Finding(
+                "PL305",
+                f"{_where(binding)} of {_label(binding)} is forbidden ({span}, "
+                f"{_policy_label(options)}){reason}",
+                binding.location,
+                key=_key(binding),
+            )
+            break
+
+
+def _label(binding: Binding) -> str:
+    """The owner as users name it: the Compose service, the workload, the config file."""
+    return str(binding.extra.get("label") or f"'{binding.owner}'")
+
+
+def _policy_label(options: Options) -> str:
+    policy = options.policy
+    source = policy.source or ""
+    if not source or source.startswith("preset"):
+        return f"policy preset {policy.name}"
+    return f"policy {display_path(Path(source))}"
