@@ -1,9 +1,10 @@
 """Baselines: accept today's findings, fail only on new ones.
 
 `--write-baseline FILE` records every current finding by fingerprint (rule and path are
-kept beside it for people reading the file); `--baseline FILE` drops findings whose
-fingerprint it lists. Fingerprints hash rule, path and the finding's subject, never a
-line, so moving lines or reordering files keeps a baseline valid. Paths are the display
+kept beside it for people reading the file) and accepts them: that run reports nothing and
+exits 0. `--baseline FILE` drops findings whose fingerprint it lists. Fingerprints hash
+rule, path and the finding's subject, never a line, so moving lines or reordering files
+keeps a baseline valid. Paths are the display
 paths, relative to the current directory: write and use a baseline from the same one.
 
 `postprocess` is the CLI's hook after the engine: it also adds unused-suppression
@@ -35,7 +36,8 @@ def postprocess(report: Report, args: argparse.Namespace, options: Options) -> R
         findings.sort(key=Finding.sort_key)
     if getattr(args, "write_baseline", None):
         write(Path(args.write_baseline), findings)
-    if getattr(args, "baseline", None):
+        findings = []  # recorded means accepted: nothing is new yet
+    elif getattr(args, "baseline", None):
         known = load(Path(args.baseline))
         findings = [f for f in findings if f.fingerprint not in known]
     report.findings = findings

@@ -1,0 +1,186 @@
+"""`--format sarif`: valid against the official SARIF 2.1.0 schema and Microsoft's validator,
+every rule described, PL101 carrying the other party, fingerprints that survive moves."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from helpers import FIXTURES
+from portlint.cli import main
+from portlint.rules.catalogue import CATALOGUE
+
+SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
+CASE = FIXTURES / "integrations"
+MULTITOOL_CACHE = Path.home() / ".cache" / "portlint" / "sarif-multitool"
+MULTITOOL_PACKAGE = "@microsoft/sarif-multitool-linux@5.7.0"
+
+
+def sarif(capsys, *args: str) -> dict:
+    code = main(["check", *args, "--format", "sarif"])
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    return json.loads(out)
+
+
+@pytest.fixture
+def collision_sarif(capsys, monkeypatch) -> dict:
+    monkeypatch.chdir(CASE)
+    return sarif(capsys, "collision")
+
+
+def test_sarif_passes_the_official_schema(collision_sarif):
+    schema = json.loads(SCHEMA.read_text())
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(collision_sarif)
+    ]
+    assert errors == []
+
+
+def test_pl101_result_has_exact_region_and_the_other_party_as_related_location(
+    collision_sarif,
+):
+    run = collision_sarif["runs"][0]
+    results = [r for r in run["results"] if r["ruleId"] == "PL101"]
+    by_uri = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r for r in results}
+    web = by_uri["collision/web/compose.yaml"]
+    assert web["level"] == "error"
+    assert run["tool"]["driver"]["rules"][web["ruleIndex"]]["id"] == "PL101"
+    physical = web["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uriBaseId"] == "SRCROOT"
+    assert physical["region"] == {"startLine": 5, "startColumn": 10, "endLine": 5, "endColumn": 15}
+    [related] = web["relatedLocations"]
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == "collision/api/compose.yaml"
+    assert related["physicalLocation"]["region"]["startLine"] == 6
+    assert related["physicalLocation"]["region"]["startColumn"] == 10
+    assert "api" in related["message"]["text"]
+    assert set(web["partialFingerprints"]) == {"portlint/v1"}
+
+
+def test_srcroot_is_the_current_directory(collision_sarif):
+    run = collision_sarif["runs"][0]
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == CASE.resolve().as_uri() + "/"
+
+
+def test_driver_describes_every_rule_with_help_and_default_level(collision_sarif):
+    driver = collision_sarif["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "portlint" and driver["informationUri"].startswith("https://")
+    assert [r["id"] for r in driver["rules"]] == [info.id for info in CATALOGUE]
+    for rule, info in zip(driver["rules"], CATALOGUE, strict=True):
+        assert rule["name"] == info.name
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert rule["help"]["text"]
+        assert rule["helpUri"].endswith(f"/docs/rules/{info.id}-{info.name}.md")
+        level = rule["defaultConfiguration"]["level"]
+        assert level == {"error": "error", "warning": "warning"}.get(
+            info.default.value if info.default else "warning"
+        )
+        assert rule["defaultConfiguration"].get("enabled", True) is (info.default is not None)
+
+
+def test_output_is_byte_identical_across_runs(capsys, monkeypatch):
+    monkeypatch.chdir(CASE)
+    main(["check", "collision", "--format", "sarif"])
+    first = capsys.readouterr().out
+    main(["check", "collision", "--format", "sarif"])
+    assert capsys.readouterr().out == first
+
+
+def test_partial_fingerprints_survive_moved_lines(tmp_path, capsys, monkeypatch):
+    shutil.copytree(CASE / "collision", tmp_path / "collision")
+    monkeypatch.chdir(tmp_path)
+
+    def fingerprints() -> dict[str, tuple[str, int]]:
+        results = sarif(capsys, "collision")["runs"][0]["results"]
+        return {
+            r["partialFingerprints"]["portlint/v1"]: (
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            )
+            for r in results
+        }
+
+    before = fingerprints()
+    web = tmp_path / "collision" / "web" / "compose.yaml"
+    web.write_text("# moved down by a comment\n\n" + web.read_text())
+    after = fingerprints()
+    assert set(after) == set(before)
+    moved = [fp for fp in before if before[fp][0] == "collision/web/compose.yaml"]
+    assert [after[fp][1] for fp in moved] == [before[fp][1] + 2 for fp in moved]
+
+
+def test_unknown_rule_in_a_suppression_is_a_tool_configuration_notification(
+    tmp_path, capsys, monkeypatch
+):
+    (tmp_path / "compose.yaml").write_text(
+        'services:\n  web:\n    ports: ["18080:80"]  # portlint: disable=PL999\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    document = sarif(capsys, ".")
+    [notification] = document["runs"][0]["invocations"][0]["toolConfigurationNotifications"]
+    assert notification["level"] == "warning"
+    assert "PL999" in notification["message"]["text"]
+    region = notification["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (3, 46)
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
+
+
+def _multitool() -> Path | None:
+    """Microsoft's SARIF Multitool: $SARIF_MULTITOOL, on PATH, or in the test cache
+    (installed there by `npm install --prefix ~/.cache/portlint/sarif-multitool ...`)."""
+    candidates = [
+        os.environ.get("SARIF_MULTITOOL"),
+        shutil.which("Sarif.Multitool"),
+        str(MULTITOOL_CACHE / "node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"),
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def test_sarif_passes_microsofts_multitool_validate(tmp_path, capsys, monkeypatch):
+    tool = _multitool()
+    if tool is None:
+        pytest.skip(
+            "Sarif.Multitool not installed; install it with: npm install --prefix "
+            f"{MULTITOOL_CACHE} {MULTITOOL_PACKAGE}"
+        )
+    monkeypatch.chdir(CASE)
+    main(["check", "collision", "--format", "sarif", "--output", str(tmp_path / "run.sarif")])
+    capsys.readouterr()
+    log = tmp_path / "validation.sarif"
+    env = dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1")
+    completed = subprocess.run(
+        [
+            str(tool),
+            "validate",
+            str(tmp_path / "run.sarif"),
+            "--output",
+            str(log),
+            "--rule-kind",
+            "Sarif;Gh",
+            "--log",
+            "ForceOverwrite",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    results = json.loads(log.read_text())["runs"][0].get("results", [])
+    problems = [
+        f"{r['ruleId']}: {r['message']}" for r in results if r.get("level") in ("error", "warning")
+    ]
+    assert problems == []
