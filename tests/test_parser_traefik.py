@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-
-from helpers import run
-
 from portlint.model import Protocol
 from portlint.parsers.traefik import EntryPointAddress, entrypoint_from_flag
 
@@ -49,3 +45,24 @@ def test_other_flags_and_variables_are_not_entrypoints():
     )
     assert entrypoint_from_flag("--entrypoints.web.address=:${PORT}") is None
     assert entrypoint_from_flag("--entrypoints.web.address=:80/quic") is None
+
+
+def test_yaml_and_toml_entry_points():
+    from service_helpers import bindings
+
+    assert bindings("traefik") == [
+        ("traefik.toml", 3, 17, "80/tcp", "traefik"),
+        ("traefik.toml", 6, 26, "127.0.0.1:8082/tcp", "traefik"),
+        ("traefik.yml", 3, 16, "80/tcp", "traefik"),
+        ("traefik.yml", 5, 16, "53/udp", "traefik"),
+        ("traefik.yml", 7, 23, "10.0.0.1:8080/tcp", "traefik"),
+    ]
+
+
+def test_template_is_pl003_and_a_name_is_pl002():
+    from service_helpers import diagnostics
+
+    assert diagnostics("traefik") == [
+        ("PL003", "traefik.toml", 9, 14),
+        ("PL002", "traefik.yml", 9, 15),
+    ]

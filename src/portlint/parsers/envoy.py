@@ -25,7 +25,6 @@ from portlint.yamlnodes import (
     SequenceNode,
     YamlDocument,
     get,
-    items,
     location,
 )
 

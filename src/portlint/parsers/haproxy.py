@@ -180,7 +180,7 @@ def _bind_one(
     addresses = resolve_host(host)
     if addresses is None:
         return
-    v6only = True if "v6only" in options else False
+    v6only = "v6only" in options
     for address in addresses:
         out.add(
             Listener(

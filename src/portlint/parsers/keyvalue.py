@@ -194,6 +194,7 @@ def _ports(
 ) -> list[tuple[int, Location, bool]] | None:
     """(port, location, defaulted) per port line; None when TCP is disabled (port 0)."""
     found: list[tuple[int, Location, bool]] = []
+    disabled = False
     if daemon.format != "sshd":
         values = _last_per_key(source, values)
     for value in values:
@@ -206,19 +207,14 @@ def _ports(
             )
             continue
         if text == "0" and daemon.identity.startswith("redis"):
-            if _key_at(source, value) == "port":
-                if not found and len(values) == 1:
-                    return None  # `port 0`: redis does not listen on TCP
+            disabled = True  # `port 0`: redis does not listen on plain TCP
             continue
         port = parse_port(text)
         if port is None:
             out.diagnostic("PL002", port_problem(text), location, key=text)
             continue
         found.append((port, location, False))
-    if not found and values and all(parse_port(v.text.strip("'\"")) is None for v in values):
-        if any(v.text.strip("'\"") == "0" for v in values):
-            return None
-    return found
+    return None if disabled and not found else found
 
 
 def _key_at(source: SourceFile, value: Value) -> str:
@@ -290,9 +286,7 @@ def _address_specs(
         if daemon.format == "redis":
             host = {"*": "0.0.0.0", "::*": "::"}.get(item, item)
             specs.append((host, None, None))
-        elif daemon.format == "postgresql":
-            specs.append((None if item == "*" else item, None, None))
-        elif daemon.format == "mysql":
+        elif daemon.format == "postgresql" or daemon.format == "mysql":
             specs.append((None if item == "*" else item, None, None))
         else:  # sshd: host[:port]
             host, port_text, offset = split_host_port(item)

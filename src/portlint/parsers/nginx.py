@@ -216,10 +216,7 @@ class _Walker:
             if port is None:
                 self.out.diagnostic("PL002", port_problem(port_text), location, key=value)
                 return
-        if host in (None, "", "*"):
-            addresses = resolve_host("0.0.0.0")
-        else:
-            addresses = resolve_host(host)
+        addresses = resolve_host("0.0.0.0" if host in (None, "", "*") else host)
         if addresses is None:
             return  # a host name: its address cannot be known from the config
         v6only = "ipv6only=off" not in params

@@ -33,7 +33,7 @@ _KINDS = {
     "listendatagram": Protocol.UDP,
     "listensequentialpacket": Protocol.SCTP,
 }
-_ASSIGNMENT = re.compile(r"^\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
+_ASSIGNMENT = re.compile(r"^\s*([A-Za-z0-9]+)\s*=\s*(.*?)\s*$")
 
 
 class SystemdSocketParser:

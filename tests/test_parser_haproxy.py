@@ -1,0 +1,28 @@
+"""HAProxy bind lines in frontend/listen sections; server lines are outbound."""
+
+from __future__ import annotations
+
+from service_helpers import binding_list, bindings, diagnostics
+
+
+def test_bind_forms():
+    assert bindings("haproxy") == [
+        ("haproxy.cfg", 5, 11, "0.0.0.0:80/tcp", "haproxy"),
+        ("haproxy.cfg", 6, 12, "0.0.0.0:443/tcp", "haproxy"),
+        ("haproxy.cfg", 7, 18, "0.0.0.0:8000-8010/tcp", "haproxy"),
+        ("haproxy.cfg", 8, 16, "[::]:8081/tcp", "haproxy"),
+        ("haproxy.cfg", 10, 19, "10.0.0.1:9000/tcp", "haproxy"),
+        ("haproxy.cfg", 10, 33, "10.0.0.2:9000/tcp", "haproxy"),
+        ("haproxy.cfg", 17, 13, "[::]:8404/tcp", "haproxy"),
+        ("haproxy.cfg", 18, 17, "0.0.0.0:443/udp", "haproxy"),
+    ]
+
+
+def test_ipv6_follows_kernel_dual_stack_unless_v6only():
+    by_line = {b.location.line: b for b in binding_list("haproxy")}
+    assert by_line[8].v6only is True
+    assert by_line[17].v6only is False
+
+
+def test_port_zero_is_pl002():
+    assert diagnostics("haproxy") == [("PL002", "haproxy.cfg", 19, 11)]
