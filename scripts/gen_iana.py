@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from portlint.registry.iana import Entry, dump  # noqa: E402
+from portlint.registry.snapshot import Entry, dump  # noqa: E402
 
 OUTPUT = ROOT / "src" / "portlint" / "registry" / "iana.tsv"
 _NS = "{http://www.iana.org/assignments}"

@@ -1,15 +1,116 @@
-"""`portlint ports` (placeholder until implemented)."""
+"""`portlint ports PATHS`: the inventory of every binding, grouped by host or namespace,
+with the service registered for each port — what listens where, before anything changes."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from typing import Any
+
+from portlint.commands.common import (
+    add_input_arguments,
+    check_paths_exist,
+    options_from_args,
+    read_stdin_if_needed,
+)
+from portlint.model import Binding, Model
+
+_ROLE_ORDER = ("listen", "publish", "host-port", "node-port", "service-port", "container",
+               "expose")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("args", nargs="*")
+    add_input_arguments(parser)
+    parser.add_argument("--format", choices=("table", "json"), default="table")
 
 
 def run(args: argparse.Namespace) -> int:
-    from portlint.cli import UsageError
+    from portlint.engine import check
 
-    raise UsageError("'ports' is not implemented yet")
+    check_paths_exist(args.paths)
+    options = options_from_args(args)
+    options.enabled = set()  # the inventory needs the model, not the rules
+    stdin_text = read_stdin_if_needed(args.paths)
+    report = check(args.paths, options, stdin_text=stdin_text, debug=args.debug)
+    rows = inventory(report.model)
+    if args.format == "json":
+        print(json.dumps({"version": 1, "bindings": rows, "files": report.files}, indent=2))
+    else:
+        sys.stdout.write(render_table(rows))
+    problems = len(report.model.diagnostics)
+    if problems:
+        print(
+            f"portlint: {problems} problem(s) found while reading; run `portlint check` "
+            "for details",
+            file=sys.stderr,
+        )
+    return 0
+
+
+_NAMESPACE_ORDER = ("host", "k8s-node", "k8s-nodeports", "service", "pod", "container")
+
+
+def _sort_key(b: Binding) -> tuple:
+    """Shared namespaces (hosts, nodes) first, then per-workload ones."""
+    kind = b.namespace.split(":", 1)[0]
+    rank = _NAMESPACE_ORDER.index(kind) if kind in _NAMESPACE_ORDER else 99
+    role = _ROLE_ORDER.index(b.role.value) if b.role.value in _ROLE_ORDER else 99
+    return (rank, b.namespace, b.port, b.protocol.value, role, b.location.path,
+            b.location.line)
+
+
+def inventory(model: Model) -> list[dict[str, Any]]:
+    """One row per binding, sorted by namespace, port, protocol and role."""
+    from portlint import registry
+
+    rows = []
+    for b in sorted(model.bindings, key=_sort_key):
+        registered = [n for n, _ in registry.iana(b.port, b.protocol.value) if n]
+        known = [] if registry.is_generic(b.port, b.protocol.value) else [
+            s.title for s in registry.known(b.port, b.protocol.value)
+        ]
+        rows.append({
+            "path": b.location.path, "line": b.location.line, "column": b.location.column,
+            "format": b.format, "owner": b.owner, "identity": b.identity,
+            "namespace": b.namespace, "role": b.role.value, "protocol": b.protocol.value,
+            "address": None if b.address is None else str(b.address),
+            "port": b.port, "end_port": b.end_port,
+            "service": registered[0] if registered else None,
+            "known": known,
+        })
+    return rows
+
+
+_COLUMNS = ("PORT", "ROLE", "ADDRESS", "OWNER", "SOFTWARE", "REGISTERED", "WHERE")
+
+
+def render_table(rows: list[dict[str, Any]]) -> str:
+    """Rows grouped under their namespace (host:<group>, pod:..., container:...)."""
+    if not rows:
+        return "no port bindings found\n"
+    groups: dict[str, list[list[str]]] = {}
+    for row in rows:
+        ports = str(row["port"]) if row["end_port"] == row["port"] else (
+            f"{row['port']}-{row['end_port']}"
+        )
+        registered = ", ".join([row["service"], *row["known"]] if row["service"] else
+                               row["known"]) or "-"
+        groups.setdefault(row["namespace"], []).append([
+            f"{ports}/{row['protocol']}", row["role"], row["address"] or "*", row["owner"],
+            row["identity"] or "-", registered, f"{row['path']}:{row['line']}:{row['column']}",
+        ])
+    all_cells = [list(_COLUMNS)] + [r for g in groups.values() for r in g]
+    widths = [max(len(r[i]) for r in all_cells) for i in range(len(_COLUMNS) - 1)]
+
+    def line(cells: list[str]) -> str:
+        body = "  ".join(c.ljust(w) for c, w in zip(cells[:-1], widths, strict=False))
+        return f"  {body}  {cells[-1]}".rstrip()
+
+    out = []
+    for namespace, cells in groups.items():
+        out.append(f"{namespace} ({len(cells)} binding{'s' if len(cells) != 1 else ''})")
+        out.append(line(list(_COLUMNS)))
+        out.extend(line(c) for c in cells)
+        out.append("")
+    return "\n".join(out)

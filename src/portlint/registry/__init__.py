@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from portlint.registry.known import KNOWN, PROXIES, KnownService
+from portlint.registry.curated import KNOWN, PROXIES, KnownService
 
 __all__ = [
     "KnownService",
@@ -28,7 +28,7 @@ __all__ = [
 
 def iana(port: int, protocol: str = "tcp") -> list[tuple[str, str]]:
     """IANA registrations (service name, description) of port/protocol."""
-    from portlint.registry.iana import lookup
+    from portlint.registry.snapshot import lookup
 
     return lookup(port, protocol)
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from portlint.registry import _aliases, _canonical, image_name, is_generic, known, may_bind
-from portlint.registry.known import PROXIES
+from portlint.registry.curated import PROXIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ def claim(
         return Claim(port, protocol, titles, "curated")
     if port >= 1024 and not full_registry:
         return None
-    from portlint.registry.iana import lookup
+    from portlint.registry.snapshot import lookup
 
     registrations = [(n, d) for n, d in lookup(port, protocol) if n]
     if not registrations or any(_matches_registration(candidates, n) for n, _ in registrations):

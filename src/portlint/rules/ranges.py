@@ -117,7 +117,7 @@ def registered_port_clash(model: Model, options: Options) -> Iterator[Finding]:
 
 def _unclaimed_port(used: UsedPorts, binding: Binding) -> int | None:
     """The nearest free port in the same IANA class that no curated software claims."""
-    from portlint.registry.known import KNOWN
+    from portlint.registry.curated import KNOWN
 
     protocol = binding.protocol.value
     claimed = tuple(
