@@ -32,7 +32,7 @@ def discover(
     paths: list[Path], registry: Registry, exclude: list[str], exclude_base: Path
 ) -> Iterator[Candidate]:
     """Candidates in a stable order (sorted walk), each file once."""
-    seen: set[Path] = set()
+    seen: set[object] = set()
     for root in paths:
         if root.is_dir():
             for path in _walk(root):
@@ -47,10 +47,13 @@ def discover(
                 yield candidate
 
 
-def _first_time(path: Path, seen: set[Path]) -> bool:
+def _first_time(path: Path, seen: set[object]) -> bool:
+    """The file's identity (device, inode): one stat, where resolve() costs one per
+    path component; a symlink and its target, or overlapping roots, give one file."""
     try:
-        key = path.resolve()
-    except (OSError, RuntimeError):
+        info = os.stat(path)
+        key: object = (info.st_dev, info.st_ino)
+    except (OSError, ValueError):
         key = path
     if key in seen:
         return False

@@ -8,6 +8,7 @@ Parsers are the only code that computes positions; everything downstream copies 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -74,7 +75,13 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
     """Relative to the current directory when under it, with forward slashes."""
     cwd = cwd or Path.cwd()
     try:
-        rel = path.resolve().relative_to(cwd.resolve())
+        rel = path.resolve().relative_to(_resolved(str(cwd)))
         return rel.as_posix()
     except ValueError:
         return path.as_posix()
+
+
+@lru_cache(maxsize=16)
+def _resolved(directory: str) -> Path:
+    """The current directory, resolved once per run rather than once per file."""
+    return Path(directory).resolve()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 
 import yaml
@@ -53,13 +54,15 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
-_OPENERS = re.compile(r"[\[{]")
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
-_COMPACT_RUN = "(?:[-?][ \\t]+){%d}"
+_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 class YamlLimitError(Exception):
     """The text exceeds a configured limit; the message names the limit."""
+
+    problem_mark: yaml.Mark | None = None  # where, when known (as yaml.MarkedYAMLError)
 
 
 @dataclass(slots=True)
@@ -89,22 +92,54 @@ def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
 
 
 def _check_depth(text: str, max_depth: int) -> None:
-    openers = len(_OPENERS.findall(text)) if ("[" in text or "{" in text) else 0
-    if openers > max_depth:
-        depth = _flow_depth(text)
-        if depth > max_depth:
-            raise YamlLimitError(
-                f"flow nesting depth {depth} exceeds the limit of {max_depth} (max-depth)"
-            )
-    if "- -" in text or "? " in text:
-        if re.search(_COMPACT_RUN % (max_depth + 1), text):
-            raise YamlLimitError(f"block nesting deeper than the limit of {max_depth} (max-depth)")
+    """Refuse text nested deeper than `max_depth` before libyaml's recursive composer
+    sees it (it segfaults near 25,000 levels, flow or block alike).
+
+    A cheap bound first. Block collections opened on one line are at most its run of
+    compact indicators (`- `, `? `, `: `) plus one mapping; those opened on earlier lines
+    sit at distinct columns left of its indentation, at most two per column (a sequence
+    may share its parent mapping's column). So block depth is at most 2 * W + 3, where W
+    is the widest prefix of spaces and indicators on any line. Flow depth is at most the
+    bracket depth (quoted brackets count too). Only text this bound cannot clear pays for
+    the exact count on libyaml's event stream, which is iterative.
+    """
+    prefix_budget = max_depth // 5
+    flow_budget = max_depth - 2 * prefix_budget - 1
+    suspicious = _wide_prefix(prefix_budget).search(text) is not None
+    if not suspicious and text.count("[") + text.count("{") > flow_budget:
+        suspicious = _flow_depth(text) > flow_budget
+    if suspicious:
+        _exact_depth(text, max_depth)
+
+
+@lru_cache(maxsize=8)
+def _wide_prefix(width: int) -> re.Pattern[str]:
+    """A line whose structural prefix (indentation and compact indicators) has at least
+    `width` units."""
+    return re.compile(r"^(?:---[ \t]+)?(?:[ \t]|[-?:][ \t]){" + str(width) + "}", re.M)
 
 
 def _flow_depth(text: str) -> int:
     """Maximum nesting of [ { against ] } (quoted brackets count too: conservative)."""
     steps = (1 if c in "[{" else -1 for c in re.findall(r"[\[\]{}]", text))
     return max(accumulate(steps, initial=0))
+
+
+def _exact_depth(text: str, max_depth: int) -> None:
+    """Count collection nesting on the event stream; raise at the first level too deep,
+    with its position. A syntax error raises here exactly as composing would."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _STARTS):
+            depth += 1
+            if depth > max_depth:
+                error = YamlLimitError(
+                    f"nesting deeper than the limit of {max_depth} levels (max-depth)"
+                )
+                error.problem_mark = event.start_mark
+                raise error
+        elif isinstance(event, _ENDS):
+            depth -= 1
 
 
 def _check_expansion(root: Node, limits: Limits) -> None:
@@ -161,16 +196,23 @@ def get(node: Node | None, key: str) -> Node | None:
     in with `<<: *anchor` (Compose files use merge keys a lot)."""
     if not isinstance(node, MappingNode):
         return None
-    found = None
-    merges: list[Node] = []
-    for key_node, value_node in node.value:
-        if isinstance(key_node, ScalarNode):
-            if key_node.value == key and not _is_merge_key(key_node):
-                found = value_node
-            elif _is_merge_key(key_node):
-                merges.append(value_node)
-    if found is not None:
-        return found
+    # Hot (parsers ask for many keys of every mapping): scan from the end, so the last
+    # duplicate is found first; a non-scalar key's value is a list, never equal to a str.
+    pairs = node.value
+    for key_node, value_node in reversed(pairs):
+        if (
+            key_node.value == key
+            and isinstance(key_node, ScalarNode)
+            and not _is_merge_key(key_node)
+        ):
+            return value_node
+    merges = [
+        value_node
+        for key_node, value_node in pairs
+        if (key_node.value == "<<" or key_node.tag == _MERGE_TAG)
+        and isinstance(key_node, ScalarNode)
+        and _is_merge_key(key_node)
+    ]
     for merged in _merge_sources(merges):
         value = get(merged, key)
         if value is not None:
