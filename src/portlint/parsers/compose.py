@@ -106,6 +106,8 @@ class _Project:
         self.name = self.directory.resolve().name or self.key
         self.result = ParseResult()
         self.env, self.env_file = self._load_env()
+        #: (service, mapping) -> the file that declared it first
+        self.mappings: dict[tuple, str] = {}
 
     # -- environment -----------------------------------------------------------------
 
@@ -309,6 +311,11 @@ class _Project:
     def _add_bindings(self, service: _Service, source: SourceFile, spec: PortSpec,
                       container_loc: Location, host_loc: Location, mode: str | None,
                       extra: dict | None = None) -> None:
+        mapping = (service.name, spec.address, spec.protocol, spec.container.start,
+                   spec.container.end, spec.host and (spec.host.start, spec.host.end))
+        first_file = self.mappings.setdefault(mapping, source.display)
+        if first_file != source.display:
+            return  # an override repeating the base file's mapping: Compose merges them
         common = self._common(service, source, extra)
         network_mode = service.network_mode or ""
         if network_mode == "host":
