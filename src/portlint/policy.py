@@ -26,16 +26,27 @@ PRESETS = ("default", "strict")
 SHARED_ROLES = frozenset({*HOST_FACING, Role.NODE_PORT})
 
 
+def _role_applies(roles: frozenset[Role] | None, binding: Binding) -> bool:
+    """Explicit `roles`, else the shared roles plus Kubernetes containerPorts: a pod's IP
+    is reachable from every pod in the cluster, so its ports face a shared network (a
+    Compose container port is reachable only on its project's network)."""
+    if roles is not None:
+        return binding.role in roles
+    if binding.role == Role.CONTAINER:
+        return binding.namespace.startswith("pod:")
+    return binding.role in SHARED_ROLES
+
+
 @dataclass(frozen=True, slots=True)
 class Forbidden:
     spans: tuple[PortSpan, ...]
     reason: str = ""
     protocol: str | None = None  # None: every protocol
-    roles: frozenset[Role] = SHARED_ROLES
+    roles: frozenset[Role] | None = None  # None: see _role_applies
 
     def forbids(self, binding: Binding) -> PortSpan | None:
         """The forbidden span the binding's ports touch, if it applies to the binding."""
-        if binding.role not in self.roles:
+        if not _role_applies(self.roles, binding):
             return None
         if self.protocol and binding.protocol.value != self.protocol:
             return None
@@ -48,25 +59,35 @@ class Allocation:
     match: tuple[str, ...]  # globs on owner names (last owner component) or whole owners
     spans: tuple[PortSpan, ...]
     protocol: str | None = None
-    roles: frozenset[Role] = SHARED_ROLES
+    roles: frozenset[Role] | None = None  # None: see _role_applies
 
-    def matches(self, owner: str) -> bool:
-        """`payments-*` matches Compose `proj/payments-api`, Kubernetes
-        `Deployment/prod/payments-api`; a glob with '/' matches the whole owner string."""
-        name = owner.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    def matches(self, binding: Binding) -> bool:
+        """`payments-*` matches the Compose service `proj/payments-api` and the Kubernetes
+        workload `Deployment/prod/payments-api[/container]`; a glob with '/' matches the
+        whole owner string."""
+        name = owner_name(binding)
         for pattern in self.match:
-            subject = owner if "/" in pattern else name
+            subject = binding.owner if "/" in pattern else name
             if fnmatch.fnmatchcase(subject.lower(), pattern.lower()):
                 return True
         return False
 
     def applies(self, binding: Binding) -> bool:
-        if binding.role not in self.roles:
+        if not _role_applies(self.roles, binding):
             return False
         return not self.protocol or binding.protocol.value == self.protocol
 
     def spans_text(self) -> str:
         return ", ".join(str(s) for s in self.spans)
+
+
+def owner_name(binding: Binding) -> str:
+    """The name an allocation's `match` globs see: the Compose service, the Kubernetes
+    object (not its container), or the last part of any other owner."""
+    parts = binding.owner.split("/")
+    if binding.format == "kubernetes" and len(parts) >= 3:
+        return parts[2]
+    return parts[-1].rsplit(":", 1)[-1]
 
 
 def load_policy(name_or_path: str, base_dir: Path) -> Policy:
@@ -204,8 +225,8 @@ def _spans(value: Any, path: list[Any]) -> tuple[PortSpan, ...]:
     return tuple(spans)
 
 
-def _roles(value: Any) -> frozenset[Role]:
-    return frozenset(Role(r) for r in value) if value else SHARED_ROLES
+def _roles(value: Any) -> frozenset[Role] | None:
+    return frozenset(Role(r) for r in value) if value else None
 
 
 def _build(data: dict[str, Any], node: Any, where: str, name: str) -> Policy:

@@ -106,7 +106,7 @@ def registered_port_clash(model: Model, options: Options) -> Iterator[Finding]:
             f"{_where(binding)} of {_label(binding)} ({what}) is {verb} {owners}: clients, "
             "scanners and operators will expect that service there"
         )
-        free = _unclaimed_port(used, binding)
+        free = _unclaimed_port(used, binding) if binding.port >= 1024 else None
         if free is not None:
             message += f"; use a port nobody else claims, e.g. {free}"
         finding = Finding("PL301", message, binding.location, key=_key(binding))
@@ -179,7 +179,7 @@ def policy_ranges(model: Model, options: Options) -> Iterator[Finding]:
             continue
         mine = owners.get(binding.owner)
         if mine is None:
-            mine = owners[binding.owner] = [a for a in allocations if a.matches(binding.owner)]
+            mine = owners[binding.owner] = [a for a in allocations if a.matches(binding)]
         mine_here = [a for a in mine if a.applies(binding)]
         spans = [s for a in mine_here for s in a.spans]
         inside_own = any(s.start <= binding.port and binding.end_port <= s.end for s in spans)
