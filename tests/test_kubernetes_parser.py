@@ -179,3 +179,17 @@ def test_numeric_target_port_is_a_warning_and_named_an_error():
     report = run(FIXTURES / "PL401" / "fail-k8s-target-ports")
     assert [(f.location.line, f.severity) for f in report.findings if f.rule == "PL401"] == [
         (34, Severity.ERROR), (36, Severity.WARNING), (39, Severity.ERROR)]
+
+
+def test_wrong_types_everywhere_are_diagnostics_not_crashes():
+    rows = [(rule, line, col) for rule, _, line, col in findings(K8S / "hostile")]
+    assert rows == [
+        ("PL002", 20, 34), ("PL002", 20, 57), ("PL002", 20, 96), ("PL005", 20, 106),
+        ("PL002", 20, 140), ("PL002", 20, 146), ("PL002", 21, 40), ("PL002", 21, 62),
+        ("PL002", 30, 34), ("PL002", 30, 49), ("PL002", 36, 74),
+    ]
+
+
+def test_yaml_11_yes_turns_host_network_on():
+    listeners = [b for b in _bindings(K8S / "hostile") if b.role == Role.LISTEN]
+    assert [(b.port, b.location.column) for b in listeners] == [(80, 80), (81, 126)]  # 0x50

@@ -16,6 +16,7 @@ from portlint.parsers.k8s_values import (
     ObjectContext,
     check_svc_name,
     int_or_name,
+    is_true,
     port_number,
     protocol,
     scalar_text,
@@ -58,11 +59,12 @@ class _Security:
 
     def merged(self, node: Node | None) -> _Security:
         user = get(node, "runAsUser")
-        non_root = scalar_text(get(node, "runAsNonRoot"))
+        non_root = get(node, "runAsNonRoot")
         return _Security(
             int(user.value) if isinstance(user, ScalarNode) and is_plain_int(user)
             and user.value.isdigit() else self.run_as_user,
-            {"true": True, "false": False}.get((non_root or "").lower(), self.run_as_non_root),
+            is_true(non_root) if isinstance(non_root, ScalarNode) and not non_root.style
+            and non_root.tag.endswith(":bool") else self.run_as_non_root,
         )
 
     @property
@@ -127,7 +129,7 @@ class _PodReader:
         self.ctx = ctx
         self.spec = spec
         self.replicas = replicas
-        self.host_network = (scalar_text(get(spec, "hostNetwork")) or "").lower() == "true"
+        self.host_network = is_true(get(spec, "hostNetwork"))
         self.node_name = scalar_text(get(spec, "nodeName"))
         self.security = _Security().merged(get(spec, "securityContext"))
         self.windows = (scalar_text(get(get(spec, "os"), "name")) or "").lower() == "windows"

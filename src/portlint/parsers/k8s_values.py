@@ -56,6 +56,12 @@ def scalar_text(node: Node | None) -> str | None:
     return None
 
 
+def is_true(node: Node | None) -> bool:
+    """A YAML 1.1 true (`true`, `yes`, `on`), as the Kubernetes YAML decoder reads it."""
+    return (isinstance(node, ScalarNode) and not node.style
+            and node.value.lower() in ("true", "yes", "on", "y"))
+
+
 def _plain_int(node: ScalarNode) -> int | None:
     """The integer a YAML 1.1 plain int scalar denotes (decimal, 0x.., 0o.., 1_000)."""
     try:
@@ -158,6 +164,8 @@ def check_dns_label(ctx: ObjectContext, node: Node | None, field_name: str) -> s
 
 def protocol(ctx: ObjectContext, node: Node | None) -> Protocol:
     """TCP, UDP or SCTP (absent: TCP). Anything else is a PL002, read as TCP."""
+    if node is not None and not isinstance(node, ScalarNode):
+        ctx.diag("PL002", f"protocol must be TCP, UDP or SCTP, not {kind_name(node)}", node)
     text = scalar_text(node)
     if text is None or node is None:
         return Protocol.TCP
