@@ -26,3 +26,10 @@ def test_default_is_dual_stack():
 
 def test_invalid_port_is_pl002():
     assert diagnostics("systemd") == [("PL002", "bad.socket", 2, 22)]
+
+
+def test_socket_activating_a_known_daemon_shares_its_owner():
+    ssh = binding_list("systemd/units/ssh.socket")[0]
+    assert ssh.owner == "sshd@default"
+    metrics = binding_list("host-tree/systemd")[0]
+    assert metrics.owner.startswith("systemd:")

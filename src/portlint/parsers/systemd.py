@@ -7,6 +7,9 @@ bind one address; paths, `@abstract` names, `vsock:` and other `Listen*` kinds a
 ports. An empty assignment (`ListenStream=`) resets the list, as systemd does.
 
 Owner and identity: the unit, `systemd:<path>` and its name (`ssh` for `ssh.socket`).
+A socket that activates a daemon portlint also reads (ssh.socket -> sshd, mariadb.socket
+-> mysql) hands its file descriptor to that daemon: it is the same process, so it takes
+that daemon's owner (`sshd@<host>`) and never collides with the daemon's own config.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ _KINDS = {
     "listendatagram": Protocol.UDP,
     "listensequentialpacket": Protocol.SCTP,
 }
+#: Socket units whose service is a daemon with its own parser, and that daemon's format.
+ACTIVATES = {"ssh": "sshd", "sshd": "sshd", "mariadb": "mysql", "mysql": "mysql", "mysqld": "mysql"}
 _ASSIGNMENT = re.compile(r"^\s*([A-Za-z0-9]+)\s*=\s*(.*?)\s*$")
 
 
@@ -49,7 +54,11 @@ class SystemdSocketParser:
         if source.path.parent.name.endswith(".socket.d"):
             unit = source.path.parent.name[: -len(".d")]
         identity = unit.rsplit(".", 1)[0].rstrip("@")
-        out = HostBindings(source, ctx, "systemd", identity, f"systemd:{source.display}")
+        daemon = ACTIVATES.get(identity)
+        owner = (
+            f"{daemon}@{ctx.host_for(source.display)}" if daemon else f"systemd:{source.display}"
+        )
+        out = HostBindings(source, ctx, "systemd", identity, owner)
         section = ""
         pending: list[tuple[Protocol, Location, int, str | None]] = []
         v6only: bool | None = False
