@@ -40,16 +40,20 @@ def test_findings_of_the_kubernetes_rules_are_the_reviewed_ones():
     report = run(K8S)
     examples = (K8S / "examples").resolve()
     rows = {
-        (f.rule, Path(f.location.path).resolve().relative_to(examples).as_posix(),
-         f.location.line, f.location.column)
-        for f in report.findings if f.rule in OWN_RULES
+        (
+            f.rule,
+            Path(f.location.path).resolve().relative_to(examples).as_posix(),
+            f.location.line,
+            f.location.column,
+        )
+        for f in report.findings
+        if f.rule in OWN_RULES
     }
     assert rows == EXPECTED_K8S_RULES
 
 
 def test_template_placeholders_are_parse_errors():
     report = run(K8S)
-    templates = {f.location.path.rsplit("/", 1)[-1] for f in report.findings
-                 if f.rule == "PL001"}
+    templates = {f.location.path.rsplit("/", 1)[-1] for f in report.findings if f.rule == "PL001"}
     assert all(name.endswith("-template.yaml") for name in templates)
     assert len(templates) == 6

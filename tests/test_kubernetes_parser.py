@@ -20,8 +20,7 @@ def _bindings(path: Path | str, **kwargs):
 
 def test_container_ports_share_the_pod_namespace_but_plain_init_containers_do_not():
     by_owner = {
-        (b.owner, b.port): b.namespace
-        for b in _bindings(K8S / "pod") if b.role == Role.CONTAINER
+        (b.owner, b.port): b.namespace for b in _bindings(K8S / "pod") if b.role == Role.CONTAINER
     }
     pod = "pod:default/shop/Deployment/web"
     assert by_owner[("Deployment/shop/web/app", 8080)] == pod
@@ -38,14 +37,28 @@ def test_init_container_on_an_app_port_is_not_a_collision():
 def test_host_ports_and_host_network_bind_the_node_with_kind_and_replicas():
     node = [b for b in _bindings(K8S / "nodes") if b.namespace == "k8s-node:default"]
     summary = {
-        (b.owner, b.role, b.port, str(b.address), b.replicas, b.extra.get("kind"),
-         b.extra.get("node_name")) for b in node
+        (
+            b.owner,
+            b.role,
+            b.port,
+            str(b.address),
+            b.replicas,
+            b.extra.get("kind"),
+            b.extra.get("node_name"),
+        )
+        for b in node
     }
     assert summary == {
-        ("DaemonSet/monitoring/node-exporter", Role.LISTEN, 9100, "None", None, "DaemonSet",
-         None),
-        ("DaemonSet/monitoring/other-exporter", Role.HOST_PORT, 9100, "None", None,
-         "DaemonSet", None),
+        ("DaemonSet/monitoring/node-exporter", Role.LISTEN, 9100, "None", None, "DaemonSet", None),
+        (
+            "DaemonSet/monitoring/other-exporter",
+            Role.HOST_PORT,
+            9100,
+            "None",
+            None,
+            "DaemonSet",
+            None,
+        ),
         ("Deployment/edge/ingress", Role.HOST_PORT, 9100, "10.0.0.5", 3, "Deployment", None),
         ("Pod/default/static-a", Role.HOST_PORT, 7000, "None", 1, "Pod", "node-1"),
         ("Pod/default/static-b", Role.HOST_PORT, 7000, "None", 1, "Pod", "node-1"),
@@ -54,12 +67,13 @@ def test_host_ports_and_host_network_bind_the_node_with_kind_and_replicas():
 
 def test_daemonsets_collide_as_errors_and_other_workloads_as_scheduling_warnings():
     report = run(K8S / "nodes")
-    severities = {
-        (f.location.line, f.severity) for f in report.findings if f.rule == "PL101"
-    }
+    severities = {(f.location.line, f.severity) for f in report.findings if f.rule == "PL101"}
     assert severities == {
-        (18, Severity.ERROR), (37, Severity.ERROR), (57, Severity.WARNING),
-        (71, Severity.ERROR), (87, Severity.ERROR),
+        (18, Severity.ERROR),
+        (37, Severity.ERROR),
+        (57, Severity.WARNING),
+        (71, Severity.ERROR),
+        (87, Severity.ERROR),
     }
     (warning,) = [f for f in report.findings if f.rule == "PL101" and f.location.line == 57]
     assert "scheduling constraint" in warning.message
@@ -80,8 +94,9 @@ def test_nodeports_are_cluster_wide_and_zero_means_allocated():
 )
 def test_nodeport_collision_is_an_error():
     report = run(K8S / "nodeports")
-    severities = {f.severity for f in report.findings if f.rule == "PL101"
-                  and f.location.column == 17}
+    severities = {
+        f.severity for f in report.findings if f.rule == "PL101" and f.location.column == 17
+    }
     assert severities == {Severity.ERROR}
 
 
@@ -93,7 +108,9 @@ def test_service_ports_are_one_namespace_per_service_and_file():
         "service:default/ops/admin@" + _display(K8S / "nodeports" / "services.yaml"),
     }
     assert {b.owner for b in ports if "admin" in b.owner} == {
-        "Service/ops/admin#0", "Service/ops/admin#1"}
+        "Service/ops/admin#0",
+        "Service/ops/admin#1",
+    }
 
 
 def _display(path: Path) -> str:
@@ -121,16 +138,20 @@ def test_tab_indented_json_and_surrogate_escapes_are_read():
 def test_stdin_gives_the_same_findings_as_the_file():
     text = (K8S / "list" / "list.yaml").read_text()
     report = run("-", stdin=text)
-    assert [(f.rule, f.location.path, f.location.line, f.location.column)
-            for f in report.findings] == [("PL401", "<stdin>", 15, 23)]
+    assert [
+        (f.rule, f.location.path, f.location.line, f.location.column) for f in report.findings
+    ] == [("PL401", "<stdin>", 15, 23)]
 
 
 def test_helm_template_stream_on_stdin_is_read_document_by_document():
-    stream = "---\n# Source: chart/templates/svc.yaml\n" + (
-        K8S / "nodeports" / "services.yaml").read_text()
+    stream = (
+        "---\n# Source: chart/templates/svc.yaml\n"
+        + (K8S / "nodeports" / "services.yaml").read_text()
+    )
     file_rows = [(r, line, col) for r, _, line, col in findings(K8S / "nodeports")]
-    stdin_rows = [(f.rule, f.location.line - 2, f.location.column)
-                  for f in run("-", stdin=stream).findings]
+    stdin_rows = [
+        (f.rule, f.location.line - 2, f.location.column) for f in run("-", stdin=stream).findings
+    ]
     assert stdin_rows == file_rows
 
 
@@ -143,10 +164,14 @@ def test_templates_are_parse_errors_that_say_to_render_first():
 
 
 def test_annotation_on_the_pod_template_suppresses_only_the_named_rules():
-    text = (K8S / "pod" / "web.yaml").read_text().replace(
-        "      labels: {app: web}\n    spec:",
-        "      labels: {app: web}\n      annotations:\n"
-        "        portlint.dev/ignore: \"port-collision\"\n    spec:",
+    text = (
+        (K8S / "pod" / "web.yaml")
+        .read_text()
+        .replace(
+            "      labels: {app: web}\n    spec:",
+            "      labels: {app: web}\n      annotations:\n"
+            '        portlint.dev/ignore: "port-collision"\n    spec:',
+        )
     )
     assert [f.rule for f in run("-", stdin=text).findings] == []
     text = text.replace('"port-collision"', '"PL202"')
@@ -158,8 +183,9 @@ def test_clusters_split_bindings_by_path():
     report = run(K8S / "nodes", K8S / "nodeports", config=config)
     by_cluster = {(b.host or "").rsplit("/", 1)[-1] for b in report.model.bindings}
     assert by_cluster == {"nodes", "nodeports"}
-    node_ports = {b.namespace.rsplit("/", 1)[-1] for b in report.model.bindings
-                  if b.role == Role.NODE_PORT}
+    node_ports = {
+        b.namespace.rsplit("/", 1)[-1] for b in report.model.bindings if b.role == Role.NODE_PORT
+    }
     assert node_ports == {"nodeports"}
 
 
@@ -170,23 +196,36 @@ def test_pl202_extras_follow_container_over_pod_security_context():
         if b.role == Role.CONTAINER
     }
     assert extras == {
-        ("nginx", 80): (True, False), ("nginx", 8080): (True, False),
-        ("tls", 443): (True, False), ("dns", 53): (None, True),
+        ("nginx", 80): (True, False),
+        ("nginx", 8080): (True, False),
+        ("tls", 443): (True, False),
+        ("dns", 53): (None, True),
     }
 
 
 def test_numeric_target_port_is_a_warning_and_named_an_error():
     report = run(FIXTURES / "PL401" / "fail-k8s-target-ports")
     assert [(f.location.line, f.severity) for f in report.findings if f.rule == "PL401"] == [
-        (34, Severity.ERROR), (36, Severity.WARNING), (39, Severity.ERROR)]
+        (34, Severity.ERROR),
+        (36, Severity.WARNING),
+        (39, Severity.ERROR),
+    ]
 
 
 def test_wrong_types_everywhere_are_diagnostics_not_crashes():
     rows = [(rule, line, col) for rule, _, line, col in findings(K8S / "hostile")]
     assert rows == [
-        ("PL002", 20, 34), ("PL002", 20, 57), ("PL002", 20, 96), ("PL005", 20, 106),
-        ("PL002", 20, 140), ("PL002", 20, 146), ("PL002", 21, 40), ("PL002", 21, 62),
-        ("PL002", 30, 34), ("PL002", 30, 49), ("PL002", 36, 74),
+        ("PL002", 20, 34),
+        ("PL002", 20, 57),
+        ("PL002", 20, 96),
+        ("PL005", 20, 106),
+        ("PL002", 20, 140),
+        ("PL002", 20, 146),
+        ("PL002", 21, 40),
+        ("PL002", 21, 62),
+        ("PL002", 30, 34),
+        ("PL002", 30, 49),
+        ("PL002", 36, 74),
     ]
 
 

@@ -56,7 +56,7 @@ class _Composer:
         return Mark(self.source.display, offset, line - 1, column - 1, None, None)
 
     def value(self, start: int) -> tuple[Node, int]:
-        char = self.text[start:start + 1]
+        char = self.text[start : start + 1]
         if char == "{":
             return self.mapping(start)
         if char == "[":
@@ -74,8 +74,9 @@ class _Composer:
         tag = "float" if match.group(1) or match.group(2) else "int"
         return self.scalar(tag, match.group(0), start, match.end()), match.end()
 
-    def scalar(self, tag: str, value: str, start: int, end: int,
-               style: str | None = None) -> ScalarNode:
+    def scalar(
+        self, tag: str, value: str, start: int, end: int, style: str | None = None
+    ) -> ScalarNode:
         return ScalarNode(_TAG + tag, value, self.mark(start), self.mark(end), style)
 
     def mapping(self, start: int) -> tuple[Node, int]:

@@ -61,10 +61,14 @@ class _Security:
         user = get(node, "runAsUser")
         non_root = get(node, "runAsNonRoot")
         return _Security(
-            int(user.value) if isinstance(user, ScalarNode) and is_plain_int(user)
-            and user.value.isdigit() else self.run_as_user,
-            is_true(non_root) if isinstance(non_root, ScalarNode) and not non_root.style
-            and non_root.tag.endswith(":bool") else self.run_as_non_root,
+            int(user.value)
+            if isinstance(user, ScalarNode) and is_plain_int(user) and user.value.isdigit()
+            else self.run_as_user,
+            is_true(non_root)
+            if isinstance(non_root, ScalarNode)
+            and not non_root.style
+            and non_root.tag.endswith(":bool")
+            else self.run_as_non_root,
         )
 
     @property
@@ -140,8 +144,11 @@ class _PodReader:
 
     def read(self) -> list[Container]:
         containers: list[Container] = []
-        for key, role in (("containers", "container"), ("initContainers", "init"),
-                          ("ephemeralContainers", "ephemeral")):
+        for key, role in (
+            ("containers", "container"),
+            ("initContainers", "init"),
+            ("ephemeralContainers", "ephemeral"),
+        ):
             entries = get(self.spec, key)
             if not isinstance(entries, SequenceNode):
                 continue
@@ -156,8 +163,9 @@ class _PodReader:
             role = "sidecar"
         image = scalar_text(get(node, "image"))
         ports_node = get(node, "ports")
-        container = Container(name, role, has_ports_key=ports_node is not None,
-                              partial=image is None)
+        container = Container(
+            name, role, has_ports_key=ports_node is not None, partial=image is None
+        )
         security = self.security.merged(get(node, "securityContext"))
         extra = {
             "kind": self.ctx.kind,
@@ -177,8 +185,9 @@ class _PodReader:
         container.uses.extend(self._uses(node))
         return container
 
-    def _port(self, entry: MappingNode, container: Container, image: str | None,
-              extra: dict) -> ContainerPort | None:
+    def _port(
+        self, entry: MappingNode, container: Container, image: str | None, extra: dict
+    ) -> ContainerPort | None:
         ctx = self.ctx
         number_node = get(entry, "containerPort")
         number = port_number(ctx, number_node, "containerPort")
@@ -188,8 +197,7 @@ class _PodReader:
             check_svc_name(ctx, name_node, "port name")
         proto = protocol(ctx, get(entry, "protocol"))
         if number_node is None and not container.partial:
-            ctx.diag("PL002", f"a port of container {container.name!r} has no containerPort",
-                     entry)
+            ctx.diag("PL002", f"a port of container {container.name!r} has no containerPort", entry)
         if number is None or number_node is None:
             return ContainerPort(None, name, proto, ctx.loc(name_node or entry)) if name else None
         identity = identify(image=image, name=container.name)
@@ -197,24 +205,36 @@ class _PodReader:
         namespace = self.pod_namespace
         if container.role == "init":
             namespace += f"#init/{container.name}"
-        common = {"format": "kubernetes", "identity": identity, "image": image,
-                  "host": ctx.cluster}
-        ctx.bindings.append(Binding(
-            number, proto, namespace, Role.CONTAINER, owner, location=ctx.loc(number_node),
-            replicas=self.replicas, extra=dict(extra), **common,
-        ))
+        common = {"format": "kubernetes", "identity": identity, "image": image, "host": ctx.cluster}
+        ctx.bindings.append(
+            Binding(
+                number,
+                proto,
+                namespace,
+                Role.CONTAINER,
+                owner,
+                location=ctx.loc(number_node),
+                replicas=self.replicas,
+                extra=dict(extra),
+                **common,
+            )
+        )
         self._host_side(entry, number_node, number, proto, common)
         return ContainerPort(number, name, proto, ctx.loc(number_node))
 
-    def _host_side(self, entry: MappingNode, number_node: Node, number: int, proto: Protocol,
-                   common: dict) -> None:
+    def _host_side(
+        self, entry: MappingNode, number_node: Node, number: int, proto: Protocol, common: dict
+    ) -> None:
         """A hostPort, or a hostNetwork listener: both occupy the node's own ports."""
         ctx = self.ctx
         host_node = get(entry, "hostPort")
         host_port = port_number(ctx, host_node, "hostPort", zero_means_unset=True)
         if host_node is not None and host_port and self.host_network and host_port != number:
-            ctx.diag("PL002", f"hostPort {host_port} must equal containerPort {number} with "
-                     "hostNetwork: true", host_node)
+            ctx.diag(
+                "PL002",
+                f"hostPort {host_port} must equal containerPort {number} with hostNetwork: true",
+                host_node,
+            )
         extra: dict = {"kind": ctx.kind}
         if self.node_name:
             extra["node_name"] = self.node_name
@@ -227,16 +247,34 @@ class _PodReader:
                     address = parse_address(text)
                 except ValueError:
                     ctx.diag("PL002", f"hostIP {text!r} is not an IP address", ip_node)
-            ctx.bindings.append(Binding(
-                host_port, proto, self.node_namespace, Role.HOST_PORT, ctx.owner,
-                location=ctx.loc(host_node), address=address, replicas=self.replicas,
-                extra=extra, **common,
-            ))
+            ctx.bindings.append(
+                Binding(
+                    host_port,
+                    proto,
+                    self.node_namespace,
+                    Role.HOST_PORT,
+                    ctx.owner,
+                    location=ctx.loc(host_node),
+                    address=address,
+                    replicas=self.replicas,
+                    extra=extra,
+                    **common,
+                )
+            )
         elif self.host_network:
-            ctx.bindings.append(Binding(
-                number, proto, self.node_namespace, Role.LISTEN, ctx.owner,
-                location=ctx.loc(number_node), replicas=self.replicas, extra=extra, **common,
-            ))
+            ctx.bindings.append(
+                Binding(
+                    number,
+                    proto,
+                    self.node_namespace,
+                    Role.LISTEN,
+                    ctx.owner,
+                    location=ctx.loc(number_node),
+                    replicas=self.replicas,
+                    extra=extra,
+                    **common,
+                )
+            )
 
     def _uses(self, node: MappingNode) -> list[PortUse]:
         """Ports of probes and lifecycle hooks (httpGet, tcpSocket, grpc)."""
@@ -250,8 +288,11 @@ class _PodReader:
                 if port_node is None:
                     continue
                 label = f"{where}.{action}.port"
-                value = (port_number(self.ctx, port_node, label) if action == "grpc"
-                         else int_or_name(self.ctx, port_node, label))
+                value = (
+                    port_number(self.ctx, port_node, label)
+                    if action == "grpc"
+                    else int_or_name(self.ctx, port_node, label)
+                )
                 if value is not None:
                     uses.append(PortUse(value, f"{where}.{action}", self.ctx.loc(port_node)))
         return uses
@@ -259,6 +300,7 @@ class _PodReader:
 
 def _capabilities(node: Node | None) -> dict[str, bool]:
     """NET_BIND_SERVICE added, and whether a drop (ALL or NET_BIND_SERVICE) removes it."""
+
     def names(key: str) -> set[str]:
         items = get(node, key)
         if not isinstance(items, SequenceNode):

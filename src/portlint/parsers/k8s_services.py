@@ -27,12 +27,17 @@ def parse_service(ctx: ObjectContext, document: MappingNode) -> Service:
     selector = None
     if isinstance(selector_node, MappingNode) and selector_node.value:
         selector = {
-            k.value: v.value for k, v in selector_node.value
+            k.value: v.value
+            for k, v in selector_node.value
             if isinstance(k, ScalarNode) and isinstance(v, ScalarNode)
         }
     ports_node = get(spec, "ports")
     service = Service(
-        ident=ctx.ident, cluster=ctx.cluster, type=service_type, selector=selector, ports=[],
+        ident=ctx.ident,
+        cluster=ctx.cluster,
+        type=service_type,
+        selector=selector,
+        ports=[],
         location=ctx.loc(get(get(document, "metadata"), "name") or document),
         has_ports_key=ports_node is not None,
     )
@@ -45,8 +50,9 @@ def parse_service(ctx: ObjectContext, document: MappingNode) -> Service:
     return service
 
 
-def _service_port(ctx: ObjectContext, entry: MappingNode, index: int,
-                  service_type: str) -> ServicePort | None:
+def _service_port(
+    ctx: ObjectContext, entry: MappingNode, index: int, service_type: str
+) -> ServicePort | None:
     port_node = get(entry, "port")
     number = port_number(ctx, port_node, "port")
     name = scalar_text(get(entry, "name"))  # kept even when invalid (PL005)
@@ -59,18 +65,37 @@ def _service_port(ctx: ObjectContext, entry: MappingNode, index: int,
     if number is None or port_node is None:
         return None
     common = {"format": "kubernetes", "identity": identify(name=ctx.name), "host": ctx.cluster}
-    ctx.bindings.append(Binding(
-        number, proto, f"service:{ctx.cluster}/{ctx.namespace}/{ctx.name}@{ctx.source.display}",
-        Role.SERVICE_PORT, f"{ctx.owner}#{index}", location=ctx.loc(port_node),
-        extra={"kind": "Service", "name": name, "target": target}, **common,
-    ))
+    ctx.bindings.append(
+        Binding(
+            number,
+            proto,
+            f"service:{ctx.cluster}/{ctx.namespace}/{ctx.name}@{ctx.source.display}",
+            Role.SERVICE_PORT,
+            f"{ctx.owner}#{index}",
+            location=ctx.loc(port_node),
+            extra={"kind": "Service", "name": name, "target": target},
+            **common,
+        )
+    )
     if node_port and node_port_node is not None and service_type in _NODE_PORT_TYPES:
-        ctx.bindings.append(Binding(
-            node_port, proto, f"k8s-nodeports:{ctx.cluster}", Role.NODE_PORT, ctx.owner,
-            location=ctx.loc(node_port_node), extra={"kind": "Service"}, **common,
-        ))
+        ctx.bindings.append(
+            Binding(
+                node_port,
+                proto,
+                f"k8s-nodeports:{ctx.cluster}",
+                Role.NODE_PORT,
+                ctx.owner,
+                location=ctx.loc(node_port_node),
+                extra={"kind": "Service"},
+                **common,
+            )
+        )
     return ServicePort(
-        number, name, proto, target, ctx.loc(port_node),
+        number,
+        name,
+        proto,
+        target,
+        ctx.loc(port_node),
         ctx.loc(target_node) if target is not None and target_node is not None else None,
     )
 
@@ -121,7 +146,11 @@ def _service_port_ref(ctx: ObjectContext, node: Node | None) -> int | str | None
         return port_number(ctx, node, "servicePort")
     text = scalar_text(node)
     if text is not None and text.strip().isdigit():
-        ctx.diag("PL002", f"servicePort {text!r} is a string, so Kubernetes reads it as a "
-                 "port name: write the number without quotes", node)
+        ctx.diag(
+            "PL002",
+            f"servicePort {text!r} is a string, so Kubernetes reads it as a "
+            "port name: write the number without quotes",
+            node,
+        )
         return None
     return text

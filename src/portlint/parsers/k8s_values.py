@@ -58,8 +58,11 @@ def scalar_text(node: Node | None) -> str | None:
 
 def is_true(node: Node | None) -> bool:
     """A YAML 1.1 true (`true`, `yes`, `on`), as the Kubernetes YAML decoder reads it."""
-    return (isinstance(node, ScalarNode) and not node.style
-            and node.value.lower() in ("true", "yes", "on", "y"))
+    return (
+        isinstance(node, ScalarNode)
+        and not node.style
+        and node.value.lower() in ("true", "yes", "on", "y")
+    )
 
 
 def _plain_int(node: ScalarNode) -> int | None:
@@ -74,8 +77,9 @@ def _plain_int(node: ScalarNode) -> int | None:
         return value if isinstance(value, int) else None
 
 
-def port_number(ctx: ObjectContext, node: Node | None, field_name: str,
-                zero_means_unset: bool = False) -> int | None:
+def port_number(
+    ctx: ObjectContext, node: Node | None, field_name: str, zero_means_unset: bool = False
+) -> int | None:
     """An int32 port field (containerPort, hostPort, port, nodePort, grpc.port).
 
     Returns None when absent or invalid (and records a PL002 for invalid values); 0 is
@@ -86,11 +90,18 @@ def port_number(ctx: ObjectContext, node: Node | None, field_name: str,
     number = _plain_int(node) if isinstance(node, ScalarNode) and is_plain_int(node) else None
     if number is None:
         if isinstance(node, ScalarNode) and node.value.strip().isdigit():
-            ctx.diag("PL002", f"{field_name} {node.value!r} is a string; the API server "
-                     "requires a number here: write it without quotes", node)
+            ctx.diag(
+                "PL002",
+                f"{field_name} {node.value!r} is a string; the API server "
+                "requires a number here: write it without quotes",
+                node,
+            )
         else:
-            ctx.diag("PL002", f"{field_name} must be a port number (1-65535), "
-                     f"not {kind_name(node)}", node)
+            ctx.diag(
+                "PL002",
+                f"{field_name} must be a port number (1-65535), not {kind_name(node)}",
+                node,
+            )
         return None
     if number == 0 and zero_means_unset:
         return 0
@@ -108,15 +119,19 @@ def int_or_name(ctx: ObjectContext, node: Node | None, field_name: str) -> int |
     if isinstance(node, ScalarNode) and is_plain_int(node):
         return port_number(ctx, node, field_name)
     if not isinstance(node, ScalarNode):
-        ctx.diag("PL002", f"{field_name} must be a port number or name, not "
-                 f"{kind_name(node)}", node)
+        ctx.diag(
+            "PL002", f"{field_name} must be a port number or name, not {kind_name(node)}", node
+        )
         return None
     text = node.value
     if text.strip().isdigit():
         # IntOrString: a quoted number is a *name*, and no name is all digits.
-        ctx.diag("PL002", f"{field_name} {text!r} is a string, so Kubernetes reads it as a "
-                 "port name, and a name needs a letter: write the number without quotes",
-                 node)
+        ctx.diag(
+            "PL002",
+            f"{field_name} {text!r} is a string, so Kubernetes reads it as a "
+            "port name, and a name needs a letter: write the number without quotes",
+            node,
+        )
         return None
     return text if check_svc_name(ctx, node, field_name) else None
 
@@ -125,9 +140,14 @@ def check_svc_name(ctx: ObjectContext, node: ScalarNode, field_name: str) -> boo
     """PL005 unless the scalar is an IANA_SVC_NAME (container port and target names)."""
     problem = svc_name_problem(node.value)
     if problem:
-        ctx.diag("PL005", f"{field_name} {node.value!r} is not a valid port name: {problem} "
-                 "(IANA_SVC_NAME: at most 15 characters, a-z, 0-9 and '-', at least one "
-                 "letter, no '--', no '-' at either end)", node, key=node.value)
+        ctx.diag(
+            "PL005",
+            f"{field_name} {node.value!r} is not a valid port name: {problem} "
+            "(IANA_SVC_NAME: at most 15 characters, a-z, 0-9 and '-', at least one "
+            "letter, no '--', no '-' at either end)",
+            node,
+            key=node.value,
+        )
         return False
     return True
 
@@ -155,9 +175,14 @@ def check_dns_label(ctx: ObjectContext, node: Node | None, field_name: str) -> s
     if text is None or node is None:
         return None
     if len(text) > 63 or not _SVC_NAME.match(text):
-        ctx.diag("PL005", f"{field_name} {text!r} is not a valid Service port name (a "
-                 "DNS-1123 label: at most 63 characters, a-z, 0-9 and '-', starting and "
-                 "ending with a letter or digit)", node, key=text)
+        ctx.diag(
+            "PL005",
+            f"{field_name} {text!r} is not a valid Service port name (a "
+            "DNS-1123 label: at most 63 characters, a-z, 0-9 and '-', starting and "
+            "ending with a letter or digit)",
+            node,
+            key=text,
+        )
         return None
     return text
 

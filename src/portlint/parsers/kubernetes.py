@@ -86,8 +86,9 @@ def _objects(node: Node) -> Iterator[MappingNode]:
         yield node
 
 
-def _parse_object(source: SourceFile, node: MappingNode, ctx: ParseContext,
-                  result: ParseResult) -> None:
+def _parse_object(
+    source: SourceFile, node: MappingNode, ctx: ParseContext, result: ParseResult
+) -> None:
     kind = scalar_text(get(node, "kind")) or ""
     metadata = get(node, "metadata")
     name = scalar_text(get(metadata, "name")) or scalar_text(get(metadata, "generateName"))
@@ -97,8 +98,9 @@ def _parse_object(source: SourceFile, node: MappingNode, ctx: ParseContext,
         result.diagnostics.append(_template_error(source, placeholder))
         return
     _annotation_suppressions(source, node, kind, result)
-    octx = ObjectContext(source, result, kind, namespace, name or "?",
-                         ctx.cluster_for(source.display))
+    octx = ObjectContext(
+        source, result, kind, namespace, name or "?", ctx.cluster_for(source.display)
+    )
     facts: list[object] = []
     if kind in TEMPLATE_PATHS:
         pod: PodTemplate | None = parse_workload(octx, node)
@@ -124,14 +126,18 @@ def _psp_host_ports(ctx: ObjectContext, ranges: Node | None) -> None:
             if isinstance(value, ScalarNode) and is_plain_int(value):
                 bounds[key] = int(value.value)
                 if not 0 <= bounds[key] <= MAX_PORT:
-                    ctx.diag("PL002", f"hostPorts {key} {value.value} is outside 0-65535",
-                             value, key=f"hostPorts.{key}={value.value}")
+                    ctx.diag(
+                        "PL002",
+                        f"hostPorts {key} {value.value} is outside 0-65535",
+                        value,
+                        key=f"hostPorts.{key}={value.value}",
+                    )
             elif value is not None:
-                ctx.diag("PL002", f"hostPorts {key} must be a port number, not "
-                         f"{kind_name(value)}", value)
+                ctx.diag(
+                    "PL002", f"hostPorts {key} must be a port number, not {kind_name(value)}", value
+                )
         if bounds.get("min", 0) > bounds.get("max", MAX_PORT):
-            ctx.diag("PL002", f"hostPorts range {bounds['min']}-{bounds['max']} is reversed",
-                     entry)
+            ctx.diag("PL002", f"hostPorts range {bounds['min']}-{bounds['max']} is reversed", entry)
 
 
 # --- unrendered templates ------------------------------------------------------------
@@ -191,8 +197,9 @@ def _offset(source: SourceFile, line: int, column: int) -> int:
 # --- annotations -----------------------------------------------------------------------
 
 
-def _annotation_suppressions(source: SourceFile, node: MappingNode, kind: str,
-                             result: ParseResult) -> None:
+def _annotation_suppressions(
+    source: SourceFile, node: MappingNode, kind: str, result: ParseResult
+) -> None:
     """`portlint.dev/ignore` on the object's or its pod template's metadata silences
     those rules on every line of the object."""
     metadatas = [get(node, "metadata")]

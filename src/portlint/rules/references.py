@@ -60,8 +60,10 @@ def unknown_target_ports(model: Model, options: Options) -> Iterator[Finding]:
         if service.type == "ExternalName" or not service.selector:
             continue
         selected = [
-            copies for (cluster, _kind, namespace, _name), copies in pods.items()
-            if cluster == service.cluster and namespace == service.ident[1]
+            copies
+            for (cluster, _kind, namespace, _name), copies in pods.items()
+            if cluster == service.cluster
+            and namespace == service.ident[1]
             and any(_selects(service.selector, copy.labels) for copy in copies)
         ]
         if not selected:
@@ -87,8 +89,10 @@ def _check_target(service: Service, port, selected: list[list[PodTemplate]]) -> 
     where = port.target_location or port.location
     _, namespace, name = service.ident
     workloads = ", ".join(_workload(copies) for copies in selected)
-    related = [Related(copies[0].location, f"selected by Service {namespace}/{name}")
-               for copies in selected]
+    related = [
+        Related(copies[0].location, f"selected by Service {namespace}/{name}")
+        for copies in selected
+    ]
     proto = port.protocol
     if isinstance(target, str):
         same_name = [p for p, _ in declared if p.name == target]
@@ -100,13 +104,16 @@ def _check_target(service: Service, port, selected: list[list[PodTemplate]]) -> 
         else:
             names = sorted({p.name for p, _ in declared if p.name})
             problem = f"declare no port named {target!r}" + (
-                f" (their named ports: {', '.join(names)})" if names else "")
+                f" (their named ports: {', '.join(names)})" if names else ""
+            )
         return Finding(
             "PL401",
             f"targetPort {target!r} of Service {namespace}/{name} resolves to nothing: the "
             f"selected pods ({workloads}) {problem}, so the Service gets no endpoints for "
             "this port. Name the containerPort or fix the targetPort",
-            where, related=related, key=f"Service/{namespace}/{name}|{target}/{proto.value}",
+            where,
+            related=related,
+            key=f"Service/{namespace}/{name}|{target}/{proto.value}",
         )
     numbers = [p for p, _ in declared if p.number is not None]
     if not numbers or any(p.number == target and p.protocol == proto for p in numbers):
@@ -117,7 +124,9 @@ def _check_target(service: Service, port, selected: list[list[PodTemplate]]) -> 
         f"targetPort {target}/{proto.name} of Service {namespace}/{name} is not among the "
         f"ports the selected pods ({workloads}) declare ({listed}); traffic goes to a "
         "port nothing may listen on. Point targetPort at a declared port or declare it",
-        where, severity=Severity.WARNING, related=related,
+        where,
+        severity=Severity.WARNING,
+        related=related,
         key=f"Service/{namespace}/{name}|{target}/{proto.value}",
     )
 
@@ -139,8 +148,9 @@ def unknown_probe_ports(model: Model, options: Options) -> Iterator[Finding]:
                 yield from _probe_findings(copy, container, containers[container.name])
 
 
-def _probe_findings(pod: PodTemplate, container: Container,
-                    same: list[Container]) -> Iterator[Finding]:
+def _probe_findings(
+    pod: PodTemplate, container: Container, same: list[Container]
+) -> Iterator[Finding]:
     if all(c.partial for c in same):
         return
     names = {p.name for c in same for p in c.ports if p.name}
@@ -154,7 +164,8 @@ def _probe_findings(pod: PodTemplate, container: Container,
             f"{use.where} of container {container.name!r} in {kind}/{namespace}/{name} uses "
             f"port {use.value!r}, which that container does not declare{listed}; the kubelet "
             "cannot resolve it and the check fails. Name the containerPort or use a number",
-            use.location, key=f"{kind}/{namespace}/{name}/{container.name}|{use.where}",
+            use.location,
+            key=f"{kind}/{namespace}/{name}/{container.name}|{use.where}",
         )
 
 
@@ -213,5 +224,6 @@ def unnamed_service_ports(model: Model, options: Options) -> Iterator[Finding]:
                     f"port {port.port}/{port.protocol.name} of Service {namespace}/{name} "
                     f"has no name, but the Service has {len(service.ports)} ports: the API "
                     "server rejects it (spec.ports[].name is required). Add a name",
-                    port.location, key=f"Service/{namespace}/{name}|{port.port}",
+                    port.location,
+                    key=f"Service/{namespace}/{name}|{port.port}",
                 )
