@@ -87,7 +87,7 @@ KNOWN: tuple[KnownService, ...] = (
         "oracle-free", "database-enterprise", "oracle-db"),
     _db("db2", "IBM Db2", (50000,)),
     _db("cockroachdb", "CockroachDB", (26257,), "cockroach"),
-    _db("yugabyte", "YugabyteDB", (5433, 7100, 9100), "yugabytedb"),
+    _db("yugabyte", "YugabyteDB", (7100,), "yugabytedb"),
     # Document, wide-column, graph, time-series and search stores.
     _db("mongodb", "MongoDB", (27017, 27018, 27019), "mongo", "mongodb-community-server",
         "mongodb-enterprise-server", "percona-server-mongodb",
