@@ -189,9 +189,7 @@ def unused_findings(suppressions: Iterable[Suppression], options: Options) -> li
         info = lookup(next(iter(suppression.rules)))
         if info is None or info.id not in options.enabled:
             continue
-        scope = (
-            "in this file" if suppression.first_line == 0 else f"on line {suppression.first_line}"
-        )
+        scope = _scope_text(suppression)
         produced.append(
             Finding(
                 info.id,
@@ -203,3 +201,11 @@ def unused_findings(suppressions: Iterable[Suppression], options: Options) -> li
             )
         )
     return produced
+
+
+def _scope_text(suppression: Suppression) -> str:
+    if suppression.first_line == 0:
+        return "in this file"
+    if suppression.first_line == suppression.last_line:
+        return f"on line {suppression.first_line}"
+    return f"on lines {suppression.first_line}-{suppression.last_line}"
