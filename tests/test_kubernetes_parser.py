@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from helpers import FIXTURES, findings, run
 from portlint.findings import Severity
 from portlint.model import Role
@@ -87,11 +85,6 @@ def test_nodeports_are_cluster_wide_and_zero_means_allocated():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules/collisions._severe matches 'k8s-nodeports' with startswith('k8s-node') "
-    "and calls a taken NodePort a scheduling warning; the API server rejects it",
-)
 def test_nodeport_collision_is_an_error():
     report = run(K8S / "nodeports")
     severities = {

@@ -159,7 +159,7 @@ def _bucket_clashes(bucket: list[Binding], clashes: dict[int, tuple[Binding, _Cl
     profiled = {key for key, owners in groups.items()
                 if any(o.extra.get("profiles") for o in owners.values())}
     for b in bucket:
-        exhaustive = b.is_range or b.namespace.startswith("k8s-node")
+        exhaustive = b.is_range or b.namespace.partition(":")[0] == "k8s-node"
         clash = clashes.get(id(b), (b, None))[1]
         for key, owners in groups.items():
             if not addresses_overlap(b, reps[key]):
@@ -230,7 +230,7 @@ def _may_run_together(a: Binding, b: Binding) -> bool:
 def _severe(a: Binding, b: Binding) -> bool:
     """On Kubernetes nodes, only DaemonSets or Pods pinned to one node surely collide;
     other workloads merely cannot share a node (a scheduling constraint)."""
-    if not a.namespace.startswith("k8s-node"):
+    if a.namespace.partition(":")[0] != "k8s-node":
         return True
     kinds = (a.extra.get("kind"), b.extra.get("kind"))
     if kinds == ("DaemonSet", "DaemonSet"):
@@ -257,7 +257,7 @@ def _collision_finding(b: Binding, clash: _Clash, used: UsedPorts) -> Finding:
     if advice:
         message += f"; {advice}"
     severity = None
-    if b.namespace.startswith("k8s-node") and not clash.severe:
+    if b.namespace.partition(":")[0] == "k8s-node" and not clash.severe:
         severity = Severity.WARNING
         message += (
             " (a scheduling constraint: these pods can never share a node)"
