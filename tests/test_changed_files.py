@@ -77,3 +77,63 @@ def test_unused_suppressions_in_untouched_files_are_not_reported(repo, capsys):
     )
     found = rows(capsys, "--changed-files", "legacy/compose.yaml", "--report-unused-suppressions")
     assert found == [("PL201", "legacy/compose.yaml", 5)]
+
+
+SAMPLE_NAMES = [
+    "compose.yaml",
+    "k8s/deploy.yml",
+    "envoy.json",
+    "Dockerfile",
+    "docker/Dockerfile.prod",
+    "app.dockerfile",
+    "Containerfile",
+    "nginx/nginx.conf",
+    "nginx/sites-enabled/default",
+    "etc/nginx/conf.d/app.conf",
+    "apache2/apache2.conf",
+    "httpd.conf",
+    "haproxy/haproxy.cfg",
+    "systemd/app.socket",
+    "app.socket.d/override.conf",
+    "redis.conf",
+    "sentinel.conf",
+    "postgresql.conf",
+    "postgresql.conf.sample",
+    "my.cnf",
+    "mysql/conf.d/server.cnf",
+    "my.cnf.fallback",
+    "sshd_config",
+    "sshd_config.d/port.conf",
+    "traefik.toml",
+    "Caddyfile",
+    "site.caddyfile",
+    "application.properties",
+    "application-prod.properties",
+    ".env",
+    "src/app.py",
+    "README.md",
+    "Makefile",
+    "setup.cfg.txt",
+]
+
+
+def test_hook_files_pattern_covers_every_name_a_parser_reads():
+    import re
+
+    import yaml
+
+    from portlint.discover import DOCUMENT_SUFFIXES
+    from portlint.parsers import registry
+
+    root = Path(__file__).resolve().parents[1]
+    [hook] = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())
+    pattern = re.compile(hook["files"])
+    parsers = registry().text
+    missed = [
+        name
+        for name in SAMPLE_NAMES
+        if (Path(name).suffix in DOCUMENT_SUFFIXES or any(p.matches(Path(name)) for p in parsers))
+        and not pattern.search(name)
+    ]
+    assert missed == []
+    assert not pattern.search("src/app.py") and not pattern.search("README.md")
