@@ -57,7 +57,9 @@ def from_csv(path: Path) -> Iterator[Entry]:
                 continue
             for port in _ports(row.get("Port Number") or ""):
                 yield Entry(
-                    port, protocol, (row.get("Service Name") or "").strip(),
+                    port,
+                    protocol,
+                    (row.get("Service Name") or "").strip(),
                     (row.get("Description") or "").strip(),
                 )
 
@@ -70,10 +72,14 @@ def from_xml(path: Path) -> tuple[list[Entry], str | None]:
         if not protocol:
             continue
         for port in _ports(record.findtext(f"{_NS}number") or ""):
-            entries.append(Entry(
-                port, protocol, (record.findtext(f"{_NS}name") or "").strip(),
-                (record.findtext(f"{_NS}description") or "").strip(),
-            ))
+            entries.append(
+                Entry(
+                    port,
+                    protocol,
+                    (record.findtext(f"{_NS}name") or "").strip(),
+                    (record.findtext(f"{_NS}description") or "").strip(),
+                )
+            )
     return entries, root.findtext(f"{_NS}updated")
 
 

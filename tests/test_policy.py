@@ -24,7 +24,10 @@ def test_default_preset_is_the_builtin_defaults():
     loaded = load_policy("default", Path("/nonexistent"))
     builtin = Policy()
     assert (loaded.ephemeral, loaded.nodeport_range, loaded.unprivileged_port_start) == (
-        builtin.ephemeral, builtin.nodeport_range, builtin.unprivileged_port_start)
+        builtin.ephemeral,
+        builtin.nodeport_range,
+        builtin.unprivileged_port_start,
+    )
     assert loaded.forbidden == () and loaded.allocations == () and not loaded.strict_registry
 
 
@@ -50,15 +53,23 @@ def test_missing_file_that_is_not_a_preset(tmp_path):
 @pytest.mark.parametrize(
     ("text", "where"),
     [
-        ("version: 1\nallocations:\n  - owner: payments\n    portz: 9000\n",
-         ":4:5: allocations.0.portz: unknown key"),
-        ("version: 1\nallocations:\n  - {owner: payments, ports: 9000-9099x}\n",
-         ":3:30: allocations.0.ports: '9000-9099x' is not a port"),
-        ("version: 1\nforbidden:\n  - {ports: 23, protocol: icmp}\n",
-         ":3:27: forbidden.0.protocol: 'icmp' is not one of"),
+        (
+            "version: 1\nallocations:\n  - owner: payments\n    portz: 9000\n",
+            ":4:5: allocations.0.portz: unknown key",
+        ),
+        (
+            "version: 1\nallocations:\n  - {owner: payments, ports: 9000-9099x}\n",
+            ":3:30: allocations.0.ports: '9000-9099x' is not a port",
+        ),
+        (
+            "version: 1\nforbidden:\n  - {ports: 23, protocol: icmp}\n",
+            ":3:27: forbidden.0.protocol: 'icmp' is not one of",
+        ),
         ("version: 2\n", ":1:10: version: 1 was expected"),
-        ("version: 1\nephemeral: ['60999-32768']\n",
-         ":2:13: ephemeral.0: '60999-32768' is not a valid port range"),
+        (
+            "version: 1\nephemeral: ['60999-32768']\n",
+            ":2:13: ephemeral.0: '60999-32768' is not a valid port range",
+        ),
         ("version: 1\nforbidden: [\n", ": invalid YAML"),
     ],
 )
@@ -75,10 +86,13 @@ def _binding(owner: str, fmt: str, role: Role = Role.PUBLISH, ns: str = "host:de
 
 
 def test_allocation_globs_match_compose_services_and_kubernetes_workloads(tmp_path):
-    _write(tmp_path, "version: 1\nallocations:\n"
-                     "  - {owner: payments, match: ['payments-*'], ports: 9000-9099}\n"
-                     "  - {owner: shop, match: 'shop/*', ports: 9100}\n"
-                     "  - {owner: search, ports: 9200-9299}\n")
+    _write(
+        tmp_path,
+        "version: 1\nallocations:\n"
+        "  - {owner: payments, match: ['payments-*'], ports: 9000-9099}\n"
+        "  - {owner: shop, match: 'shop/*', ports: 9100}\n"
+        "  - {owner: search, ports: 9200-9299}\n",
+    )
     payments, shop, search = load_policy("ports-policy.yaml", tmp_path).allocations
     assert payments.matches(_binding("proj/payments-worker", "compose"))
     assert payments.matches(_binding("Deployment/prod/payments-api/main", "kubernetes"))
@@ -90,8 +104,11 @@ def test_allocation_globs_match_compose_services_and_kubernetes_workloads(tmp_pa
 
 
 def test_default_roles_cover_shared_namespaces_and_pod_ports(tmp_path):
-    _write(tmp_path, "version: 1\nforbidden:\n  - {ports: 9000}\n"
-                     "  - {ports: 9000, roles: [container], reason: any container}\n")
+    _write(
+        tmp_path,
+        "version: 1\nforbidden:\n  - {ports: 9000}\n"
+        "  - {ports: 9000, roles: [container], reason: any container}\n",
+    )
     default, containers = load_policy("ports-policy.yaml", tmp_path).forbidden
     assert default.forbids(_binding("p/s", "compose"))
     assert not default.forbids(_binding("p/s", "compose", Role.CONTAINER, "container:p/s"))

@@ -33,8 +33,11 @@ def test_port_9092_is_kafka_and_10250_is_kubelet(capsys):
 def test_port_json_lists_registrations_known_software_and_ranges(capsys):
     info = _json(capsys, "port", "5432", "--format", "json")
     assert info["port"] == 5432 and info["protocols"] == ["tcp", "udp", "sctp"]
-    assert {"protocol": "tcp", "service": "postgresql",
-            "description": "PostgreSQL Database"} in info["iana"]
+    assert {
+        "protocol": "tcp",
+        "service": "postgresql",
+        "description": "PostgreSQL Database",
+    } in info["iana"]
     assert [k["name"] for k in info["known"]] == ["postgresql"]
     assert info["known"][0]["sensitive"] is True
     assert info["ranges"] == ["registered (1024-49151)"]
@@ -43,11 +46,18 @@ def test_port_json_lists_registrations_known_software_and_ranges(capsys):
 
 def test_port_ranges_name_nodeport_dynamic_and_privileged(capsys):
     assert _json(capsys, "port", "31000/tcp", "--format", "json")["ranges"] == [
-        "registered (1024-49151)", "Kubernetes NodePort (30000-32767)"]
+        "registered (1024-49151)",
+        "Kubernetes NodePort (30000-32767)",
+    ]
     assert _json(capsys, "port", "50000/udp", "--format", "json")["ranges"] == [
-        "dynamic/private (49152-65535)", "ephemeral (32768-60999)", "ephemeral (49152-65535)"]
+        "dynamic/private (49152-65535)",
+        "ephemeral (32768-60999)",
+        "ephemeral (49152-65535)",
+    ]
     assert _json(capsys, "port", "22", "--format", "json")["ranges"] == [
-        "well-known (0-1023)", "privileged (below 1024)"]
+        "well-known (0-1023)",
+        "privileged (below 1024)",
+    ]
 
 
 @pytest.mark.parametrize("bad", ["70000", "abc", "53/icmp", "-1"])

@@ -28,8 +28,9 @@ def test_pl304_offers_the_nearest_free_port_in_the_owners_range():
 def test_pl303_hostport_inside_range_is_a_warning_unless_overridden():
     findings = _findings("fail-nodeport-and-hostport", "PL303")
     assert [f.severity.value for f in findings] == ["error", "warning"]
-    overridden = _findings("fail-nodeport-and-hostport", "PL303",
-                           config={"severity": {"PL303": "info"}})
+    overridden = _findings(
+        "fail-nodeport-and-hostport", "PL303", config={"severity": {"PL303": "info"}}
+    )
     assert [f.severity.value for f in overridden] == ["info", "info"]
 
 

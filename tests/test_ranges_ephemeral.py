@@ -11,8 +11,14 @@ from portlint.source import Location
 
 def _binding(port: int, role: Role = Role.PUBLISH, end: int = -1, **extra) -> Binding:
     return Binding(
-        port=port, end_port=end, protocol=Protocol.TCP, namespace="host:default", role=role,
-        owner="demo/api", format="compose", location=Location.point("compose.yaml", 3, 9, 5),
+        port=port,
+        end_port=end,
+        protocol=Protocol.TCP,
+        namespace="host:default",
+        role=role,
+        owner="demo/api",
+        format="compose",
+        location=Location.point("compose.yaml", 3, 9, 5),
         extra=extra,
     )
 

@@ -41,9 +41,17 @@ def test_generator_reads_iana_csv_with_ranges_and_multiline_descriptions():
 def test_generator_script_writes_the_output_file(tmp_path):
     out = tmp_path / "iana.tsv"
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "gen_iana.py"), str(DATA / "index.json"),
-         "--date", "2024-01-02", "--output", str(out)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "gen_iana.py"),
+            str(DATA / "index.json"),
+            "--date",
+            "2024-01-02",
+            "--output",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
     )
     assert out.read_text() == (DATA / "expected.tsv").read_text()
 
@@ -70,8 +78,13 @@ def test_shipped_snapshot_round_trips_through_the_writer():
 
 @pytest.mark.parametrize(
     ("port", "protocol", "name"),
-    [(47808, "udp", "bacnet"), (5432, "tcp", "postgresql"), (5353, "udp", "mdns"),
-     (2375, "tcp", "docker"), (22, "tcp", "ssh")],
+    [
+        (47808, "udp", "bacnet"),
+        (5432, "tcp", "postgresql"),
+        (5353, "udp", "mdns"),
+        (2375, "tcp", "docker"),
+        (22, "tcp", "ssh"),
+    ],
 )
 def test_iana_lookup(port, protocol, name):
     assert name in [n for n, _ in registry.iana(port, protocol)]
@@ -83,11 +96,26 @@ def test_unassigned_port_has_no_registration():
 
 @pytest.mark.parametrize(
     ("port", "title"),
-    [(9092, "Apache Kafka"), (10250, "kubelet"), (9200, "Elasticsearch"), (2379, "etcd"),
-     (6443, "Kubernetes API server"), (9100, "Prometheus node exporter"), (8500, "Consul"),
-     (8200, "Vault"), (15672, "RabbitMQ"), (4222, "NATS"), (9411, "Zipkin"),
-     (8123, "ClickHouse"), (9042, "Cassandra"), (5984, "CouchDB"), (8086, "InfluxDB"),
-     (2376, "Docker Engine API"), (3000, "Grafana"), (9090, "Prometheus")],
+    [
+        (9092, "Apache Kafka"),
+        (10250, "kubelet"),
+        (9200, "Elasticsearch"),
+        (2379, "etcd"),
+        (6443, "Kubernetes API server"),
+        (9100, "Prometheus node exporter"),
+        (8500, "Consul"),
+        (8200, "Vault"),
+        (15672, "RabbitMQ"),
+        (4222, "NATS"),
+        (9411, "Zipkin"),
+        (8123, "ClickHouse"),
+        (9042, "Cassandra"),
+        (5984, "CouchDB"),
+        (8086, "InfluxDB"),
+        (2376, "Docker Engine API"),
+        (3000, "Grafana"),
+        (9090, "Prometheus"),
+    ],
 )
 def test_curated_software(port, title):
     assert title in [s.title for s in registry.known(port)]
@@ -113,12 +141,20 @@ def test_sensitive_service_on_a_generic_port_needs_the_identity():
 
 @pytest.mark.parametrize(
     ("image", "identity"),
-    [("docker.io/bitnami/postgresql:16@sha256:0123", "postgresql"),
-     ("postgres:16-alpine", "postgresql"), ("library/postgres", "postgresql"),
-     ("mariadb:11", "mysql"), ("bitnami/redis:7", "redis"), ("valkey/valkey:8", "redis"),
-     ("confluentinc/cp-kafka:7.6", "kafka"), ("docker:dind", "docker"),
-     ("registry.k8s.io/etcd:3.5.12-0", "etcd"), ("jaegertracing/all-in-one:1.57", "jaeger"),
-     ("localhost:5000/example/cache-shim:1", "cache-shim"), ("${IMAGE}", None)],
+    [
+        ("docker.io/bitnami/postgresql:16@sha256:0123", "postgresql"),
+        ("postgres:16-alpine", "postgresql"),
+        ("library/postgres", "postgresql"),
+        ("mariadb:11", "mysql"),
+        ("bitnami/redis:7", "redis"),
+        ("valkey/valkey:8", "redis"),
+        ("confluentinc/cp-kafka:7.6", "kafka"),
+        ("docker:dind", "docker"),
+        ("registry.k8s.io/etcd:3.5.12-0", "etcd"),
+        ("jaegertracing/all-in-one:1.57", "jaeger"),
+        ("localhost:5000/example/cache-shim:1", "cache-shim"),
+        ("${IMAGE}", None),
+    ],
 )
 def test_identify_image(image, identity):
     assert registry.identify(image=image) == identity

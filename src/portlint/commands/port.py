@@ -42,8 +42,12 @@ def describe(port: int, protocols: list[str], policy) -> dict[str, Any]:
     ]
     known = [
         {
-            "protocol": s.protocol, "name": s.name, "title": s.title,
-            "aliases": list(s.aliases), "sensitive": s.sensitive, "generic": s.generic,
+            "protocol": s.protocol,
+            "name": s.name,
+            "title": s.title,
+            "aliases": list(s.aliases),
+            "sensitive": s.sensitive,
+            "generic": s.generic,
             **({"note": s.note} if s.note else {}),
         }
         for p in protocols
@@ -56,8 +60,13 @@ def describe(port: int, protocols: list[str], policy) -> dict[str, Any]:
 
     snap = snapshot()
     return {
-        "version": 1, "port": port, "protocols": protocols, "iana": iana, "known": known,
-        "ranges": ranges, "registry": {"source": snap.source, "date": snap.date},
+        "version": 1,
+        "port": port,
+        "protocols": protocols,
+        "iana": iana,
+        "known": known,
+        "ranges": ranges,
+        "registry": {"source": snap.source, "date": snap.date},
     }
 
 
@@ -75,8 +84,11 @@ def render_text(info: dict[str, Any]) -> str:
     if info["known"]:
         lines.append("  commonly deployed:")
         for s in info["known"]:
-            flags = [f for f, on in (("sensitive", s["sensitive"]), ("generic web port",
-                                                                      s["generic"])) if on]
+            flags = [
+                f
+                for f, on in (("sensitive", s["sensitive"]), ("generic web port", s["generic"]))
+                if on
+            ]
             extra = f" [{', '.join(flags)}]" if flags else ""
             note = f" — {s['note']}" if s.get("note") else ""
             who = ", ".join(a for a in s["aliases"] if a != s["name"])

@@ -16,8 +16,7 @@ from portlint.commands.common import (
 )
 from portlint.model import Binding, Model
 
-_ROLE_ORDER = ("listen", "publish", "host-port", "node-port", "service-port", "container",
-               "expose")
+_ROLE_ORDER = ("listen", "publish", "host-port", "node-port", "service-port", "container", "expose")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,8 +55,7 @@ def _sort_key(b: Binding) -> tuple:
     kind = b.namespace.split(":", 1)[0]
     rank = _NAMESPACE_ORDER.index(kind) if kind in _NAMESPACE_ORDER else 99
     role = _ROLE_ORDER.index(b.role.value) if b.role.value in _ROLE_ORDER else 99
-    return (rank, b.namespace, b.port, b.protocol.value, role, b.location.path,
-            b.location.line)
+    return (rank, b.namespace, b.port, b.protocol.value, role, b.location.path, b.location.line)
 
 
 def inventory(model: Model) -> list[dict[str, Any]]:
@@ -67,18 +65,29 @@ def inventory(model: Model) -> list[dict[str, Any]]:
     rows = []
     for b in sorted(model.bindings, key=_sort_key):
         registered = [n for n, _ in registry.iana(b.port, b.protocol.value) if n]
-        known = [] if registry.is_generic(b.port, b.protocol.value) else [
-            s.title for s in registry.known(b.port, b.protocol.value)
-        ]
-        rows.append({
-            "path": b.location.path, "line": b.location.line, "column": b.location.column,
-            "format": b.format, "owner": b.owner, "identity": b.identity,
-            "namespace": b.namespace, "role": b.role.value, "protocol": b.protocol.value,
-            "address": None if b.address is None else str(b.address),
-            "port": b.port, "end_port": b.end_port,
-            "service": registered[0] if registered else None,
-            "known": known,
-        })
+        known = (
+            []
+            if registry.is_generic(b.port, b.protocol.value)
+            else [s.title for s in registry.known(b.port, b.protocol.value)]
+        )
+        rows.append(
+            {
+                "path": b.location.path,
+                "line": b.location.line,
+                "column": b.location.column,
+                "format": b.format,
+                "owner": b.owner,
+                "identity": b.identity,
+                "namespace": b.namespace,
+                "role": b.role.value,
+                "protocol": b.protocol.value,
+                "address": None if b.address is None else str(b.address),
+                "port": b.port,
+                "end_port": b.end_port,
+                "service": registered[0] if registered else None,
+                "known": known,
+            }
+        )
     return rows
 
 
@@ -91,15 +100,25 @@ def render_table(rows: list[dict[str, Any]]) -> str:
         return "no port bindings found\n"
     groups: dict[str, list[list[str]]] = {}
     for row in rows:
-        ports = str(row["port"]) if row["end_port"] == row["port"] else (
-            f"{row['port']}-{row['end_port']}"
+        ports = (
+            str(row["port"])
+            if row["end_port"] == row["port"]
+            else (f"{row['port']}-{row['end_port']}")
         )
-        registered = ", ".join([row["service"], *row["known"]] if row["service"] else
-                               row["known"]) or "-"
-        groups.setdefault(row["namespace"], []).append([
-            f"{ports}/{row['protocol']}", row["role"], row["address"] or "*", row["owner"],
-            row["identity"] or "-", registered, f"{row['path']}:{row['line']}:{row['column']}",
-        ])
+        registered = (
+            ", ".join([row["service"], *row["known"]] if row["service"] else row["known"]) or "-"
+        )
+        groups.setdefault(row["namespace"], []).append(
+            [
+                f"{ports}/{row['protocol']}",
+                row["role"],
+                row["address"] or "*",
+                row["owner"],
+                row["identity"] or "-",
+                registered,
+                f"{row['path']}:{row['line']}:{row['column']}",
+            ]
+        )
     all_cells = [list(_COLUMNS)] + [r for g in groups.values() for r in g]
     widths = [max(len(r[i]) for r in all_cells) for i in range(len(_COLUMNS) - 1)]
 

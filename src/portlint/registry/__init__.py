@@ -133,8 +133,9 @@ def image_name(image: str) -> tuple[str, str]:
     return "/".join(parts), last
 
 
-def identify(image: str | None = None, name: str | None = None,
-             format: str | None = None) -> str | None:
+def identify(
+    image: str | None = None, name: str | None = None, format: str | None = None
+) -> str | None:
     """The canonical software identity of an image (registry, path, tag stripped), a
     service/workload name, or a config format (nginx, sshd...), in that order of trust."""
     if image and image.strip():

@@ -40,6 +40,7 @@ def _db(name: str, title: str, ports: tuple[int, ...], *aliases: str, **kw) -> K
     return _s(name, title, ports, *aliases, sensitive=True, **kw)
 
 
+# fmt: off
 #: Proxies, load balancers and tunnels: they listen on whatever port they front.
 PROXIES = frozenset({
     "nginx", "openresty", "angie", "haproxy", "envoy", "traefik", "caddy", "apache",
@@ -242,3 +243,4 @@ KNOWN: tuple[KnownService, ...] = (
     _proto("mdns", "mDNS", (5353,), "avahi", "avahi-daemon", "homeassistant",
            "home-assistant", protocol="udp"),
 )
+# fmt: on

@@ -93,9 +93,7 @@ def registered_port_clash(model: Model, options: Options) -> Iterator[Finding]:
         from_config = binding.format not in _IMAGE_FORMATS
         if not confident(binding.identity, binding.image, from_config):
             continue
-        found = claim(
-            binding.port, binding.protocol.value, binding.identity, binding.image, strict
-        )
+        found = claim(binding.port, binding.protocol.value, binding.identity, binding.image, strict)
         if found is None:
             continue
         used = used or UsedPorts(model.bindings)
@@ -205,8 +203,9 @@ def policy_ranges(model: Model, options: Options) -> Iterator[Finding]:
             f"{_where(binding)} of {_label(binding)} is {' and '.join(parts)}"
             f" ({_policy_label(options)})"
         )
-        free = _free_in(used, binding, spans, [s for a in allocations if a not in mine
-                                               for s in a.spans])
+        free = _free_in(
+            used, binding, spans, [s for a in allocations if a not in mine for s in a.spans]
+        )
         if free is not None:
             where = f"in {spans_text(spans)}" if spans else "outside every allotted range"
             message += f"; nearest free port {where}: {free}"
