@@ -9,8 +9,17 @@ from portlint.rules.ranges import ephemeral_ports
 from portlint.source import Location
 
 
-def _binding(port: int, role: Role = Role.PUBLISH, end: int = -1, **extra) -> Binding:
+def _binding(
+    port: int,
+    role: Role = Role.PUBLISH,
+    end: int = -1,
+    image: str | None = None,
+    identity: str | None = None,
+    **extra,
+) -> Binding:
     return Binding(
+        image=image,
+        identity=identity,
         port=port,
         end_port=end,
         protocol=Protocol.TCP,
@@ -30,7 +39,7 @@ def _run(*bindings: Binding, policy: Policy | None = None) -> list[str]:
 
 def test_published_port_in_linux_ephemeral_range_is_flagged_with_a_free_port():
     (message,) = _run(_binding(45000))
-    assert "publish port 45000/tcp" in message
+    assert "published port 45000/tcp" in message
     assert "32768-60999" in message
     assert message.endswith("use a port below 32768, e.g. 29999")
 
@@ -61,3 +70,10 @@ def test_policy_ephemeral_range_replaces_the_default():
     policy = Policy(ephemeral=(PortSpan(49152, 65535),))
     assert _run(_binding(45000), policy=policy) == []
     assert len(_run(_binding(50000), policy=policy)) == 1
+
+
+def test_the_softwares_own_default_port_is_not_flagged():
+    wireguard = _binding(51820, image="linuxserver/wireguard", identity="wireguard")
+    wireguard.protocol = Protocol.UDP
+    assert _run(wireguard) == []
+    assert len(_run(_binding(51820, image="example/vpn", identity="vpn"))) == 1

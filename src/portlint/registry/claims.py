@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from portlint.registry import _aliases, _canonical, image_name, is_generic, known, may_bind
-from portlint.registry.curated import PROXIES
+from portlint.registry.curated import PROXIES, KnownService
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,12 @@ def _matches_registration(candidates: set[str], name: str) -> bool:
     return False
 
 
+def _variant(candidates: set[str], service: KnownService) -> bool:
+    """An image named after the software with a suffix (`redismod`, `postgres-custom`)."""
+    names = [n for n in (service.name, *service.aliases) if len(n) >= 4 and "/" not in n]
+    return any(c.startswith(n) for c in candidates for n in names)
+
+
 def confident(identity: str | None, image: str | None, from_config: bool) -> bool:
     """Whether we know the software well enough to call its port someone else's: an image,
     a service config's own format, or a name that is a known software's name."""
@@ -65,7 +71,7 @@ def claim(
         return None
     services = [s for s in known(port, protocol) if not s.generic]
     if services:
-        if any(may_bind(identity, s, image) for s in services):
+        if any(may_bind(identity, s, image) or _variant(candidates, s) for s in services):
             return None
         titles = tuple(dict.fromkeys(s.title for s in services))
         return Claim(port, protocol, titles, "curated")

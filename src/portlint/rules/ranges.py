@@ -25,8 +25,19 @@ def _overlap(binding: Binding, span: PortSpan) -> PortSpan | None:
     return PortSpan(start, end) if start <= end else None
 
 
+_ROLE_NOUNS = {
+    Role.PUBLISH: "published port",
+    Role.LISTEN: "listening port",
+    Role.HOST_PORT: "hostPort",
+    Role.NODE_PORT: "nodePort",
+    Role.CONTAINER: "container port",
+    Role.SERVICE_PORT: "Service port",
+    Role.EXPOSE: "exposed port",
+}
+
+
 def _where(binding: Binding) -> str:
-    return f"{binding.role.value} port {binding.port_text()}"
+    return f"{_ROLE_NOUNS.get(binding.role, 'port')} {binding.port_text()}"
 
 
 # --- PL302 ---------------------------------------------------------------------------
@@ -45,7 +56,7 @@ def ephemeral_ports(model: Model, options: Options) -> Iterator[Finding]:
             ((span, part) for span in policy.ephemeral if (part := _overlap(binding, span))),
             None,
         )
-        if hit is None:
+        if hit is None or _own_default(binding):
             continue
         span, part = hit
         used = used or UsedPorts(model.bindings)
@@ -66,6 +77,18 @@ def ephemeral_ports(model: Model, options: Options) -> Iterator[Finding]:
             if free is not None:
                 message += f"; use a port below {lowest}, e.g. {free}"
         yield Finding("PL302", message, binding.location, key=_key(binding))
+
+
+def _own_default(binding: Binding) -> bool:
+    """The software's own well-known port (WireGuard 51820/udp, Plex 32400): every
+    deployment of it uses that port, so moving one is not the fix."""
+    from portlint.registry import known, may_bind
+
+    return not binding.is_range and any(
+        may_bind(binding.identity, s, binding.image)
+        for s in known(binding.port, binding.protocol.value)
+        if not s.generic
+    )
 
 
 def _key(binding: Binding) -> str:
