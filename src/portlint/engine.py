@@ -22,6 +22,7 @@ from portlint.jsonnodes import compose_json
 from portlint.model import Diagnostic, Model, ParseResult
 from portlint.options import Options
 from portlint.parsers import DocumentParser, ParseContext, registry
+from portlint.resolve import containerize
 from portlint.rules import all_checks
 from portlint.rules.catalogue import BY_ID
 from portlint.source import Location, SourceFile, display_path
@@ -156,6 +157,7 @@ def check(
         first = documents[0].source
         _guarded(result, first, debug, lambda p=parser, d=documents: p.parse(d, ctx))
 
+    containerize(result)
     model = Model.from_result(result, files)
     errors: list[str] = []
     findings = run_rules(model, options, debug, errors)

@@ -66,6 +66,7 @@ class _Service:
     replicas: int | None = None
     network_mode: str | None = None
     profiles: frozenset[str] = frozenset()
+    mounts: list[str] = field(default_factory=list)  # host paths of bind mounts and configs
     entries: list[tuple[SourceFile, str, Node]] = field(default_factory=list)  # (src, key, node)
 
 
@@ -106,6 +107,8 @@ class _Project:
         self.name = self.directory.resolve().name or self.key
         self.result = ParseResult()
         self.env, self.env_file = self._load_env()
+        #: top-level `configs:` name -> file
+        self.config_files: dict[str, str] = {}
         #: (service, mapping) -> the file that declared it first
         self.mappings: dict[tuple, str] = {}
 
@@ -148,10 +151,27 @@ class _Project:
     def parse(self) -> ParseResult:
         services: dict[str, _Service] = {}
         for document in self.documents:
+            for name, _key, config in items(get(document.node, "configs")):
+                file = self._scalar_text(document.source, get(config, "file"))
+                if file:
+                    self.config_files[name] = file
+        for document in self.documents:
             self._collect(document, services)
         for service in services.values():
             self._bind(service)
+            self._record_mounts(service)
         return self.result
+
+    def _record_mounts(self, service: _Service) -> None:
+        from portlint.resolve import MOUNTS_FACT, Mount
+
+        if service.network_mode == "host":
+            return  # a host-network container listens on the host itself
+        mounts = self.result.facts.setdefault(MOUNTS_FACT, [])
+        for host_path in service.mounts:
+            path = Path(os.path.normpath(self.directory.resolve() / host_path))
+            mounts.append(Mount(path, self._container_namespace(service),
+                                f"{self.key}/{service.name}", f"service '{service.name}'"))
 
     def _collect(self, document: YamlDocument, services: dict[str, _Service]) -> None:
         source, root = document.source, document.node
@@ -197,6 +217,33 @@ class _Project:
             value = get(node, key)
             if value is not None and not is_null(value):
                 service.entries.append((source, key, value))
+        service.mounts.extend(self._bind_mounts(source, get(node, "volumes")))
+        service.mounts.extend(self._config_files(source, get(node, "configs")))
+
+    def _bind_mounts(self, source: SourceFile, volumes: Node | None) -> Iterator[str]:
+        """Host paths of `./x:/y` and `{type: bind, source: ./x}` volumes."""
+        if not isinstance(volumes, SequenceNode):
+            return
+        for entry in volumes.value:
+            if isinstance(entry, ScalarNode):
+                text = self._scalar_text(source, entry) or ""
+                host = text.split(":", 1)[0] if ":" in text else ""
+            else:
+                if self._scalar_text(source, get(entry, "type")) != "bind":
+                    continue
+                host = self._scalar_text(source, get(entry, "source")) or ""
+            if host.startswith((".", "/")):
+                yield host
+
+    def _config_files(self, source: SourceFile, configs: Node | None) -> Iterator[str]:
+        """Files of the top-level `configs:` a service uses."""
+        if not isinstance(configs, SequenceNode):
+            return
+        for entry in configs.value:
+            name_node = entry if isinstance(entry, ScalarNode) else get(entry, "source")
+            name = self._scalar_text(source, name_node)
+            if name and name in self.config_files:
+                yield self.config_files[name]
 
     def _scalar_text(self, source: SourceFile, node: Node | None) -> str | None:
         if not isinstance(node, ScalarNode) or is_null(node):
