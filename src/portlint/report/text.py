@@ -59,9 +59,11 @@ def _code_frame(finding: Finding, report: Report) -> list[str]:
         return []
     width = max(1, (loc.end_column - loc.column) if loc.end_line == loc.line else len(line))
     gutter = f"{loc.line:>5} | "
+    caret_color = _COLORS[finding.severity or Severity.WARNING]
+    padding = " " * (len(gutter) - 2)
     return [
         f"{_DIM}{gutter}{_RESET}{line}",
-        f"{' ' * (len(gutter) - 2)}| {' ' * (loc.column - 1)}{_COLORS[finding.severity or Severity.WARNING]}{'^' * width}{_RESET}",
+        f"{padding}| {' ' * (loc.column - 1)}{caret_color}{'^' * width}{_RESET}",
     ]
 
 
