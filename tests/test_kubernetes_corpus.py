@@ -32,7 +32,9 @@ OWN_RULES = {"PL001", "PL002", "PL005", "PL202", "PL401", "PL402", "PL403", "PL4
 
 def test_every_manifest_is_read_without_an_internal_error():
     report = run(K8S)
-    assert report.files == sum(1 for p in K8S.rglob("*") if p.is_file())
+    # Every file is checked but five that hold no object portlint models: four Prometheus
+    # custom resources (ServiceMonitor, PrometheusRule) and a New Relic agent config.
+    assert report.files == sum(1 for p in K8S.rglob("*") if p.is_file()) - 5
     assert not [f for f in report.findings if "internal error" in f.message]
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from portlint import suppress
-from portlint.discover import Candidate, discover
+from portlint.discover import discover
 from portlint.findings import Finding, Severity
 from portlint.jsonnodes import compose_json
 from portlint.model import Diagnostic, Model, ParseResult
@@ -108,7 +108,9 @@ def check(
     doc_groups: dict[tuple[int, str], list[YamlDocument]] = defaultdict(list)
     doc_parsers: dict[int, DocumentParser] = {}
 
-    def parse_documents(source: SourceFile, explicit: bool) -> None:
+    def parse_documents(source: SourceFile) -> bool:
+        """Queue the file's documents for their parsers; False when nothing claimed any
+        (an unrelated YAML file is not a checked file)."""
         try:
             documents = compose_documents(source, options.limits)
         except (yaml.YAMLError, YamlLimitError) as error:
@@ -116,8 +118,9 @@ def check(
             fallback = compose_json(source) if isinstance(error, yaml.YAMLError) else None
             if fallback is None:
                 result.diagnostics.append(_yaml_error(source, error))
-                return
+                return True
             documents = fallback
+        claimed = False
         for document in documents:
             parser = _claimant(reg.documents, document)
             if parser is None:
@@ -125,6 +128,8 @@ def check(
             key = str(Path(source.display).parent) if parser.group_by_directory else source.display
             doc_groups[(id(parser), key)].append(document)
             doc_parsers[id(parser)] = parser
+            claimed = True
+        return claimed
 
     file_paths = [Path(p) for p in paths if p != "-"]
     base = Path(options.config_dir)
@@ -133,24 +138,23 @@ def check(
         try:
             source = read_source(candidate.path, display, options.limits.max_file_bytes)
         except ReadError as error:
-            if _readable_kind(candidate):
-                files += 1
-                result.diagnostics.append(
-                    Diagnostic("PL001", str(error), Location.point(display, 1, 1), key="read")
-                )
+            files += 1
+            result.diagnostics.append(
+                Diagnostic("PL001", str(error), Location.point(display, 1, 1), key="read")
+            )
             continue
-        files += 1
         sources[display] = source
         if candidate.parser is not None:
+            files += 1
             _guarded(result, source, debug, lambda s=source, p=candidate.parser: p.parse(s, ctx))
-        else:
-            parse_documents(source, candidate.explicit)
+        elif parse_documents(source):
+            files += 1
 
     if "-" in paths and stdin_text is not None:
         files += 1
         source = SourceFile(Path(STDIN_NAME), STDIN_NAME, stdin_text)
         sources[STDIN_NAME] = source
-        parse_documents(source, True)
+        parse_documents(source)
 
     for (parser_id, _key), documents in doc_groups.items():
         parser = doc_parsers[parser_id]
@@ -195,11 +199,6 @@ def _claimant(parsers: list[DocumentParser], document: YamlDocument) -> Document
         if parser.claims(document):
             return parser
     return None
-
-
-def _readable_kind(candidate: Candidate) -> bool:
-    """Unreadable files are reported only when portlint would have read them."""
-    return True
 
 
 def _guarded(result: ParseResult, source: SourceFile, debug: bool, parse) -> None:
