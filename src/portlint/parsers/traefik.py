@@ -185,6 +185,8 @@ class TraefikTomlParser:
             found = _TOML_ERROR_AT.search(str(error))
             line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
             message = str(error).split(" (at ")[0]
+            if "{{" in source.text:
+                message += "; this looks like a template: render it first"
             out.diagnostic(
                 "PL001",
                 f"TOML syntax error: {message}",

@@ -315,7 +315,13 @@ def _directory(b: Binding) -> str:
 
 
 def _label(b: Binding) -> str:
-    return b.extra.get("label") or b.owner
+    """How the other party reads in a message: a Compose service, a Kubernetes object,
+    or the software of a service config (its file is named beside it)."""
+    if b.extra.get("label"):
+        return b.extra["label"]
+    if b.format in ("compose", "kubernetes"):
+        return b.owner
+    return b.identity or b.format
 
 
 _ROLE_TEXT = {
