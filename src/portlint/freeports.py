@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from portlint.model import Binding, Protocol
@@ -15,6 +16,8 @@ class UsedPorts:
     def __init__(self, bindings: Iterable[Binding]) -> None:
         self._used: dict[tuple[str, Protocol], set[int]] = {}
         self._wide: dict[tuple[str, Protocol], list[tuple[int, int]]] = {}
+        self._merged: dict[tuple[str, Protocol], list[tuple[int, int]]] = {}
+        self._run_starts: dict[tuple[str, Protocol], list[int]] = {}
         for b in bindings:
             key = (b.namespace, b.protocol)
             if b.end_port - b.port > 1024:
@@ -41,12 +44,52 @@ class UsedPorts:
                 else PortSpan(49152, 65535)
             )
         avoid = tuple(avoid)
-        for distance in range(1, span.end - span.start + 1):
-            for candidate in (port + distance, port - distance):
-                if candidate in span and self.is_free(namespace, protocol, candidate) and not any(
-                    candidate in a for a in avoid
-                ):
-                    return candidate
-            if port - distance < span.start and port + distance > span.end:
-                break
+        key = (namespace, protocol)
+        up = self._free_from(key, port + 1, 1, span, avoid)
+        down = self._free_from(key, port - 1, -1, span, avoid)
+        if up is None or (down is not None and port - down < up - port):
+            return down
+        return up
+
+    def _free_from(
+        self, key: tuple[str, Protocol], candidate: int, step: int, span: PortSpan,
+        avoid: tuple[PortSpan, ...],
+    ) -> int | None:
+        """The first free port from `candidate` going in `step` direction, inside `span`.
+        Jumps over whole runs of taken ports, so a namespace with thousands of
+        consecutive ports costs a few bisections per finding, not a walk."""
+        runs = self._runs(key)
+        starts = self._run_starts[key]
+        if step > 0 and candidate < span.start:
+            candidate = span.start  # from below the span: its first port is nearest
+        elif step < 0 and candidate > span.end:
+            candidate = span.end
+        while candidate in span:
+            index = bisect_right(starts, candidate) - 1
+            if index >= 0 and candidate <= runs[index][1]:
+                candidate = runs[index][1] + 1 if step > 0 else runs[index][0] - 1
+                continue
+            blocked = next((a for a in avoid if candidate in a), None)
+            if blocked is not None:
+                candidate = blocked.end + 1 if step > 0 else blocked.start - 1
+                continue
+            return candidate
         return None
+
+    def _runs(self, key: tuple[str, Protocol]) -> list[tuple[int, int]]:
+        """Taken ports of one (namespace, protocol) as sorted, merged (start, end) runs."""
+        runs = self._merged.get(key)
+        if runs is None:
+            spans = sorted(
+                [(p, p) for p in self._used.get(key, ())] + list(self._wide.get(key, ()))
+            )
+            runs = []
+            for start, end in spans:
+                if runs and start <= runs[-1][1] + 1:
+                    if end > runs[-1][1]:
+                        runs[-1] = (runs[-1][0], end)
+                else:
+                    runs.append((start, end))
+            self._merged[key] = runs
+            self._run_starts[key] = [run[0] for run in runs]
+        return runs
