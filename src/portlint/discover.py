@@ -7,6 +7,7 @@ claim documents by content; other files are claimed by name by a text parser.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -26,6 +27,7 @@ class Candidate:
     path: Path
     parser: TextParser | None  # None: YAML/JSON documents, claimed by content
     explicit: bool = False  # named on the command line
+    error: str | None = None  # why it cannot be read (a directory that cannot be listed)
 
 
 def discover(
@@ -35,41 +37,58 @@ def discover(
     seen: set[object] = set()
     for root in paths:
         if root.is_dir():
-            for path in _walk(root):
+            for path, error in _walk(root):
                 if _excluded(path, exclude, exclude_base):
                     continue
+                if error is not None:
+                    yield Candidate(path, None, error=error)
+                    continue
+                info = _stat(path)
+                if info is not None and not stat.S_ISREG(info.st_mode):
+                    continue  # a FIFO, socket or device: opening it could block forever
                 candidate = _classify(path, registry, explicit=False)
-                if candidate and _first_time(path, seen):
+                if candidate and _first_time(path, info, seen):
                     yield candidate
         else:
             candidate = _classify(root, registry, explicit=True)
-            if candidate and _first_time(root, seen):
+            if candidate and _first_time(root, _stat(root), seen):
                 yield candidate
 
 
-def _first_time(path: Path, seen: set[object]) -> bool:
-    """The file's identity (device, inode): one stat, where resolve() costs one per
-    path component; a symlink and its target, or overlapping roots, give one file."""
+def _stat(path: Path) -> os.stat_result | None:
+    """None for a dangling or looping symlink: the reader reports it."""
     try:
-        info = os.stat(path)
-        key: object = (info.st_dev, info.st_ino)
+        return os.stat(path)
     except (OSError, ValueError):
-        key = path
+        return None
+
+
+def _first_time(path: Path, info: os.stat_result | None, seen: set[object]) -> bool:
+    """By the file's identity (device, inode), which costs no syscall beyond the stat
+    already made, where resolve() costs one per path component: a symlink and its target,
+    or overlapping roots, give one file."""
+    key: object = (info.st_dev, info.st_ino) if info is not None else path
     if key in seen:
         return False
     seen.add(key)
     return True
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files below root, sorted; symlinked directories are not followed (no loops)."""
-    def on_error(error: OSError) -> None:
-        pass  # an unreadable directory is skipped; its files cannot be listed
+def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
+    """Files below root, sorted, each with None; a directory that cannot be listed, with
+    the reason. Symlinked directories are not followed (no loops)."""
+    unlisted: list[OSError] = []
 
-    for directory, dirnames, filenames in os.walk(root, onerror=on_error):
+    for directory, dirnames, filenames in os.walk(root, onerror=unlisted.append):
+        while unlisted:
+            error = unlisted.pop()
+            reason = error.strerror or str(error)
+            yield Path(error.filename or directory), f"cannot list directory: {reason}"
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRECTORIES)
         for name in sorted(filenames):
-            yield Path(directory, name)
+            yield Path(directory, name), None
+    for error in unlisted:
+        yield Path(error.filename or root), f"cannot list directory: {error.strerror or error}"
 
 
 def _excluded(path: Path, patterns: list[str], base: Path) -> bool:

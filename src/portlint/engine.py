@@ -60,7 +60,10 @@ def read_source(path: Path, display: str, max_bytes: int, secret: bool = False) 
             raise ReadError(
                 f"file is {size:,} bytes, over the limit of {max_bytes:,} (max-file-bytes)"
             )
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # bounded: a pipe or a growing file has no size
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise ReadError(f"file is over the limit of {max_bytes:,} bytes (max-file-bytes)")
     except ReadError:
         raise
     except OSError as error:
@@ -136,6 +139,8 @@ def check(
     for candidate in discover(file_paths, reg, options.exclude, base):
         display = display_path(candidate.path)
         try:
+            if candidate.error:  # a directory that cannot be listed
+                raise ReadError(candidate.error)
             source = read_source(candidate.path, display, options.limits.max_file_bytes)
         except ReadError as error:
             files += 1

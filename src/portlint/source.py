@@ -7,6 +7,7 @@ Parsers are the only code that computes positions; everything downstream copies 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,8 +76,11 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
     """Relative to the current directory when under it, with forward slashes."""
     cwd = cwd or Path.cwd()
     try:
-        rel = path.resolve().relative_to(_resolved(str(cwd)))
-        return rel.as_posix()
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: show the link itself
+        real = Path(os.path.abspath(path))
+    try:
+        return real.relative_to(_resolved(str(cwd))).as_posix()
     except ValueError:
         return path.as_posix()
 

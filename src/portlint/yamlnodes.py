@@ -88,7 +88,17 @@ def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
         for node in nodes:
             if node is not None:
                 _check_expansion(node, limits)
-    return [YamlDocument(source, node, i) for i, node in enumerate(nodes) if node is not None]
+    return [
+        YamlDocument(source, node, i) for i, node in enumerate(nodes) if not _empty(node)
+    ]
+
+
+def _empty(node: Node | None) -> bool:
+    """No document, or an explicit empty one (`---` alone): as an empty file."""
+    return node is None or (
+        isinstance(node, ScalarNode) and node.tag == _NULL_TAG and node.value == ""
+        and not node.style
+    )
 
 
 def _check_depth(text: str, max_depth: int) -> None:
@@ -155,18 +165,24 @@ def _check_expansion(root: Node, limits: Limits) -> None:
             in_progress.discard(key)
             total = 1 + sum(sizes[id(child)] for child in _children(node))
             if total > limits.max_yaml_nodes:
-                raise YamlLimitError(
+                error = YamlLimitError(
                     f"alias expansion exceeds {limits.max_yaml_nodes} nodes (max-yaml-nodes)"
                 )
+                error.problem_mark = node.start_mark  # the smallest node over the limit
+                raise error
             sizes[key] = total
             continue
         if key in sizes:
             aliases += 1
             if aliases > limits.max_aliases:
-                raise YamlLimitError(f"more than {limits.max_aliases} aliases (max-aliases)")
+                error = YamlLimitError(f"more than {limits.max_aliases} aliases (max-aliases)")
+                error.problem_mark = node.start_mark  # the anchored node aliased once too often
+                raise error
             continue
         if key in in_progress:
-            raise YamlLimitError("a recursive alias refers to its own ancestor")
+            error = YamlLimitError("a recursive alias refers to its own ancestor")
+            error.problem_mark = node.start_mark
+            raise error
         in_progress.add(key)
         stack.append((node, True))
         for child in _children(node):
