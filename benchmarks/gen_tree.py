@@ -47,8 +47,8 @@ clusters:
 
 def compose_project(rng: random.Random, index: int) -> tuple[str, str]:
     """(compose.yaml, .env) of one project."""
-    lines = ["name: app%d" % index, "services:"]
-    env = ["COMPOSE_PROJECT_NAME=app%d" % index]
+    lines = [f"name: app{index}", "services:"]
+    env = [f"COMPOSE_PROJECT_NAME=app{index}"]
     host_port = 10000 + (index * 7) % 20000
     for s in range(rng.randint(3, 6)):
         image, port = IMAGES[rng.randrange(len(IMAGES))]
@@ -64,7 +64,7 @@ def compose_project(rng: random.Random, index: int) -> tuple[str, str]:
         elif style == 2:
             lines += [
                 f"      - target: {port}",
-                f"        published: \"{host_port}\"",
+                f'        published: "{host_port}"',
                 "        protocol: tcp",
                 "        host_ip: 127.0.0.1",
             ]

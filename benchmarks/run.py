@@ -90,8 +90,16 @@ def dclint_command(dclint: str, path: Path) -> list[str]:
 
 def checkov_command(checkov: str, path: Path) -> list[str]:
     return [
-        checkov, "-d", str(path), "--framework", "kubernetes", "--quiet", "--compact",
-        "--skip-download", "-o", "json",
+        checkov,
+        "-d",
+        str(path),
+        "--framework",
+        "kubernetes",
+        "--quiet",
+        "--compact",
+        "--skip-download",
+        "-o",
+        "json",
     ]
 
 
@@ -114,21 +122,27 @@ def bench_tree(label: str, root: Path, compose: Path, k8s: Path, args) -> dict[s
     figures["portlint"], _ = timed(portlint_command(root), args.runs)
     figures["floor"], _ = timed(floor_command(root), args.runs)
     print(f"  portlint whole check      {figures['portlint']:8.3f} s")
-    print(f"  floor (libyaml compose)   {figures['floor']:8.3f} s"
-          f"   portlint / floor = {figures['portlint'] / figures['floor']:.2f}x")
+    print(
+        f"  floor (libyaml compose)   {figures['floor']:8.3f} s"
+        f"   portlint / floor = {figures['portlint'] / figures['floor']:.2f}x"
+    )
     if args.dclint:
         mine, _ = timed(portlint_command(compose), args.runs)
         theirs, _ = timed(dclint_command(args.dclint, compose), args.tool_runs)
-        print(f"  compose part: portlint {mine:.3f} s, dclint {theirs:.3f} s"
-              f"   dclint / portlint = {theirs / mine:.1f}x")
+        print(
+            f"  compose part: portlint {mine:.3f} s, dclint {theirs:.3f} s"
+            f"   dclint / portlint = {theirs / mine:.1f}x"
+        )
         figures["dclint_ratio"] = theirs / mine
     else:
         print("  dclint: not found (--dclint PATH)")
     if args.checkov:
         mine, _ = timed(portlint_command(k8s), args.runs)
         theirs, _ = timed(checkov_command(args.checkov, k8s), args.tool_runs)
-        print(f"  kubernetes part: portlint {mine:.3f} s, checkov {theirs:.3f} s"
-              f"   checkov / portlint = {theirs / mine:.1f}x")
+        print(
+            f"  kubernetes part: portlint {mine:.3f} s, checkov {theirs:.3f} s"
+            f"   checkov / portlint = {theirs / mine:.1f}x"
+        )
         figures["checkov_ratio"] = theirs / mine
     else:
         print("  checkov: not found (--checkov PATH)")
@@ -147,7 +161,9 @@ def find_tool(given: str | None, name: str, fallbacks: list[str]) -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/portlint-bench"))
-    parser.add_argument("--scale", type=float, default=1.0, help="synthetic tree size (1 = 1,000 + 1,000)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="synthetic tree size (1 = 1,000 + 1,000)"
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs of portlint and the floor")
     parser.add_argument("--tool-runs", type=int, default=1, help="runs of dclint and checkov")
     parser.add_argument("--dclint")
@@ -176,9 +192,11 @@ def main() -> None:
         generate(big_tree, args.scale * 10)
         big, _ = timed(portlint_command(big_tree), max(1, args.runs // 2))
         floor, _ = timed(floor_command(big_tree), max(1, args.runs // 2))
-        print(f"\n== linearity: x{args.scale * 10:g} files: portlint {big:.3f} s "
-              f"({big / small['portlint']:.1f}x the time of x{args.scale:g}), "
-              f"floor {floor:.3f} s ({floor / small['floor']:.1f}x)")
+        print(
+            f"\n== linearity: x{args.scale * 10:g} files: portlint {big:.3f} s "
+            f"({big / small['portlint']:.1f}x the time of x{args.scale:g}), "
+            f"floor {floor:.3f} s ({floor / small['floor']:.1f}x)"
+        )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,12 @@ def found(root: Path, config: dict | None = None) -> list[tuple[str, str, int, i
     report = run(root, config=config)
     base = os.path.realpath(root)
     return [
-        (f.rule, os.path.relpath(os.path.abspath(f.location.path), base).replace(os.sep, "/"),
-         f.location.line, f.location.column)
+        (
+            f.rule,
+            os.path.relpath(os.path.abspath(f.location.path), base).replace(os.sep, "/"),
+            f.location.line,
+            f.location.column,
+        )
         for f in report.findings
     ]
 
@@ -65,11 +69,14 @@ def test_invalid_utf8_names_the_byte(tree):
     assert messages(tree) == ["not valid UTF-8 (byte 29)"]
 
 
-@pytest.mark.parametrize("bom, encoding", [
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-])
+@pytest.mark.parametrize(
+    "bom, encoding",
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+    ],
+)
 def test_files_with_a_bom_are_read_with_exact_positions(tmp_path, bom, encoding):
     write(tmp_path, "ok/compose.yaml", bom + OK_COMPOSE.encode(encoding))
     assert found(tmp_path) == [OK_FINDING]
@@ -81,8 +88,11 @@ def test_utf16_without_its_second_half_is_pl001(tree):
     assert messages(tree)[0].startswith("invalid utf-16")
 
 
-@pytest.mark.parametrize("text", ["", "\n\n", "# only\n# comments\n", "---\n", "---\n---\n...\n"],
-                         ids=["empty", "blank", "comments", "one-dashes", "dashes-and-dots"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "\n\n", "# only\n# comments\n", "---\n", "---\n---\n...\n"],
+    ids=["empty", "blank", "comments", "one-dashes", "dashes-and-dots"],
+)
 def test_empty_documents_are_quiet(tree, text):
     write(tree, "empty/compose.yaml", text)
     write(tree, "empty/k8s.yaml", text)
@@ -91,10 +101,13 @@ def test_empty_documents_are_quiet(tree, text):
 
 # --- YAML bombs, nesting, size ---------------------------------------------------------
 
-BILLION_LAUGHS = "".join(
-    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['x'] * 9)}]\n"
-    for prev, name in zip(["", "a", "b", "c", "d", "e", "f"], "abcdefg", strict=True)
-) + "services: {w: {ports: ['0:80']}}\n"
+BILLION_LAUGHS = (
+    "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['x'] * 9)}]\n"
+        for prev, name in zip(["", "a", "b", "c", "d", "e", "f"], "abcdefg", strict=True)
+    )
+    + "services: {w: {ports: ['0:80']}}\n"
+)
 
 
 def test_alias_bomb_is_pl001_at_the_node_over_the_limit(tree):
@@ -115,13 +128,17 @@ DEEP = 50_000
 # Levels: the root mapping, services, w, then x's value at level 4 (column 7 below).
 
 
-@pytest.mark.parametrize("body, line, column", [
-    ("x: " + "[" * DEEP + "]" * DEEP, 3, 505),  # flow
-    ("x:\n" + "      " + "- " * DEEP + "1", 4, 1001),  # compact block sequences
-    ("x:\n" + "      " + "? " * DEEP + "1", 4, 1001),  # complex keys
-    ("x:\n" + "      " + "- ? " * (DEEP // 2) + "1", 4, 1001),  # both
-    ("x:\n" + "      " + "- " * 400 + "[" * 400 + "1", 4, 904),  # block then flow
-], ids=["flow", "block-compact", "complex-keys", "mixed-compact", "block-then-flow"])
+@pytest.mark.parametrize(
+    "body, line, column",
+    [
+        ("x: " + "[" * DEEP + "]" * DEEP, 3, 505),  # flow
+        ("x:\n" + "      " + "- " * DEEP + "1", 4, 1001),  # compact block sequences
+        ("x:\n" + "      " + "? " * DEEP + "1", 4, 1001),  # complex keys
+        ("x:\n" + "      " + "- ? " * (DEEP // 2) + "1", 4, 1001),  # both
+        ("x:\n" + "      " + "- " * 400 + "[" * 400 + "1", 4, 904),  # block then flow
+    ],
+    ids=["flow", "block-compact", "complex-keys", "mixed-compact", "block-then-flow"],
+)
 def test_deep_nesting_is_pl001_at_the_first_level_too_deep(tree, body, line, column):
     write(tree, "deep/compose.yaml", "services:\n  w:\n    " + body + "\n")
     assert found(tree) == [("PL001", "deep/compose.yaml", line, column), OK_FINDING]
@@ -146,15 +163,20 @@ def test_indentation_plus_compact_runs_are_caught(tree):
 
 
 def test_quoted_brackets_are_not_nesting(tree):
-    write(tree, "q/compose.yaml", 'services:\n  w:\n    image: "' + "[" * 5000 + '"\n'
-          "    ports: ['0:81']\n")
+    write(
+        tree,
+        "q/compose.yaml",
+        'services:\n  w:\n    image: "' + "[" * 5000 + "\"\n    ports: ['0:81']\n",
+    )
     assert found(tree) == [OK_FINDING, ("PL002", "q/compose.yaml", 4, 14)]
 
 
 def test_a_two_megabyte_line_does_not_hide_the_ports(tree):
-    write(tree, "long/compose.yaml",
-          'services:\n  w:\n    environment: ["X=' + "y" * 2_000_000 + '"]\n'
-          "    ports: ['0:81']\n")
+    write(
+        tree,
+        "long/compose.yaml",
+        'services:\n  w:\n    environment: ["X=' + "y" * 2_000_000 + "\"]\n    ports: ['0:81']\n",
+    )
     assert found(tree) == [("PL002", "long/compose.yaml", 4, 14), OK_FINDING]
 
 
@@ -169,13 +191,17 @@ def test_file_over_the_size_limit_is_pl001_naming_the_limit(tree):
 
 def test_python_object_tags_are_never_constructed(tree, tmp_path):
     marker = tmp_path / "PWNED"
-    write(tree, "py/compose.yaml", (
-        "services:\n  w:\n"
-        f"    image: !!python/object/apply:os.system ['touch {marker}']\n"
-        f"    command: !!python/name:os.system\n"
-        "    ports: !!python/object/new:list [['0:82']]\n"
-        "    expose: [!!python/object/apply:os.system ['touch {marker}']]\n"
-    ))
+    write(
+        tree,
+        "py/compose.yaml",
+        (
+            "services:\n  w:\n"
+            f"    image: !!python/object/apply:os.system ['touch {marker}']\n"
+            f"    command: !!python/name:os.system\n"
+            "    ports: !!python/object/new:list [['0:82']]\n"
+            "    expose: [!!python/object/apply:os.system ['touch {marker}']]\n"
+        ),
+    )
     found(tree)
     assert not marker.exists()
     # The tags are inert text: ports is still read (a list whose item is a list).
@@ -250,14 +276,18 @@ def test_a_directory_that_cannot_be_listed_is_pl001(tree, monkeypatch):
 def test_nginx_include_loops_and_includes_outside_the_roots(tmp_path):
     outside = write(tmp_path, "outside/evil.conf", "server { listen 0; }\n")
     root = tmp_path / "root"
-    write(root, "nginx/nginx.conf", (
-        "http {\n"
-        "  include nginx.conf;\n"
-        f"  include {outside};\n"
-        "  include ../../outside/*.conf;\n"
-        "  server {\n    listen 0;\n  }\n"
-        "}\n"
-    ))
+    write(
+        root,
+        "nginx/nginx.conf",
+        (
+            "http {\n"
+            "  include nginx.conf;\n"
+            f"  include {outside};\n"
+            "  include ../../outside/*.conf;\n"
+            "  server {\n    listen 0;\n  }\n"
+            "}\n"
+        ),
+    )
     report = run(root)
     assert [(f.rule, f.location.line) for f in report.findings] == [("PL002", 6)]
     assert not any("outside" in path for path in report.sources)  # never read
@@ -283,8 +313,7 @@ def test_cli_on_a_hostile_tree_prints_findings_and_no_traceback(tree, capsys):
     out, err = capsys.readouterr()
     assert err == ""
     assert "Traceback" not in out
-    assert [line.split()[1] for line in out.splitlines()[:-1]] == ["PL001"] * 3 + [
-        "PL002", "PL001"]
+    assert [line.split()[1] for line in out.splitlines()[:-1]] == ["PL001"] * 3 + ["PL002", "PL001"]
     assert "PL002" in out  # the good file's finding is kept
 
 
@@ -293,8 +322,11 @@ def test_cli_on_a_hostile_tree_prints_findings_and_no_traceback(tree, capsys):
 
 def test_env_lines_are_never_printed_even_with_code_frames(tmp_path):
     write(tmp_path, "app/.env", "DB_PASSWORD=hunter2\nWEB_PORT=80\nBAD=0\n")
-    write(tmp_path, "app/compose.yaml",
-          "services:\n  w:\n    ports: ['${WEB_PORT}:80', '${BAD}:81', '${NOPE}:82']\n")
+    write(
+        tmp_path,
+        "app/compose.yaml",
+        "services:\n  w:\n    ports: ['${WEB_PORT}:80', '${BAD}:81', '${NOPE}:82']\n",
+    )
     report = run(tmp_path)
     assert report.sources[next(p for p in report.sources if p.endswith(".env"))].secret
     for name in ("text", "json", "sarif", "github", "gitlab"):
