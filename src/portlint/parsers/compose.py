@@ -315,7 +315,7 @@ class _Project:
 
     def _bind_long_port(self, service: _Service, source: SourceFile, node: MappingNode) -> None:
         target_node = get(node, "target")
-        if target_node is None:
+        if target_node is None or is_null(target_node):  # `target: null` too
             self._error("PL002", source, node, f"a long-syntax port of service "
                         f"{service.name!r} needs 'target'")
             return
