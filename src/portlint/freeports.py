@@ -18,8 +18,17 @@ class UsedPorts:
         self._wide: dict[tuple[str, Protocol], list[tuple[int, int]]] = {}
         self._merged: dict[tuple[str, Protocol], list[tuple[int, int]]] = {}
         self._run_starts: dict[tuple[str, Protocol], list[int]] = {}
+        #: Bindings per key; their port sets are built on the first query of that key,
+        #: so namespaces no finding asks about (most container namespaces) cost nothing.
+        self._pending: dict[tuple[str, Protocol], list[Binding]] = {}
         for b in bindings:
-            key = (b.namespace, b.protocol)
+            self._pending.setdefault((b.namespace, b.protocol), []).append(b)
+
+    def _load(self, key: tuple[str, Protocol]) -> None:
+        pending = self._pending.pop(key, None)
+        if not pending:
+            return
+        for b in pending:
             if b.end_port - b.port > 1024:
                 self._wide.setdefault(key, []).append((b.port, b.end_port))
             else:
@@ -27,6 +36,7 @@ class UsedPorts:
 
     def is_free(self, namespace: str, protocol: Protocol, port: int) -> bool:
         key = (namespace, protocol)
+        self._load(key)
         if port in self._used.get(key, ()):
             return False
         return not any(start <= port <= end for start, end in self._wide.get(key, ()))
@@ -78,6 +88,7 @@ class UsedPorts:
 
     def _runs(self, key: tuple[str, Protocol]) -> list[tuple[int, int]]:
         """Taken ports of one (namespace, protocol) as sorted, merged (start, end) runs."""
+        self._load(key)
         runs = self._merged.get(key)
         if runs is None:
             spans = sorted(

@@ -201,6 +201,16 @@ class Model:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     facts: dict[str, list[Any]] = field(default_factory=dict)
     files: int = 0
+    _used_ports: Any = None
+
+    def used_ports(self) -> Any:
+        """The ports taken per namespace (`freeports.UsedPorts`), built once per run and
+        shared by every rule that suggests a free port."""
+        if self._used_ports is None:
+            from portlint.freeports import UsedPorts
+
+            self._used_ports = UsedPorts(self.bindings)
+        return self._used_ports
 
     @classmethod
     def from_result(cls, result: ParseResult, files: int) -> Model:

@@ -11,10 +11,13 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Location:
+class Location(NamedTuple):
+    """A span in a file. A NamedTuple, not a dataclass: parsers make one per port value,
+    and a frozen dataclass costs several times more to build."""
+
     path: str
     line: int
     column: int

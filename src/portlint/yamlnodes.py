@@ -236,6 +236,25 @@ def get(node: Node | None, key: str) -> Node | None:
     return None
 
 
+def as_dict(node: Node | None) -> dict[str, Node]:
+    """A mapping node's scalar keys and value nodes as a dict, merge keys resolved (explicit
+    keys win, the last duplicate wins): one pass for a parser that reads many keys."""
+    if not isinstance(node, MappingNode):
+        return {}
+    table: dict[str, Node] = {}
+    merged = False
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode):
+            if _is_merge_key(key_node):
+                merged = True
+            else:
+                table[key_node.value] = value_node
+    if merged:
+        for key, _key_node, value_node in items(node):
+            table.setdefault(key, value_node)
+    return table
+
+
 def items(node: Node | None) -> Iterator[tuple[str, Node, Node]]:
     """(key text, key node, value node) for scalar keys of a mapping node, merge keys
     (`<<`) resolved: explicit keys win over merged ones."""

@@ -34,6 +34,7 @@ from portlint.yamlnodes import (
     ScalarNode,
     SequenceNode,
     YamlDocument,
+    as_dict,
     get,
     is_null,
     is_plain_int,
@@ -198,27 +199,28 @@ class _Project:
             self._collect_service(source, node, service)
 
     def _collect_service(self, source: SourceFile, node: MappingNode, service: _Service) -> None:
-        image = self._scalar_text(source, get(node, "image"))
+        fields = as_dict(node)
+        image = self._scalar_text(source, fields.get("image"))
         if image:
             service.image = image
-        mode = self._scalar_text(source, get(node, "network_mode"))
+        mode = self._scalar_text(source, fields.get("network_mode"))
         if mode:
             service.network_mode = mode
-        replicas = self._int_value(source, get(get(node, "deploy"), "replicas"))
-        scale = self._int_value(source, get(node, "scale"))
+        replicas = self._int_value(source, get(fields.get("deploy"), "replicas"))
+        scale = self._int_value(source, fields.get("scale"))
         if replicas is not None or scale is not None:
             service.replicas = scale if scale is not None else replicas
-        profiles = get(node, "profiles")
+        profiles = fields.get("profiles")
         if isinstance(profiles, SequenceNode):
             service.profiles = frozenset(
                 p.value for p in profiles.value if isinstance(p, ScalarNode)
             )
         for key in ("ports", "expose", "command"):
-            value = get(node, key)
+            value = fields.get(key)
             if value is not None and not is_null(value):
                 service.entries.append((source, key, value))
-        service.mounts.extend(self._bind_mounts(source, get(node, "volumes")))
-        service.mounts.extend(self._config_files(source, get(node, "configs")))
+        service.mounts.extend(self._bind_mounts(source, fields.get("volumes")))
+        service.mounts.extend(self._config_files(source, fields.get("configs")))
 
     def _bind_mounts(self, source: SourceFile, volumes: Node | None) -> Iterator[str]:
         """Host paths of `./x:/y` and `{type: bind, source: ./x}` volumes."""

@@ -51,7 +51,16 @@ def by_name(identity: str | None) -> KnownService | None:
     """The curated entry of a canonical identity (as `identify` returns it), if any."""
     if not identity:
         return None
-    return next((s for s in KNOWN if s.name == identity and not s.generic), None)
+    return _by_name().get(identity)
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, KnownService]:
+    table: dict[str, KnownService] = {}
+    for service in KNOWN:
+        if not service.generic:
+            table.setdefault(service.name, service)
+    return table
 
 
 def is_generic(port: int, protocol: str = "tcp") -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from portlint.findings import Finding, Related, Severity
@@ -38,7 +39,7 @@ def port_collisions(model: Model, options: Options) -> Iterator[Finding]:
     used: UsedPorts | None = None
     for binding, clash in _collisions(model.bindings):
         if used is None:
-            used = UsedPorts(model.bindings)
+            used = model.used_ports()
         yield _collision_finding(binding, clash, used)
 
 
@@ -311,7 +312,12 @@ def _scope(b: Binding, other: Binding) -> str:
 
 
 def _directory(b: Binding) -> str:
-    return PurePosixPath(b.location.path).parent.as_posix()
+    return _parent(b.location.path)
+
+
+@lru_cache(maxsize=4096)
+def _parent(path: str) -> str:
+    return PurePosixPath(path).parent.as_posix()
 
 
 def _label(b: Binding) -> str:

@@ -59,7 +59,7 @@ def ephemeral_ports(model: Model, options: Options) -> Iterator[Finding]:
         if hit is None or _own_default(binding):
             continue
         span, part = hit
-        used = used or UsedPorts(model.bindings)
+        used = used or model.used_ports()
         lowest = min(s.start for s in policy.ephemeral)
         message = (
             f"{_where(binding)} of {_label(binding)} is inside the ephemeral range {span}"
@@ -119,7 +119,7 @@ def registered_port_clash(model: Model, options: Options) -> Iterator[Finding]:
         found = claim(binding.port, binding.protocol.value, binding.identity, binding.image, strict)
         if found is None:
             continue
-        used = used or UsedPorts(model.bindings)
+        used = used or model.used_ports()
         what = binding.image or binding.identity
         owners = " / ".join(found.owners)
         verb = "commonly used by" if found.source == "curated" else "registered with IANA to"
@@ -213,7 +213,7 @@ def policy_ranges(model: Model, options: Options) -> Iterator[Finding]:
         ]
         if inside_own or (not mine_here and not others):
             continue
-        used = used or UsedPorts(model.bindings)
+        used = used or model.used_ports()
         parts = []
         if mine_here:
             team = " / ".join(dict.fromkeys(a.owner for a in mine_here))
