@@ -56,10 +56,16 @@ def _sensitive_service(b: Binding) -> registry.KnownService | None:
         if (
             service.sensitive
             and b.identity not in proxies
-            and registry.may_bind(b.identity, service, b.image)
+            and (registry.may_bind(b.identity, service, b.image) or _variant(b.identity, service))
         ):
             return service
     return None
+
+
+def _variant(identity: str, service: registry.KnownService) -> bool:
+    """An image named after the software with a suffix: `redismod`, `postgres-custom`."""
+    names = (service.name, *service.aliases)
+    return any(len(n) >= 4 and "/" not in n and identity.startswith(n) for n in names)
 
 
 @check("PL502")
