@@ -40,7 +40,7 @@ def port_collisions(model: Model, options: Options) -> Iterator[Finding]:
     for binding, clash in _collisions(model.bindings):
         if used is None:
             used = model.used_ports()
-        yield _collision_finding(binding, clash, used)
+        yield _collision_finding(binding, clash, used, options)
 
 
 @check("PL102")
@@ -245,7 +245,7 @@ def _severe(a: Binding, b: Binding) -> bool:
 # --- messages --------------------------------------------------------------------------
 
 
-def _collision_finding(b: Binding, clash: _Clash, used: UsedPorts) -> Finding:
+def _collision_finding(b: Binding, clash: _Clash, used: UsedPorts, options: Options) -> Finding:
     first = clash.others[0]
     more = clash.count - 1
     party = f"{_label(first)} ({first.location.path}:{first.location.line})"
@@ -254,7 +254,7 @@ def _collision_finding(b: Binding, clash: _Clash, used: UsedPorts) -> Finding:
     message = (
         f"{_role_text(b)} {b.socket_text()} {_scope(b, first)} is also bound by {party}"
     )
-    advice = _advice(b, used)
+    advice = _advice(b, used, options)
     if advice:
         message += f"; {advice}"
     severity = None
@@ -276,16 +276,25 @@ def _collision_finding(b: Binding, clash: _Clash, used: UsedPorts) -> Finding:
     )
 
 
-def _advice(b: Binding, used: UsedPorts) -> str:
+def _advice(b: Binding, used: UsedPorts, options: Options) -> str:
+    """The nearest free port: in the owner's allotted ranges when a policy gives it some,
+    in the NodePort range for a nodePort, else in the port's IANA class."""
     if b.role not in (Role.PUBLISH, Role.LISTEN, Role.HOST_PORT, Role.NODE_PORT):
         return "give one of them another port"
     if b.is_range:
         return "move one of them to a free range"
-    span = None
-    if b.role == Role.NODE_PORT:
-        from portlint.options import PortSpan
-
-        span = PortSpan(30000, 32767)
+    spans = [
+        span
+        for allocation in options.policy.allocations
+        if allocation.matches(b) and allocation.applies(b)
+        for span in allocation.spans
+    ]
+    if spans:
+        found = [used.nearest_free(b.namespace, b.protocol, b.port, span) for span in spans]
+        free = min((p for p in found if p), key=lambda p: abs(p - b.port), default=None)
+        where = "in " + ", ".join(str(s) for s in spans)
+        return f"nearest free port {where}: {free}" if free else f"no free port {where}"
+    span = options.policy.nodeport_range if b.role == Role.NODE_PORT else None
     free = used.nearest_free(b.namespace, b.protocol, b.port, span)
     return f"nearest free port: {free}" if free else "give one of them another port"
 

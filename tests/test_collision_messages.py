@@ -1,0 +1,52 @@
+"""PL101 messages say where the other party is and what to do."""
+
+from __future__ import annotations
+
+from helpers import run
+
+
+def _messages(tmp_path, compose: str, config: dict | None = None) -> dict[int, str]:
+    (tmp_path / "compose.yaml").write_text(compose)
+    report = run(tmp_path, config=config, config_path=tmp_path / ".portlint.yaml")
+    return {f.location.line: f.message for f in report.findings if f.rule == "PL101"}
+
+
+def test_nearest_free_port_skips_taken_ones(tmp_path):
+    messages = _messages(
+        tmp_path,
+        "services:\n  a:\n    ports: ['8079:79', '8080:80', '8081:81']\n"
+        "  b:\n    ports: ['8080:82']\n",
+    )
+    assert messages[5].endswith("nearest free port: 8082")
+
+
+def test_nearest_free_port_is_in_the_owners_allotted_range(tmp_path):
+    (tmp_path / "policy.yaml").write_text(
+        "version: 1\nallocations:\n"
+        "  - {owner: payments, match: ['payments-*'], ports: '9000-9099'}\n"
+    )
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  payments-api:\n    ports: ['8080:80', '9000:90']\n"
+        "  web:\n    ports: ['8080:81']\n"
+    )
+    report = run(tmp_path, config={"policy": "policy.yaml"},
+                 config_path=tmp_path / ".portlint.yaml")
+    messages = {f.location.line: f.message for f in report.findings if f.rule == "PL101"}
+    assert messages[3].endswith("nearest free port in 9000-9099: 9001")
+    assert messages[5].endswith("nearest free port: 8081")
+
+
+def test_cross_directory_collision_on_the_default_host_says_how_to_split(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "compose.yaml").write_text("services:\n  w:\n    ports: ['3000:3000']\n")
+    report = run(tmp_path)
+    (first, _second) = [f.message for f in report.findings if f.rule == "PL101"]
+    assert "on host 'default' (all files scanned count as one host; split them with `hosts:`)" \
+        in first
+
+
+def test_count_of_other_parties(tmp_path):
+    services = "".join(f"  s{i}:\n    ports: ['7000:80']\n" for i in range(6))
+    messages = _messages(tmp_path, "services:\n" + services)
+    assert "and 4 others" in messages[3]
