@@ -134,7 +134,9 @@ def check(
             claimed = True
         return claimed
 
-    file_paths = [Path(p) for p in paths if p != "-"]
+    # Sorted: the output must not depend on the order the paths were given in (pre-commit
+    # passes file names in any order), and related locations follow discovery order.
+    file_paths = sorted({Path(p) for p in paths if p != "-"}, key=lambda p: p.as_posix())
     base = Path(options.config_dir)
     for candidate in discover(file_paths, reg, options.exclude, base):
         display = display_path(candidate.path)
