@@ -22,6 +22,7 @@ from portlint.parsers import ParseContext
 from portlint.parsers.compose_ports import (
     PortSpec,
     PortSyntaxError,
+    parse_long_spec,
     parse_port_range,
     parse_port_spec,
 )
@@ -335,9 +336,9 @@ class _Project:
                 return
             parts[key] = resolved.value.strip()
         try:
-            spec = _long_spec(parts)
+            spec = parse_long_spec(parts)
         except PortSyntaxError as error:
-            bad = get(node, getattr(error, "field", "target")) or node
+            bad = get(node, error.key) or node
             self._diagnose_invalid(source, location(source, bad), str(error), str(parts))
             return
         target_loc = location(source, target_node)
@@ -513,50 +514,6 @@ def _file_order(document: YamlDocument) -> tuple[int, str, int]:
     """Base files first, overrides after, as `docker compose` reads them by default."""
     name = document.source.path.name
     return (1 if ".override." in name else 0, name, document.index)
-
-
-def _long_spec(parts: dict[str, str]) -> PortSpec:
-    from portlint.parsers.compose_ports import Part
-
-    try:
-        target = parse_port_range(parts["target"], "target port")
-    except PortSyntaxError as error:
-        error.field = "target"  # type: ignore[attr-defined]
-        raise
-    protocol = Protocol.TCP
-    if "protocol" in parts:
-        parsed = Protocol.parse(parts["protocol"])
-        if parsed is None:
-            error = PortSyntaxError(f"unknown protocol {parts['protocol']!r} (tcp, udp, sctp)")
-            error.field = "protocol"  # type: ignore[attr-defined]
-            raise error
-        protocol = parsed
-    host = None
-    if parts.get("published"):
-        try:
-            published = parse_port_range(parts["published"], "published port")
-        except PortSyntaxError as error:
-            error.field = "published"  # type: ignore[attr-defined]
-            raise
-        host = Part(published[0], published[1], 0, 0)
-    address: IPAddress | None = None
-    if parts.get("host_ip"):
-        try:
-            from portlint.model import parse_address
-
-            address = parse_address(parts["host_ip"])
-        except ValueError:
-            error = PortSyntaxError(f"host_ip {parts['host_ip']!r} is not an IP address")
-            error.field = "host_ip"  # type: ignore[attr-defined]
-            raise error from None
-    container = Part(target[0], target[1], 0, 0)
-    if host is not None:
-        host_width, container_width = host.end - host.start, container.end - container.start
-        if container_width and host_width != container_width:
-            error = PortSyntaxError("published and target ranges differ in length")
-            error.field = "published"  # type: ignore[attr-defined]
-            raise error
-    return PortSpec(container, host, address, protocol)
 
 
 def _docker_v6only(address: IPAddress | None) -> bool | None:

@@ -15,12 +15,14 @@ from portlint.model import MAX_PORT, IPAddress, Protocol
 
 
 class PortSyntaxError(ValueError):
-    """The value is not a valid port mapping; `offset`/`length` locate the bad part."""
+    """The value is not a valid port mapping; `offset`/`length` locate the bad part of a
+    short-syntax value, `key` the bad field of a long-syntax mapping."""
 
-    def __init__(self, message: str, offset: int = 0, length: int = 0) -> None:
+    def __init__(self, message: str, offset: int = 0, length: int = 0, key: str = "") -> None:
         super().__init__(message)
         self.offset = offset
         self.length = length
+        self.key = key
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,45 @@ def _number(text: str, offset: int, what: str) -> int:
     if number > MAX_PORT:
         raise PortSyntaxError(f"{what} {number} is out of range 1-65535", offset, len(text))
     return number
+
+
+def parse_long_spec(fields: dict[str, str]) -> PortSpec:
+    """The long syntax (`target`, `published`, `host_ip`, `protocol`), values already
+    interpolated; a PortSyntaxError's `key` names the field at fault."""
+    target = _field(fields, "target", "target port")
+    protocol = Protocol.TCP
+    if "protocol" in fields:
+        parsed = Protocol.parse(fields["protocol"])
+        if parsed is None:
+            raise PortSyntaxError(
+                f"unknown protocol {fields['protocol']!r} (tcp, udp, sctp)", key="protocol"
+            )
+        protocol = parsed
+    host = _field(fields, "published", "published port") if fields.get("published") else None
+    address = None
+    if fields.get("host_ip"):
+        raw = fields["host_ip"].strip("[]")
+        try:
+            address = ipaddress.ip_address(raw) if raw not in ("", "*") else None
+        except ValueError:
+            raise PortSyntaxError(
+                f"host_ip {fields['host_ip']!r} is not an IP address", key="host_ip"
+            ) from None
+    if host is not None:
+        container_width = target.end - target.start
+        if container_width and host.end - host.start != container_width:
+            raise PortSyntaxError(
+                "published and target ranges differ in length", key="published"
+            )
+    return PortSpec(target, host, address, protocol)
+
+
+def _field(fields: dict[str, str], key: str, what: str) -> Part:
+    try:
+        start, end = parse_port_range(fields[key], what)
+    except PortSyntaxError as error:
+        raise PortSyntaxError(str(error), key=key) from None
+    return Part(start, end, 0, 0)
 
 
 def parse_port_range(text: str, what: str = "port") -> tuple[int, int]:
