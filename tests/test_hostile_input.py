@@ -343,3 +343,13 @@ def test_code_frames_skip_secret_sources_that_findings_point_into(tmp_path):
     finding = report.findings[0]
     finding.location = type(finding.location).point(env_path, 2, 1, 5)
     assert "hunter2" not in render("text", report, Options(), color=True)
+
+
+def test_unicode_line_separators_do_not_shift_positions(tree):
+    # YAML breaks lines at NEL, LS, PS and a lone CR; editors and GitHub count only LF.
+    write(
+        tree,
+        "odd/compose.yaml",
+        "x-a: 'one\u2028two\x85three'\rservices:\n  w:\n    ports: ['0:81']\n",
+    )
+    assert found(tree) == [("PL002", "odd/compose.yaml", 3, 14), OK_FINDING]

@@ -55,6 +55,7 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
+_ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
@@ -88,9 +89,31 @@ def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
         for node in nodes:
             if node is not None:
                 _check_expansion(node, limits)
+    if _ODD_BREAKS.search(text):
+        _renumber(source, nodes)
     return [
         YamlDocument(source, node, i) for i, node in enumerate(nodes) if not _empty(node)
     ]
+
+
+def _renumber(source: SourceFile, nodes: list[Node | None]) -> None:
+    """YAML also breaks lines at a lone CR, NEL, LS and PS; editors, GitHub and every other
+    parser here count only LF. Recompute the marks from their character index (rare)."""
+    seen: set[int] = set()
+    stack = [node for node in nodes if node is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.start_mark = _lf_mark(source, node.start_mark)
+        node.end_mark = _lf_mark(source, node.end_mark)
+        stack.extend(_children(node))
+
+
+def _lf_mark(source: SourceFile, mark: yaml.Mark) -> yaml.Mark:
+    line, column = source.offset_to_position(mark.index)
+    return yaml.Mark(mark.name, mark.index, line - 1, column - 1, None, None)
 
 
 def _empty(node: Node | None) -> bool:
