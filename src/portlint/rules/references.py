@@ -56,15 +56,18 @@ def unknown_target_ports(model: Model, options: Options) -> Iterator[Finding]:
     """A Service whose targetPort no selected container declares sends traffic nowhere
     (named: the endpoint is never created) or to a port that may not be listening."""
     pods = _by_object(_facts(model, PodTemplate))
+    # Indexed by (cluster, namespace): scanning every pod for every Service was quadratic
+    # (10,000 Services x 10,000 workloads: 24 s).
+    by_place: dict[tuple, list[list[PodTemplate]]] = defaultdict(list)
+    for (cluster, _kind, namespace, _name), copies in pods.items():
+        by_place[(cluster, namespace)].append(copies)
     for service in _facts(model, Service):
         if service.type == "ExternalName" or not service.selector:
             continue
         selected = [
             copies
-            for (cluster, _kind, namespace, _name), copies in pods.items()
-            if cluster == service.cluster
-            and namespace == service.ident[1]
-            and any(_selects(service.selector, copy.labels) for copy in copies)
+            for copies in by_place.get((service.cluster, service.ident[1]), ())
+            if any(_selects(service.selector, copy.labels) for copy in copies)
         ]
         if not selected:
             continue  # selects nothing scanned: its pods are deployed from elsewhere
