@@ -335,6 +335,27 @@ def test_env_lines_are_never_printed_even_with_code_frames(tmp_path):
     assert [f.rule for f in report.findings] == ["PL201", "PL002", "PL003"]
 
 
+def test_an_invalid_port_from_a_variable_names_the_variable_not_its_value(tmp_path):
+    # A password put where a port belongs must not be echoed by the PL002 message.
+    write(tmp_path, "app/.env", "DB_PASSWORD=hunter2\nHIGH=70000\n")
+    write(
+        tmp_path,
+        "app/compose.yaml",
+        "services:\n  w:\n    ports:\n      - '${DB_PASSWORD}:80'\n      - '${HIGH}:81'\n"
+        "      - target: '${DB_PASSWORD}'\n    expose: ['${DB_PASSWORD}']\n",
+    )
+    report = run(tmp_path)
+    messages = [(f.rule, f.location.line, f.message) for f in report.findings]
+    assert messages == [
+        ("PL002", 4, "host port '${DB_PASSWORD}' is not a number in '${DB_PASSWORD}:80'"),
+        ("PL002", 5, "host port 70000 is out of range 1-65535 in '${HIGH}:81'"),
+        ("PL002", 6, "target port '${DB_PASSWORD}' is not a number"),
+        ("PL002", 7, "exposed port '${DB_PASSWORD}' is not a number"),
+    ]
+    for name in ("text", "json", "sarif", "github", "gitlab"):
+        assert "hunter2" not in render(name, report, Options(), color=True), name
+
+
 def test_code_frames_skip_secret_sources_that_findings_point_into(tmp_path):
     write(tmp_path, "app/.env", "A=1\nTOKEN=hunter2 # 8080\n")
     write(tmp_path, "app/compose.yaml", OK_COMPOSE)

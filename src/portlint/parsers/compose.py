@@ -44,6 +44,7 @@ from portlint.yamlnodes import (
     location,
 )
 
+_PLAIN_PORT = re.compile(r"\d{1,6}(?:-\d{1,6})?")
 _COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[.\-_][\w.\-]*)?\.ya?ml")
 #: Keys that make a `services:` entry look like a Compose service.
 _SERVICE_KEYS = frozenset(
@@ -300,7 +301,8 @@ class _Project:
             spec = parse_port_spec(resolved.value.strip())
         except PortSyntaxError as error:
             where = self._part(source, node, error.offset, error.length, exact)
-            self._diagnose_invalid(source, where, f"{error} in {node.value!r}", node.value)
+            message = self._redact(f"{error} in {node.value!r}", resolved)
+            self._diagnose_invalid(source, where, message, node.value)
             return
         self._emit(service, source, node, spec, exact, resolved, mode=None)
 
@@ -323,6 +325,8 @@ class _Project:
                         f"{service.name!r} needs 'target'")
             return
         parts: dict[str, str] = {}
+        raw: dict[str, str] = {}
+        used: list[str] = []
         for key in ("target", "published", "host_ip", "protocol", "mode"):
             value_node = get(node, key)
             if value_node is None or is_null(value_node):
@@ -335,11 +339,14 @@ class _Project:
             if resolved is None:
                 return
             parts[key] = resolved.value.strip()
+            raw[key] = value_node.value
+            used += resolved.used
         try:
             spec = parse_long_spec(parts)
         except PortSyntaxError as error:
             bad = get(node, error.key) or node
-            self._diagnose_invalid(source, location(source, bad), str(error), str(parts))
+            message = self._redact(str(error), Interpolated("", used=used))
+            self._diagnose_invalid(source, location(source, bad), message, str(raw))
             return
         target_loc = location(source, target_node)
         published_node = get(node, "published")
@@ -413,7 +420,8 @@ class _Project:
                 raise PortSyntaxError(f"unknown protocol {proto_text!r}")
             start, end = parse_port_range(port_text, "exposed port")
         except PortSyntaxError as error:
-            self._diagnose_invalid(source, location(source, node), str(error), node.value)
+            message = self._redact(str(error), resolved)
+            self._diagnose_invalid(source, location(source, node), message, node.value)
             return
         loc = self._part(source, node, 0, len(port_text), resolved.value == node.value)
         host_mode = service.network_mode == "host"
@@ -498,6 +506,15 @@ class _Project:
         if raw[quote : quote + len(node.value)] != node.value:
             return whole
         return whole.sub(quote + offset, length)
+
+    def _redact(self, message: str, resolved: Interpolated) -> str:
+        """A message naming `${VAR}` instead of its value, unless the value is a plain port:
+        a mistyped variable may hold a password, and .env values are never printed."""
+        values = {name: self.env[name].value for name in resolved.used if name in self.env}
+        for name, value in sorted(values.items(), key=lambda item: -len(item[1])):
+            if value and not _PLAIN_PORT.fullmatch(value):
+                message = message.replace(value, f"${{{name}}}")
+        return message
 
     def _diagnose_invalid(self, source: SourceFile, where: Location, message: str,
                           key: str) -> None:
