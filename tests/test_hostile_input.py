@@ -301,6 +301,19 @@ def test_compose_env_file_outside_the_roots_is_never_read(tmp_path):
     assert not any(path.endswith(".env") for path in report.sources)
 
 
+def test_a_symlinked_env_file_pointing_outside_the_roots_is_never_read(tmp_path):
+    write(tmp_path, "secrets/real.env", "PORT=0\n")
+    write(tmp_path, "root/app/compose.yaml", "services:\n  w:\n    ports: ['${PORT}:80']\n")
+    (tmp_path / "root/app/.env").symlink_to(tmp_path / "secrets/real.env")
+    report = run(tmp_path / "root")
+    assert [f.rule for f in report.findings] == ["PL003"]
+    assert not any(path.endswith(".env") for path in report.sources)
+    (tmp_path / "root/inside.env").write_text("PORT=0\n")
+    (tmp_path / "root/app/.env").unlink()
+    (tmp_path / "root/app/.env").symlink_to(tmp_path / "root/inside.env")
+    assert [f.rule for f in run(tmp_path / "root").findings] == ["PL002"]  # inside: read
+
+
 # --- the command line ------------------------------------------------------------------
 
 

@@ -8,8 +8,12 @@ PL001 finding too (re-raised with `debug`).
 from __future__ import annotations
 
 import codecs
+import gc
 import hashlib
+import os
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +104,27 @@ def check(
     debug: bool = False,
 ) -> Report:
     """Run the whole check over paths ('-' reads `stdin_text`)."""
+    with _without_cyclic_gc():
+        return _check(paths, options, stdin_text, debug)
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector for the run. Every composed YAML node stays alive until
+    its parser has run, so each collection rescans a growing heap of objects that cannot
+    be garbage: measured, that was 40% of a 3,000-file check. Nodes and bindings form no
+    cycles; reference counting still frees what the run drops, and the collector resumes
+    (and catches up) after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bool) -> Report:
     reg = registry()
     roots = [Path(p).resolve() for p in paths if p != "-"]
     sources: dict[str, SourceFile] = {}
@@ -151,6 +176,8 @@ def check(
             )
             continue
         sources[display] = source
+        if not candidate.explicit:
+            ctx.walked_directories.add(os.path.dirname(os.path.abspath(candidate.path)))
         if candidate.parser is not None:
             files += 1
             _guarded(result, source, debug, lambda s=source, p=candidate.parser: p.parse(s, ctx))

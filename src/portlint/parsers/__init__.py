@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import importlib
 import os
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from fnmatch import fnmatchcase
+from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 from portlint.model import ParseResult
@@ -75,7 +78,14 @@ class ParseContext:
             self._groups[key] = found
         return found
 
+    #: Directories that discovery walked: inside a root, as the walk follows no symlinked
+    #: directory. A file in one needs a check only when it is itself a symlink.
+    walked_directories: set[str] = field(default_factory=set, repr=False)
+
     def inside_roots(self, path: Path) -> bool:
+        absolute = os.path.abspath(path)
+        if os.path.dirname(absolute) in self.walked_directories and not os.path.islink(absolute):
+            return True  # one lstat, where resolve() costs one per path component
         resolved = path.resolve()
         return any(resolved == root or root in resolved.parents for root in self.roots)
 
@@ -85,18 +95,31 @@ def _group_for(display_path: str, groups: list[HostGroup], default: str) -> str:
     `**`, `{parent}` the file's own directory."""
     absolute = os.path.abspath(display_path)
     for group in groups:
-        relative = os.path.relpath(absolute, os.path.abspath(group.base))
-        path = PurePosixPath(relative.replace(os.sep, "/"))
+        relative = _relative_posix(absolute, group.base)
         for pattern in group.paths:
-            if _glob_match(path, pattern):
-                return _expand_group_name(group.name, path, pattern)
+            if _glob_match(relative, pattern):
+                return _expand_group_name(group.name, relative, pattern)
     return default
 
 
-def _glob_match(path: PurePosixPath, pattern: str) -> bool:
-    from fnmatch import fnmatchcase
+@lru_cache(maxsize=64)
+def _absolute_directory(base: str) -> str:
+    absolute = os.path.abspath(base)
+    return absolute if absolute.endswith(os.sep) else absolute + os.sep
 
-    text = path.as_posix()
+
+def _relative_posix(absolute: str, base: str) -> str:
+    """`absolute` relative to `base`, with forward slashes: a string prefix when below it
+    (every file of a run, usually), relpath otherwise."""
+    prefix = _absolute_directory(str(base))
+    if absolute.startswith(prefix):
+        relative = absolute[len(prefix) :]
+    else:
+        relative = os.path.relpath(absolute, prefix)
+    return relative.replace(os.sep, "/")
+
+
+def _glob_match(text: str, pattern: str) -> bool:
     if fnmatchcase(text, pattern):
         return True
     # "a/**" matches a itself and everything below; "**/x" matches x at the top.
@@ -105,13 +128,13 @@ def _glob_match(path: PurePosixPath, pattern: str) -> bool:
     return pattern.startswith("**/") and fnmatchcase(text, pattern[3:])
 
 
-def _expand_group_name(name: str, path: PurePosixPath, pattern: str) -> str:
+def _expand_group_name(name: str, path: str, pattern: str) -> str:
     if "{dir}" in name:
-        prefix = pattern.split("**", 1)[0].rstrip("/")
-        depth = len(PurePosixPath(prefix).parts) if prefix else 0
-        name = name.replace("{dir}", "/".join(path.parts[:depth]) or ".")
+        prefix = pattern.split("**", 1)[0].strip("/")
+        depth = len([part for part in prefix.split("/") if part not in ("", ".")])
+        name = name.replace("{dir}", "/".join(path.split("/")[:depth]) or ".")
     if "{parent}" in name:
-        name = name.replace("{parent}", path.parent.as_posix())
+        name = name.replace("{parent}", posixpath.dirname(path) or ".")
     return name
 
 

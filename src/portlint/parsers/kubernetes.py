@@ -41,6 +41,9 @@ from portlint.yamlnodes import (
 
 IGNORE_ANNOTATION = "portlint.dev/ignore"
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
+# Text with neither `{{` nor `{ {` has no placeholder and no flow mapping used as a key:
+# one scan of the file instead of a walk of every object (most manifests).
+_MAYBE_TEMPLATE = re.compile(r"\{\s*\{")
 _CORE_GROUPS = frozenset({"apps", "batch", "extensions", "policy", "autoscaling"})
 
 
@@ -62,9 +65,13 @@ class KubernetesParser:
 
     def parse(self, documents: list[YamlDocument], ctx: ParseContext) -> ParseResult:
         result = ParseResult()
+        may_be_template: dict[int, bool] = {}
         for document in documents:
+            source = document.source
+            if id(source) not in may_be_template:
+                may_be_template[id(source)] = _MAYBE_TEMPLATE.search(source.text) is not None
             for node in _objects(document.node):
-                _parse_object(document.source, node, ctx, result)
+                _parse_object(source, node, ctx, result, may_be_template[id(source)])
         return result
 
 
@@ -87,13 +94,18 @@ def _objects(node: Node) -> Iterator[MappingNode]:
 
 
 def _parse_object(
-    source: SourceFile, node: MappingNode, ctx: ParseContext, result: ParseResult
+    source: SourceFile,
+    node: MappingNode,
+    ctx: ParseContext,
+    result: ParseResult,
+    may_be_template: bool = True,
 ) -> None:
     kind = scalar_text(get(node, "kind")) or ""
     metadata = get(node, "metadata")
     name = scalar_text(get(metadata, "name")) or scalar_text(get(metadata, "generateName"))
     namespace = scalar_text(get(metadata, "namespace")) or "default"
-    placeholder = _placeholder(node, kind in TEMPLATE_PATHS or kind in ("Service", "Ingress"))
+    reads_scalars = kind in TEMPLATE_PATHS or kind in ("Service", "Ingress")
+    placeholder = _placeholder(node, reads_scalars) if may_be_template else None
     if placeholder is not None:
         result.diagnostics.append(_template_error(source, placeholder))
         return
