@@ -51,3 +51,48 @@ def test_entry_point_parser_is_registered_after_the_built_ins(fake_registry):
 def test_built_in_parsers_win_for_their_files(fake_registry):
     formats = {b.format for b in run("haproxy").model.bindings}
     assert formats == {"haproxy"}
+
+
+PLUGIN = '''
+from pathlib import Path
+
+from portlint.model import ParseResult
+
+
+class Parser:
+    format = "plugin"
+
+    def matches(self, path: Path) -> bool:
+        return path.name == "plugin.ports"
+
+    def parse(self, source, ctx) -> ParseResult:
+        return ParseResult()
+'''
+
+
+def test_an_installed_distribution_declaring_the_group_is_loaded(tmp_path, monkeypatch):
+    # A real distribution on sys.path, found by importlib.metadata after the prefilter.
+    (tmp_path / "portlint_plugin_demo.py").write_text(PLUGIN)
+    info = tmp_path / "portlint_plugin_demo-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: portlint-plugin-demo\n"
+                                   "Version: 1.0\n")
+    (info / "entry_points.txt").write_text(
+        "[portlint.parsers]\ndemo = portlint_plugin_demo:Parser\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(parsers, "_REGISTRY", None)
+    try:
+        assert parsers._may_declare_entry_points([str(tmp_path)])
+        assert parsers.registry().text[-1].format == "plugin"
+    finally:
+        parsers._REGISTRY = None
+
+
+def test_no_declaring_distribution_means_no_metadata_scan(tmp_path):
+    info = tmp_path / "other-1.0.dist-info"
+    info.mkdir()
+    (info / "entry_points.txt").write_text("[console_scripts]\nother = other:main\n")
+    assert not parsers._may_declare_entry_points([str(tmp_path), str(tmp_path / "missing")])
+    (tmp_path / "bundle.zip").write_bytes(b"PK")
+    assert parsers._may_declare_entry_points([str(tmp_path / "bundle.zip")])

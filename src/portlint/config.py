@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +63,8 @@ def load_config(path: Path) -> dict[str, Any]:
 
 
 def schema() -> dict[str, Any]:
+    from importlib import resources  # only when a config or policy is read
+
     text = resources.files("portlint").joinpath("config_schema.json").read_text("utf-8")
     return json.loads(text)
 

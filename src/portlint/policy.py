@@ -11,7 +11,6 @@ from __future__ import annotations
 import fnmatch
 import json
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +112,8 @@ def load_policy(name_or_path: str, base_dir: Path) -> Policy:
 def _preset_text(name: str) -> tuple[str, str]:
     """A preset's text: from the installed package, else from a source checkout."""
     filename = f"{name}.yaml"
+    from importlib import resources
+
     packaged = resources.files("portlint").joinpath("policies", filename)
     if packaged.is_file():
         return packaged.read_text("utf-8"), f"preset {name}"
@@ -123,6 +124,8 @@ def _preset_text(name: str) -> tuple[str, str]:
 
 
 def schema() -> dict[str, Any]:
+    from importlib import resources  # only when a config or policy is read
+
     text = resources.files("portlint").joinpath("policy_schema.json").read_text("utf-8")
     return json.loads(text)
 

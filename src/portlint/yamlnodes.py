@@ -243,23 +243,24 @@ def get(node: Node | None, key: str) -> Node | None:
     in with `<<: *anchor` (Compose files use merge keys a lot)."""
     if not isinstance(node, MappingNode):
         return None
-    # Hot (parsers ask for many keys of every mapping): scan from the end, so the last
-    # duplicate is found first; a non-scalar key's value is a list, never equal to a str.
-    pairs = node.value
-    for key_node, value_node in reversed(pairs):
-        if (
-            key_node.value == key
-            and isinstance(key_node, ScalarNode)
-            and not _is_merge_key(key_node)
-        ):
-            return value_node
-    merges = [
-        value_node
-        for key_node, value_node in pairs
-        if (key_node.value == "<<" or key_node.tag == _MERGE_TAG)
-        and isinstance(key_node, ScalarNode)
-        and _is_merge_key(key_node)
-    ]
+    # Hot (parsers ask for many keys of every mapping): one scan from the end, so the last
+    # duplicate is found first, noting merge keys on the way; a non-scalar key's value is
+    # a list, never equal to a str.
+    merges: list[Node] | None = None
+    for key_node, value_node in reversed(node.value):
+        text = key_node.value
+        if text == key or text == "<<" or key_node.tag == _MERGE_TAG:
+            if not isinstance(key_node, ScalarNode):
+                continue
+            if _is_merge_key(key_node):
+                if merges is None:
+                    merges = []
+                merges.append(value_node)
+            elif text == key:
+                return value_node
+    if merges is None:
+        return None
+    merges.reverse()  # in document order, as written
     for merged in _merge_sources(merges):
         value = get(merged, key)
         if value is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import os
 import posixpath
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -138,6 +139,9 @@ def _expand_group_name(name: str, path: str, pattern: str) -> str:
     return name
 
 
+#: Third-party parsers register here (pyproject: `[project.entry-points."portlint.parsers"]`).
+ENTRY_POINT_GROUP = "portlint.parsers"
+
 #: Modules of the built-in parsers, each exposing `PARSERS` (a list of parser objects).
 BUILTIN_MODULES = (
     "compose",
@@ -186,10 +190,39 @@ def registry() -> Registry:
 
 
 def _entry_point_parsers() -> list[object]:
+    if not _may_declare_entry_points(sys.path):
+        return []
     from importlib.metadata import entry_points
 
     found: list[object] = []
-    for entry in entry_points(group="portlint.parsers"):
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
         loaded = entry.load()
         found.append(loaded() if isinstance(loaded, type) else loaded)
     return found
+
+
+def _may_declare_entry_points(search_path: list[str]) -> bool:
+    """Whether any installed distribution can declare our entry-point group: a look at the
+    `entry_points.txt` of each `*.dist-info`/`*.egg-info` directory on the path, so a run
+    with no plugin installed (nearly every run) never imports importlib.metadata (~20 ms,
+    a tenth of a pre-commit check). Anything this cannot see into (a zip on the path)
+    answers yes, and importlib.metadata decides."""
+    needle = f"[{ENTRY_POINT_GROUP}]"
+    for entry in search_path:
+        directory = entry or "."
+        try:
+            names = os.listdir(directory)
+        except NotADirectoryError:
+            return True  # a zip archive or an egg: let importlib.metadata read it
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(directory, name, "entry_points.txt"), "rb") as handle:
+                    if needle.encode() in handle.read():
+                        return True
+            except OSError:
+                continue
+    return False

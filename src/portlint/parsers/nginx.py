@@ -24,9 +24,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crossplane.errors import NgxParserBaseException
-from crossplane.lexer import _lex_file_object
-
 from portlint.model import ParseResult, Protocol
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import (
@@ -64,6 +61,10 @@ class NginxSyntaxError(Exception):
 
 def lex_tree(source: SourceFile) -> list[Directive]:
     """The directive tree of one file; raises NginxSyntaxError with the line."""
+    # Imported here: a run with no nginx config (every Compose-only pre-commit) skips it.
+    from crossplane.errors import NgxParserBaseException
+    from crossplane.lexer import _lex_file_object
+
     try:
         tokens = list(_lex_file_object(io.StringIO(source.text)))
     except NgxParserBaseException as error:

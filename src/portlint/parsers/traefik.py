@@ -27,10 +27,15 @@ from portlint.parsers.hostconf import (
 from portlint.source import Location, SourceFile
 from portlint.yamlnodes import ScalarNode, YamlDocument, items, location
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+
+def _tomllib():
+    """Imported on first use: most runs read no TOML."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
+
 
 _FLAG = re.compile(r"--entrypoints\.([^.=\s]+)\.address=", re.IGNORECASE)
 _GO_WILDCARDS = ("", "0.0.0.0", "::", "[::]")
@@ -179,6 +184,7 @@ class TraefikTomlParser:
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
         out = HostBindings(source, ctx, "traefik", "traefik", f"traefik:{source.display}")
+        tomllib = _tomllib()
         try:
             tomllib.loads(source.text)
         except tomllib.TOMLDecodeError as error:

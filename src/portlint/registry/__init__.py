@@ -142,6 +142,7 @@ def image_name(image: str) -> tuple[str, str]:
     return "/".join(parts), last
 
 
+@lru_cache(maxsize=4096)  # asked once per binding; a tree has few distinct images
 def identify(
     image: str | None = None, name: str | None = None, format: str | None = None
 ) -> str | None:
