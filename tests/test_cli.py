@@ -159,3 +159,18 @@ def test_color_only_on_a_terminal_and_never_with_no_color(tmp_path):
     result = subprocess.run([sys.executable, "-m", "portlint", "check", str(SAME_FILE)],
                             capture_output=True, text=True, env=env)
     assert "\x1b[" not in result.stdout
+
+
+def test_summary_tallies_every_rule_that_fired_most_frequent_first(tmp_path, capsys):
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  a:\n    ports: ['80:80', '0:1', '70000:2', '22:22', '8080:1']\n"
+        "  b:\n    ports: ['8080:1', '${NOPE}:3', '50000:4']\n"
+        "  c:\n    image: redis\n    ports: ['6379:6379']\n"
+    )
+    main(["check", "--no-color", "--extend-select", "PL302", str(tmp_path)])
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.endswith(
+        "PL002 invalid-port x2, PL101 port-collision x2, PL201 privileged-host-port x2, "
+        "PL003 unresolved-variable x1, PL302 ephemeral-port x1, PL501 sensitive-port-exposed x1."
+    ), last

@@ -80,5 +80,7 @@ def summary(report: Report, color: bool = False) -> str:
         if n:
             parts.append(f"{n} {word}{'s' if n != 1 and word != 'info' else ''}")
     rules = Counter(f.rule for f in report.findings)
-    top = ", ".join(f"{rule} {BY_ID[rule].name} x{n}" for rule, n in rules.most_common(5))
+    # Every rule that fired, most frequent first (ties by ID): the line is the run's tally.
+    tally = sorted(rules.items(), key=lambda item: (-item[1], item[0]))
+    top = ", ".join(f"{rule} {BY_ID[rule].name} x{n}" for rule, n in tally)
     return f"Found {', '.join(parts)} in {files} ({bindings}): {top}.\n"
