@@ -25,6 +25,7 @@ from portlint.parsers.hostconf import (
     iter_lines,
     parse_port,
     port_problem,
+    read_head,
     resolve_host,
     split_host_port,
 )
@@ -49,11 +50,7 @@ class ApacheParser:
             return False
         if any(part.lower() in _TREE_NAMES for part in path.parent.parts[-4:]):
             return True
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(65536)
-        except OSError:
-            return False
+        head = read_head(path)
         return bool(_SNIFF_LISTEN.search(head) and _SNIFF_BLOCK.search(head))
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:

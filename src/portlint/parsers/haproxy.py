@@ -23,6 +23,7 @@ from portlint.parsers.hostconf import (
     iter_lines,
     parse_port,
     port_problem,
+    read_head,
     resolve_host,
 )
 from portlint.source import SourceFile
@@ -73,11 +74,7 @@ class HAProxyParser:
             "haproxy" in part.lower() for part in path.parent.parts[-5:]
         ):
             return True
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(65536)
-        except OSError:
-            return False
+        head = read_head(path)
         return bool(_SNIFF.search(head) and b"bind" in head)
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:

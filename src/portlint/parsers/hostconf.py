@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from portlint.model import (
@@ -85,6 +86,16 @@ class HostBindings:
 
     def diagnostic(self, rule: str, message: str, location: Location, key: str = "") -> None:
         self.result.diagnostics.append(Diagnostic(rule, message, location, key or message))
+
+
+def read_head(path: Path, size: int = 65536) -> bytes:
+    """The first `size` bytes of a file, for `matches()` to sniff a config by content
+    (b"" when it cannot be read: the file is then not claimed)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
 
 
 def is_templated(text: str) -> bool:

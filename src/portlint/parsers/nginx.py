@@ -31,6 +31,7 @@ from portlint.parsers.hostconf import (
     Listener,
     parse_port,
     port_problem,
+    read_head,
     resolve_host,
     split_host_port,
 )
@@ -119,11 +120,8 @@ class NginxParser:
             return not name.endswith((".types", ".params")) and "apache" not in str(path.parent)
         if not name.endswith(".conf"):
             return False
-        try:  # an unnamed .conf counts only when it is unmistakably an nginx server block
-            with path.open("rb") as handle:
-                head = handle.read(65536)
-        except OSError:
-            return False
+        # An unnamed .conf counts only when it is unmistakably an nginx server block.
+        head = read_head(path)
         return bool(_SERVER_BLOCK.search(head) and _LISTEN_LINE.search(head))
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:

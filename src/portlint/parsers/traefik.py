@@ -21,6 +21,7 @@ from portlint.parsers.hostconf import (
     is_templated,
     parse_port,
     port_problem,
+    read_head,
     resolve_host,
     split_host_port,
 )
@@ -175,11 +176,7 @@ class TraefikTomlParser:
             return False
         if name.startswith("traefik"):
             return True
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(65536)
-        except OSError:
-            return False
+        head = read_head(path)
         return b"[entryPoints" in head or b"\nentryPoints." in head
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
