@@ -15,7 +15,7 @@ from typing import Any
 from portlint.findings import Severity
 from portlint.options import HostGroup, Limits, Options
 from portlint.rules.catalogue import CATALOGUE, expand, lookup
-from portlint.validated import known_valid, remember_valid
+from portlint.validated import schema_errors
 
 CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")
 
@@ -71,14 +71,8 @@ def schema() -> dict[str, Any]:
 
 def validate(data: Any, json_schema: dict[str, Any], where: str) -> None:
     """Raise ConfigError naming the file and the offending key."""
-    if known_valid(json_schema, data):
-        return
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(json_schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(schema_errors(json_schema, data), key=lambda e: list(e.absolute_path))
     if not errors:
-        remember_valid(json_schema, data)
         return
     error = errors[0]
     key = ".".join(str(part) for part in error.absolute_path) or "(top level)"

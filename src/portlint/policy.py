@@ -17,7 +17,7 @@ from typing import Any
 from portlint.config import ConfigError
 from portlint.model import HOST_FACING, Binding, Role
 from portlint.options import Policy, PortSpan
-from portlint.validated import known_valid, remember_valid
+from portlint.validated import schema_errors
 
 PRESETS = ("default", "strict")
 
@@ -158,15 +158,10 @@ class _KeyError(Exception):
 
 
 def _validate(data: Any, node: Any, where: str) -> None:
-    json_schema = schema()
-    if known_valid(json_schema, data):
-        return
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(json_schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        schema_errors(schema(), data), key=lambda e: list(map(str, e.absolute_path))
+    )
     if not errors:
-        remember_valid(json_schema, data)
         return
     error = errors[0]
     path = list(error.absolute_path)

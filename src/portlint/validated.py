@@ -38,17 +38,33 @@ def _marker(json_schema: dict[str, Any], data: Any) -> Path:
     return cache_dir() / "validated" / digest
 
 
-def known_valid(json_schema: dict[str, Any], data: Any) -> bool:
+def schema_errors(json_schema: dict[str, Any], data: Any) -> list[Any]:
+    """jsonschema's errors for `data` (unsorted); none, without importing jsonschema, when
+    the same contents passed before. Passing contents are recorded for next time."""
     try:
-        return _marker(json_schema, data).is_file()
-    except (OSError, ValueError, TypeError):
+        marker: Path | None = _marker(json_schema, data)
+    except (ValueError, TypeError):
+        marker = None
+    if marker is not None and _exists(marker):
+        return []
+    import jsonschema
+
+    errors = list(jsonschema.Draft202012Validator(json_schema).iter_errors(data))
+    if not errors and marker is not None:
+        _record(marker)
+    return errors
+
+
+def _exists(marker: Path) -> bool:
+    try:
+        return marker.is_file()
+    except OSError:
         return False
 
 
-def remember_valid(json_schema: dict[str, Any], data: Any) -> None:
+def _record(marker: Path) -> None:
     try:
-        marker = _marker(json_schema, data)
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
-    except (OSError, ValueError, TypeError):
+    except OSError:
         pass
