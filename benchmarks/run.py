@@ -133,26 +133,20 @@ def bench_tree(label: str, root: Path, compose: Path, k8s: Path, args) -> dict[s
         f"  floor (libyaml compose)   {figures['floor']:8.3f} s"
         f"   portlint / floor = {figures['portlint'] / figures['floor']:.2f}x"
     )
-    if args.dclint:
-        mine, _ = timed(portlint_command(compose), args.runs)
-        theirs, _ = timed(dclint_command(args.dclint, compose), args.tool_runs)
+    for label, name, tool, part, command in (
+        ("compose", "dclint", args.dclint, compose, dclint_command),
+        ("kubernetes", "checkov", args.checkov, k8s, checkov_command),
+    ):
+        if not tool:
+            print(f"  {name}: not found (--{name} PATH)")
+            continue
+        mine, _ = timed(portlint_command(part), args.runs)
+        theirs, _ = timed(command(tool, part), args.tool_runs)
         print(
-            f"  compose part: portlint {mine:.3f} s, dclint {theirs:.3f} s"
-            f"   dclint / portlint = {theirs / mine:.1f}x"
+            f"  {label} part: portlint {mine:.3f} s, {name} {theirs:.3f} s"
+            f"   {name} / portlint = {theirs / mine:.1f}x"
         )
-        figures["dclint_ratio"] = theirs / mine
-    else:
-        print("  dclint: not found (--dclint PATH)")
-    if args.checkov:
-        mine, _ = timed(portlint_command(k8s), args.runs)
-        theirs, _ = timed(checkov_command(args.checkov, k8s), args.tool_runs)
-        print(
-            f"  kubernetes part: portlint {mine:.3f} s, checkov {theirs:.3f} s"
-            f"   checkov / portlint = {theirs / mine:.1f}x"
-        )
-        figures["checkov_ratio"] = theirs / mine
-    else:
-        print("  checkov: not found (--checkov PATH)")
+        figures[f"{name}_ratio"] = theirs / mine
     return figures
 
 
