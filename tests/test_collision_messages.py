@@ -50,3 +50,21 @@ def test_count_of_other_parties(tmp_path):
     services = "".join(f"  s{i}:\n    ports: ['7000:80']\n" for i in range(6))
     messages = _messages(tmp_path, "services:\n" + services)
     assert "and 4 others" in messages[3]
+
+
+def test_a_service_defined_twice_with_other_target_ports_names_both_targets(tmp_path):
+    # Targets are numbers or port names here, not Compose ranges (this crashed PL103).
+    service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n"
+    (tmp_path / "svc.yaml").write_text(
+        service + "    - {port: 80, targetPort: 8080}\n---\n"
+        + service + "    - {port: 80, targetPort: http}\n"
+    )
+    report = run(tmp_path)
+    assert not report.internal_errors
+    [finding] = report.findings
+    assert (finding.rule, finding.location.line, finding.location.column) == ("PL103", 15, 14)
+    assert finding.message.endswith(
+        "for another target (first at " + finding.related[0].location.path
+        + ":7 to 8080, here to http): only one of them takes effect; remove one or give it "
+        "another port"
+    )

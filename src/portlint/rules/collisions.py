@@ -102,8 +102,8 @@ def duplicate_ports(model: Model, options: Options) -> Iterator[Finding]:
                 message = (
                     f"{_role_text(later)} {later.socket_text()} is declared again by "
                     f"{_label(later)} for another target (first at {where} to "
-                    f"{_target_text(first)}, here to {_target_text(later)}): the second bind "
-                    "fails; use another host port"
+                    f"{_target_text(first)}, here to {_target_text(later)}): "
+                    + _second_target_effect(later)
                 )
             yield Finding(
                 "PL103",
@@ -367,9 +367,21 @@ def _role_text(b: Binding) -> str:
     return _ROLE_TEXT[b.role]
 
 
+def _second_target_effect(b: Binding) -> str:
+    """What goes wrong: a host port cannot be published twice; a Service defined twice
+    under one name is one object, so one of the two ports replaces the other."""
+    if b.role is Role.PUBLISH:
+        return "the second bind fails; use another host port"
+    return "only one of them takes effect; remove one or give it another port"
+
+
 def _target_text(b: Binding) -> str:
+    """A Compose mapping's container range `(start, end)`, or a Kubernetes Service's
+    targetPort (a number or a port name)."""
     target = b.extra.get("target")
-    if not target:
+    if target is None or target == "":
         return "?"
-    start, end = target
-    return str(start) if start == end else f"{start}-{end}"
+    if isinstance(target, tuple):
+        start, end = target
+        return str(start) if start == end else f"{start}-{end}"
+    return str(target)
