@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import run
+from portlint import engine
 from portlint.cli import main
 from portlint.options import Options
 from portlint.report import render
@@ -244,14 +245,14 @@ def test_fifo_is_never_opened(tree):
 def test_permission_error_on_a_file_is_pl001(tree, monkeypatch):
     # Tests run as root, which chmod 000 does not stop: simulate the error instead.
     write(tree, "locked/compose.yaml", OK_COMPOSE)
-    real_open = Path.open
 
-    def guarded_open(self, *args, **kwargs):
-        if self.parent.name == "locked":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def guarded_open(file, *args, **kwargs):
+        if Path(file).parent.name == "locked":
+            raise PermissionError(13, "Permission denied", str(file))
+        return open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", guarded_open)
+    # The engine's reader opens files with the built-in open(); shadow it there only.
+    monkeypatch.setattr(engine, "open", guarded_open, raising=False)
     assert found(tree) == [("PL001", "locked/compose.yaml", 1, 1), OK_FINDING]
     assert messages(tree) == ["cannot read file: Permission denied"]
 

@@ -28,6 +28,7 @@ class Candidate:
     parser: TextParser | None  # None: YAML/JSON documents, claimed by content
     explicit: bool = False  # named on the command line
     error: str | None = None  # why it cannot be read (a directory that cannot be listed)
+    size: int | None = None  # from discovery's stat, so the reader need not stat again
 
 
 def discover(
@@ -48,6 +49,8 @@ def discover(
                     continue  # a FIFO, socket or device: opening it could block forever
                 candidate = _classify(path, registry, explicit=False)
                 if candidate and _first_time(path, info, seen):
+                    if info is not None:
+                        candidate.size = info.st_size
                     yield candidate
         else:
             candidate = _classify(root, registry, explicit=True)
@@ -85,8 +88,9 @@ def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
             reason = error.strerror or str(error)
             yield Path(error.filename or directory), f"cannot list directory: {reason}"
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRECTORIES)
+        parent = Path(directory)  # once per directory: building a Path is most of a yield
         for name in sorted(filenames):
-            yield Path(directory, name), None
+            yield parent / name, None
     for error in unlisted:
         yield Path(error.filename or root), f"cannot list directory: {error.strerror or error}"
 

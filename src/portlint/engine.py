@@ -57,14 +57,18 @@ class ReadError(Exception):
     """A file that cannot be read as text; the message is the PL001 finding's."""
 
 
-def read_source(path: Path, display: str, max_bytes: int, secret: bool = False) -> SourceFile:
+def read_source(
+    path: Path, display: str, max_bytes: int, secret: bool = False, size: int | None = None
+) -> SourceFile:
+    """The file as text; `size` is its stat size when the caller has it (one stat less)."""
     try:
-        size = path.stat().st_size
+        if size is None:
+            size = os.stat(path).st_size
         if size > max_bytes:
             raise ReadError(
                 f"file is {size:,} bytes, over the limit of {max_bytes:,} (max-file-bytes)"
             )
-        with path.open("rb") as handle:  # bounded: a pipe or a growing file has no size
+        with open(path, "rb") as handle:  # bounded: a pipe or a growing file has no size
             data = handle.read(max_bytes + 1)
         if len(data) > max_bytes:
             raise ReadError(f"file is over the limit of {max_bytes:,} bytes (max-file-bytes)")
@@ -168,7 +172,9 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
         try:
             if candidate.error:  # a directory that cannot be listed
                 raise ReadError(candidate.error)
-            source = read_source(candidate.path, display, options.limits.max_file_bytes)
+            source = read_source(
+                candidate.path, display, options.limits.max_file_bytes, size=candidate.size
+            )
         except ReadError as error:
             files += 1
             result.diagnostics.append(

@@ -74,16 +74,22 @@ class SourceFile:
         return Location(self.display, line, col, end_line, end_col)
 
 
-def display_path(path: Path, cwd: Path | None = None) -> str:
+def display_path(path: Path | str, cwd: Path | None = None) -> str:
     """Relative to the current directory when under it, with forward slashes.
 
-    Lexical (no syscall): `..` is folded, symlinks are kept as the user named them. A
-    resolve() per file cost a stat per path component, 5% of a large check."""
+    Lexical (no syscall but one getcwd): `..` is folded, symlinks are kept as the user
+    named them. A resolve() per file cost a stat per path component, 5% of a large check."""
     base = os.getcwd() if cwd is None else os.path.abspath(cwd)
     absolute = os.path.abspath(path)
     if absolute == base:
         return "."
     prefix = base if base.endswith(os.sep) else base + os.sep
     if absolute.startswith(prefix):
-        return Path(absolute[len(prefix):]).as_posix()
-    return Path(absolute).as_posix() if path.is_absolute() else path.as_posix()
+        return _posix(absolute[len(prefix):])
+    return _posix(absolute if os.path.isabs(path) else os.path.normpath(path))
+
+
+def _posix(text: str) -> str:
+    """A normalised path with forward slashes (what Path.as_posix() gives, without
+    building a Path)."""
+    return text if os.sep == "/" else text.replace(os.sep, "/")

@@ -27,13 +27,35 @@ from portlint.options import Limits
 from portlint.source import Location, SourceFile
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 
     HAVE_LIBYAML = True
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
     HAVE_LIBYAML = False
+
+# PyYAML's own tag resolution (YAML 1.1 implicit types), memoised: a tag is a function of
+# (node kind, scalar text, implicit flags) when no path resolvers are registered, and the
+# same keys and values recur in every file. lru_cache is C, so a hit costs no Python frame.
+_resolve_tag = lru_cache(maxsize=1024)(yaml.resolver.Resolver().resolve)
+#: Composed text longer than this clears the memo, so it never holds large scalars.
+_MEMO_TEXT_LIMIT = 64 * 1024
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, composing only, with cheaper per-node callbacks.
+
+    The composer calls resolve() for every node and descend_resolver()/ascend_resolver()
+    around it, Python methods that were a third of composing time. Resolution is
+    memoised; the path-resolver hooks, which do nothing when no path resolvers are
+    registered (portlint registers none), become C built-ins that do nothing."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.resolve = _resolve_tag
+        self.descend_resolver = {}.get  # (parent, index) -> ignored
+        self.ascend_resolver = tuple  # () -> ignored
 
 __all__ = [
     "MappingNode",
@@ -85,6 +107,9 @@ def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except RecursionError as error:  # the pure-Python composer
         raise YamlLimitError(f"nesting deeper than Python can compose ({error})") from None
+    finally:
+        if len(text) > _MEMO_TEXT_LIMIT:
+            _resolve_tag.cache_clear()
     if "&" in text and _ANCHOR.search(text):  # `in` first: a C scan, 10x a regex
         for node in nodes:
             if node is not None:
@@ -168,9 +193,25 @@ def _flow_depth(text: str) -> int:
 
 def _exact_depth(text: str, max_depth: int) -> None:
     """Count collection nesting on the event stream; raise at the first level too deep,
-    with its position. A syntax error raises here exactly as composing would."""
+    with its position. A syntax error raises here exactly as composing would.
+
+    libyaml (as bundled since PyYAML 6.0.4) refuses about 1,000 levels itself, and its
+    scanner reads up to 1,024 characters ahead, so `[[[[...` fails there before the
+    events reach our count; the pure-Python parser, iterative too and without that cap,
+    then finds the first level over our limit (it stops there, so it stays cheap)."""
+    try:
+        _count_depth(text, max_depth, _SafeLoader)
+    except YamlLimitError:
+        raise
+    except yaml.YAMLError as error:
+        if "maximum nesting depth" not in str(getattr(error, "problem", None)):
+            raise
+        _count_depth(text, max_depth, yaml.SafeLoader)
+
+
+def _count_depth(text: str, max_depth: int, loader: type) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, _STARTS):
             depth += 1
             if depth > max_depth:

@@ -107,9 +107,11 @@ class _Project:
         first = self.documents[0].source
         self.directory = first.path.parent
         self.key = Path(first.display).parent.as_posix()
-        self.name = self.directory.resolve().name or self.key
         self.result = ParseResult()
         self.env, self.env_file = self._load_env()
+        #: variable -> value, as interpolation reads it (built once per project)
+        self.env_values = {k: v.value for k, v in self.env.items()}
+        self._resolved_directory: Path | None = None
         #: top-level `configs:` name -> file
         self.config_files: dict[str, str] = {}
         #: (service, mapping) -> the file that declared it first
@@ -132,7 +134,7 @@ class _Project:
         text = node.value
         if "$" not in text:
             return Interpolated(text)
-        result = interpolate(text, {k: v.value for k, v in self.env.items()})
+        result = interpolate(text, self.env_values)
         if result.missing or result.errors:
             names = ", ".join(dict.fromkeys(result.missing)) or "a variable"
             detail = f" ({'; '.join(result.errors)})" if result.errors else ""
@@ -172,7 +174,9 @@ class _Project:
             return  # a host-network container listens on the host itself
         mounts = self.result.facts.setdefault(MOUNTS_FACT, [])
         for host_path in service.mounts:
-            path = Path(os.path.normpath(self.directory.resolve() / host_path))
+            if self._resolved_directory is None:
+                self._resolved_directory = self.directory.resolve()
+            path = Path(os.path.normpath(self._resolved_directory / host_path))
             mounts.append(Mount(path, self._container_namespace(service),
                                 f"{self.key}/{service.name}", f"service '{service.name}'"))
 
@@ -254,7 +258,7 @@ class _Project:
             return None
         if "$" not in node.value:
             return node.value
-        resolved = interpolate(node.value, {k: v.value for k, v in self.env.items()})
+        resolved = interpolate(node.value, self.env_values)
         return None if resolved.missing or resolved.errors else resolved.value
 
     def _int_value(self, source: SourceFile, node: Node | None) -> int | None:

@@ -22,7 +22,15 @@ from portlint.parsers.k8s_values import (
     scalar_text,
 )
 from portlint.registry import identify
-from portlint.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode, get, is_plain_int
+from portlint.yamlnodes import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    as_dict,
+    get,
+    is_plain_int,
+)
 
 #: Where each workload kind keeps its pod template, as a path of keys.
 TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
@@ -131,13 +139,14 @@ class _PodReader:
 
     def __init__(self, ctx: ObjectContext, spec: MappingNode, replicas: int | None) -> None:
         self.ctx = ctx
-        self.spec = spec
+        self.fields = fields = as_dict(spec)  # one pass over the pod spec's keys
         self.replicas = replicas
-        self.host_network = is_true(get(spec, "hostNetwork"))
-        self.node_name = scalar_text(get(spec, "nodeName"))
-        self.security = _Security().merged(get(spec, "securityContext"))
-        self.windows = (scalar_text(get(get(spec, "os"), "name")) or "").lower() == "windows"
-        self.unprivileged_start = _sysctl_start(get(get(spec, "securityContext"), "sysctls"))
+        self.host_network = is_true(fields.get("hostNetwork"))
+        self.node_name = scalar_text(fields.get("nodeName"))
+        security = fields.get("securityContext")
+        self.security = _Security().merged(security)
+        self.windows = (scalar_text(get(fields.get("os"), "name")) or "").lower() == "windows"
+        self.unprivileged_start = _sysctl_start(get(security, "sysctls"))
         cluster, ns, kind, name = ctx.cluster, ctx.namespace, ctx.kind, ctx.name
         self.pod_namespace = f"pod:{cluster}/{ns}/{kind}/{name}"
         self.node_namespace = f"k8s-node:{cluster}"
@@ -149,7 +158,7 @@ class _PodReader:
             ("initContainers", "init"),
             ("ephemeralContainers", "ephemeral"),
         ):
-            entries = get(self.spec, key)
+            entries = self.fields.get(key)
             if not isinstance(entries, SequenceNode):
                 continue
             for entry in entries.value:
@@ -158,21 +167,23 @@ class _PodReader:
         return containers
 
     def _container(self, node: MappingNode, role: str) -> Container:
-        name = scalar_text(get(node, "name")) or "?"
-        if role == "init" and scalar_text(get(node, "restartPolicy")) == "Always":
+        fields = as_dict(node)  # one pass over the container's keys
+        name = scalar_text(fields.get("name")) or "?"
+        if role == "init" and scalar_text(fields.get("restartPolicy")) == "Always":
             role = "sidecar"
-        image = scalar_text(get(node, "image"))
-        ports_node = get(node, "ports")
+        image = scalar_text(fields.get("image"))
+        ports_node = fields.get("ports")
         container = Container(
             name, role, has_ports_key=ports_node is not None, partial=image is None
         )
-        security = self.security.merged(get(node, "securityContext"))
+        security_node = fields.get("securityContext")
+        security = self.security.merged(security_node)
         extra = {
             "kind": self.ctx.kind,
             "container": name,
             "container_role": role,
             "non_root": None if self.windows else security.non_root,
-            **_capabilities(get(get(node, "securityContext"), "capabilities")),
+            **_capabilities(get(security_node, "capabilities")),
             "unprivileged_port_start": None if self.host_network else self.unprivileged_start,
             "host_network": self.host_network,
         }
@@ -182,20 +193,21 @@ class _PodReader:
                     port = self._port(entry, container, image, extra)
                     if port is not None:
                         container.ports.append(port)
-        container.uses.extend(self._uses(node))
+        container.uses.extend(self._uses(fields))
         return container
 
     def _port(
         self, entry: MappingNode, container: Container, image: str | None, extra: dict
     ) -> ContainerPort | None:
         ctx = self.ctx
-        number_node = get(entry, "containerPort")
+        fields = as_dict(entry)  # one pass over the entry's keys
+        number_node = fields.get("containerPort")
         number = port_number(ctx, number_node, "containerPort")
-        name_node = get(entry, "name")
+        name_node = fields.get("name")
         name = scalar_text(name_node)  # kept even when invalid (PL005): it still resolves
         if isinstance(name_node, ScalarNode) and name is not None:
             check_svc_name(ctx, name_node, "port name")
-        proto = protocol(ctx, get(entry, "protocol"))
+        proto = protocol(ctx, fields.get("protocol"))
         if number_node is None and not container.partial:
             ctx.diag("PL002", f"a port of container {container.name!r} has no containerPort", entry)
         if number is None or number_node is None:
@@ -219,15 +231,17 @@ class _PodReader:
                 **common,
             )
         )
-        self._host_side(entry, number_node, number, proto, common)
+        self._host_side(fields, number_node, number, proto, common)
         return ContainerPort(number, name, proto, ctx.loc(number_node))
 
     def _host_side(
-        self, entry: MappingNode, number_node: Node, number: int, proto: Protocol, common: dict
+        self, fields: dict[str, Node], number_node: Node, number: int, proto: Protocol,
+        common: dict,
     ) -> None:
-        """A hostPort, or a hostNetwork listener: both occupy the node's own ports."""
+        """A hostPort, or a hostNetwork listener: both occupy the node's own ports (`fields`:
+        the port entry's keys)."""
         ctx = self.ctx
-        host_node = get(entry, "hostPort")
+        host_node = fields.get("hostPort")
         host_port = port_number(ctx, host_node, "hostPort", zero_means_unset=True)
         if host_node is not None and host_port and self.host_network and host_port != number:
             ctx.diag(
@@ -239,7 +253,7 @@ class _PodReader:
         if self.node_name:
             extra["node_name"] = self.node_name
         if host_port and host_node is not None:
-            ip_node = get(entry, "hostIP")
+            ip_node = fields.get("hostIP")
             address = None
             text = scalar_text(ip_node)
             if text and ip_node is not None:
@@ -276,15 +290,20 @@ class _PodReader:
                 )
             )
 
-    def _uses(self, node: MappingNode) -> list[PortUse]:
-        """Ports of probes and lifecycle hooks (httpGet, tcpSocket, grpc)."""
+    def _uses(self, fields: dict[str, Node]) -> list[PortUse]:
+        """Ports of probes and lifecycle hooks (httpGet, tcpSocket, grpc), from the
+        container's keys."""
         uses: list[PortUse] = []
-        handlers = [(key, get(node, key)) for key in _PROBES]
-        lifecycle = get(node, "lifecycle")
-        handlers += [(f"lifecycle.{key}", get(lifecycle, key)) for key in _HOOKS]
+        handlers = [(key, fields.get(key)) for key in _PROBES]
+        lifecycle = fields.get("lifecycle")
+        if lifecycle is not None:
+            handlers += [(f"lifecycle.{key}", get(lifecycle, key)) for key in _HOOKS]
         for where, handler in handlers:
+            if not isinstance(handler, MappingNode):
+                continue
+            actions = as_dict(handler)
             for action in ("httpGet", "tcpSocket", "grpc"):
-                port_node = get(get(handler, action), "port")
+                port_node = get(actions.get(action), "port")
                 if port_node is None:
                     continue
                 label = f"{where}.{action}.port"

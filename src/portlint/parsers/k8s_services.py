@@ -15,7 +15,15 @@ from portlint.parsers.k8s_values import (
     scalar_text,
 )
 from portlint.registry import identify
-from portlint.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode, get, is_plain_int
+from portlint.yamlnodes import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    as_dict,
+    get,
+    is_plain_int,
+)
 
 _NODE_PORT_TYPES = frozenset({"NodePort", "LoadBalancer"})
 
@@ -53,14 +61,16 @@ def parse_service(ctx: ObjectContext, document: MappingNode) -> Service:
 def _service_port(
     ctx: ObjectContext, entry: MappingNode, index: int, service_type: str
 ) -> ServicePort | None:
-    port_node = get(entry, "port")
+    fields = as_dict(entry)  # one pass over the entry's keys
+    port_node = fields.get("port")
     number = port_number(ctx, port_node, "port")
-    name = scalar_text(get(entry, "name"))  # kept even when invalid (PL005)
-    check_dns_label(ctx, get(entry, "name"), "Service port name")
-    proto = protocol(ctx, get(entry, "protocol"))
-    target_node = get(entry, "targetPort")
+    name_node = fields.get("name")
+    name = scalar_text(name_node)  # kept even when invalid (PL005)
+    check_dns_label(ctx, name_node, "Service port name")
+    proto = protocol(ctx, fields.get("protocol"))
+    target_node = fields.get("targetPort")
     target = int_or_name(ctx, target_node, "targetPort")
-    node_port_node = get(entry, "nodePort")
+    node_port_node = fields.get("nodePort")
     node_port = port_number(ctx, node_port_node, "nodePort", zero_means_unset=True)
     if number is None or port_node is None:
         return None

@@ -84,6 +84,8 @@ SSHD = Daemon("sshd", "sshd", 22, ("port",), "listenaddress", False, True)
 
 def daemon_for(path: Path) -> Daemon | None:
     name = path.name.lower()
+    if name.endswith((".yaml", ".yml", ".json")):
+        return None  # the common case, decided before building the parents list
     parents = [p.lower() for p in path.parent.parts[-4:]]
     if name in ("sentinel.conf", "redis-sentinel.conf"):
         return SENTINEL

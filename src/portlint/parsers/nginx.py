@@ -115,10 +115,13 @@ class NginxParser:
         name = path.name.lower()
         if name.startswith("nginx") and name.endswith(".conf"):
             return True
+        is_conf = name.endswith(".conf")
+        if not is_conf and path.parent.name not in _FRAGMENT_DIRS:
+            return False  # most files: decided before looking at the directory names
         in_nginx_tree = any("nginx" in part.lower() for part in path.parent.parts[-4:])
-        if in_nginx_tree and (name.endswith(".conf") or path.parent.name in _FRAGMENT_DIRS):
+        if in_nginx_tree:
             return not name.endswith((".types", ".params")) and "apache" not in str(path.parent)
-        if not name.endswith(".conf"):
+        if not is_conf:
             return False
         # An unnamed .conf counts only when it is unmistakably an nginx server block.
         head = read_head(path)
