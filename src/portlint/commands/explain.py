@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from portlint.cli import UsageError
-from portlint.docs import rule_doc
 from portlint.rules.catalogue import lookup
 
 
@@ -17,6 +16,8 @@ def run(args: argparse.Namespace) -> int:
     info = lookup(args.rule)
     if info is None:
         raise UsageError(f"unknown rule {args.rule!r} (see `portlint rules`)")
+    from portlint.docs import rule_doc  # importlib.resources: only for this command
+
     text = rule_doc(info)
     if text is None:
         raise UsageError(f"no documentation page found for {info.id}")
