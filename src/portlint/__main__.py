@@ -1,5 +1,5 @@
 """Allow `python -m portlint`."""
 
-from portlint.cli import main
+from portlint.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -54,7 +54,10 @@ def discover(
                     yield candidate
         else:
             candidate = _classify(root, registry, explicit=True)
-            if candidate and _first_time(root, _stat(root), seen):
+            info = _stat(root)
+            if candidate and _first_time(root, info, seen):
+                if info is not None and stat.S_ISREG(info.st_mode):
+                    candidate.size = info.st_size
                 yield candidate
 
 

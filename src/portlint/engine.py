@@ -19,13 +19,13 @@ from pathlib import Path
 
 import yaml
 
-from portlint import suppress
-from portlint.discover import discover
+from portlint import suppress, workers
+from portlint.discover import Candidate, discover
 from portlint.findings import Finding, Severity
 from portlint.jsonnodes import compose_json
 from portlint.model import Diagnostic, Model, ParseResult
 from portlint.options import Options
-from portlint.parsers import DocumentParser, ParseContext, registry
+from portlint.parsers import DocumentParser, ParseContext, Registry, registry
 from portlint.resolve import containerize
 from portlint.rules import all_checks
 from portlint.rules.catalogue import BY_ID
@@ -68,8 +68,12 @@ def read_source(
             raise ReadError(
                 f"file is {size:,} bytes, over the limit of {max_bytes:,} (max-file-bytes)"
             )
-        with open(path, "rb") as handle:  # bounded: a pipe or a growing file has no size
-            data = handle.read(max_bytes + 1)
+        with open(path, "rb") as handle:
+            # read(n) allocates n bytes up front: ask for the stat size (+1 to notice
+            # growth), and only a pipe or a growing file reads on, bounded by the limit.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(max_bytes + 1 - len(data))
         if len(data) > max_bytes:
             raise ReadError(f"file is over the limit of {max_bytes:,} bytes (max-file-bytes)")
     except ReadError:
@@ -131,84 +135,159 @@ def _without_cyclic_gc() -> Iterator[None]:
 def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bool) -> Report:
     reg = registry()
     roots = [Path(p).resolve() for p in paths if p != "-"]
-    sources: dict[str, SourceFile] = {}
-    ctx = ParseContext(options=options, roots=[r if r.is_dir() else r.parent for r in roots])
-    ctx.read = lambda p: _read_included(p, ctx, sources)
-
-    result = ParseResult()
-    files = 0
-    doc_groups: dict[tuple[int, str], list[YamlDocument]] = defaultdict(list)
-    doc_parsers: dict[int, DocumentParser] = {}
-
-    def parse_documents(source: SourceFile) -> bool:
-        """Queue the file's documents for their parsers; False when nothing claimed any
-        (an unrelated YAML file is not a checked file)."""
-        try:
-            documents = compose_documents(source, options.limits)
-        except (yaml.YAMLError, YamlLimitError) as error:
-            # JSON that libyaml rejects (UTF-16 surrogate escapes) is still JSON.
-            fallback = compose_json(source) if isinstance(error, yaml.YAMLError) else None
-            if fallback is None:
-                result.diagnostics.append(_yaml_error(source, error))
-                return True
-            documents = fallback
-        claimed = False
-        for document in documents:
-            parser = _claimant(reg.documents, document)
-            if parser is None:
-                continue
-            key = str(Path(source.display).parent) if parser.group_by_directory else source.display
-            doc_groups[(id(parser), key)].append(document)
-            doc_parsers[id(parser)] = parser
-            claimed = True
-        return claimed
-
     # Sorted: the output must not depend on the order the paths were given in (pre-commit
     # passes file names in any order), and related locations follow discovery order.
     file_paths = sorted({Path(p) for p in paths if p != "-"}, key=lambda p: p.as_posix())
-    base = Path(options.config_dir)
-    for candidate in discover(file_paths, reg, options.exclude, base):
-        display = display_path(candidate.path)
-        try:
-            if candidate.error:  # a directory that cannot be listed
-                raise ReadError(candidate.error)
-            source = read_source(
-                candidate.path, display, options.limits.max_file_bytes, size=candidate.size
-            )
-        except ReadError as error:
-            files += 1
-            result.diagnostics.append(
-                Diagnostic("PL001", str(error), Location.point(display, 1, 1), key="read")
-            )
-            continue
-        sources[display] = source
-        if not candidate.explicit:
-            ctx.walked_directories.add(os.path.dirname(os.path.abspath(candidate.path)))
-        if candidate.parser is not None:
-            files += 1
-            _guarded(result, source, debug, lambda s=source, p=candidate.parser: p.parse(s, ctx))
-        elif parse_documents(source):
-            files += 1
+    candidates = list(discover(file_paths, reg, options.exclude, Path(options.config_dir)))
+    stdin = stdin_text if "-" in paths else None
+    # Directories discovery walked: inside a root, as the walk follows no symlinked
+    # directory, so a file read from one (an include, a .env) needs no resolve().
+    walked = {
+        os.path.dirname(os.path.abspath(c.path)) for c in candidates if not c.explicit
+    }
 
-    if "-" in paths and stdin_text is not None:
-        files += 1
-        source = SourceFile(Path(STDIN_NAME), STDIN_NAME, stdin_text)
-        sources[STDIN_NAME] = source
-        parse_documents(source)
+    def parse(chunk: list[Candidate], stdin: str | None = None) -> _Parsed:
+        ctx = ParseContext(options=options, roots=[r if r.is_dir() else r.parent for r in roots])
+        ctx.walked_directories.update(walked)
+        return _ChunkParser(reg, ctx, debug).parse(chunk, stdin)
 
-    for (parser_id, _key), documents in doc_groups.items():
-        parser = doc_parsers[parser_id]
-        first = documents[0].source
-        _guarded(result, first, debug, lambda p=parser, d=documents: p.parse(d, ctx))
+    chunks, processes = _chunks(candidates, options, one_process=debug or stdin is not None)
+    parsed = workers.run_chunks(
+        len(chunks),
+        lambda i: parse(chunks[i], stdin if i == len(chunks) - 1 else None),
+        processes,
+    )
+
+    result = ParseResult()
+    sources: dict[str, SourceFile] = {}
+    for part in parsed:  # the same order a one-process run appends in
+        result.extend(part.scanned)
+        for display, source in part.sources[: part.scanned_sources]:
+            sources.setdefault(display, source)
+    for part in parsed:
+        result.extend(part.grouped)
+        for display, source in part.sources[part.scanned_sources :]:
+            sources.setdefault(display, source)
 
     containerize(result)
-    model = Model.from_result(result, files)
+    model = Model.from_result(result, sum(part.files for part in parsed))
     errors: list[str] = []
     findings = run_rules(model, options, debug, errors)
     kept, used = suppress.apply(findings, result.suppressions, sources, options)
     _fingerprint(kept)
     kept.sort(key=Finding.sort_key)
     return Report(kept, model, sources, used, errors)
+
+
+def _chunks(
+    candidates: list[Candidate], options: Options, one_process: bool
+) -> tuple[list[list[Candidate]], int]:
+    """The candidates cut into chunks for `processes` processes (one chunk, one process,
+    unless forking pays: see portlint.workers)."""
+    jobs = 1 if one_process or not workers.can_fork() else options.jobs or workers.usable_cpus()
+    processes = workers.workers_for(sum(c.size or 0 for c in candidates), jobs)
+    if processes < 2:
+        return [candidates], 1
+    starts = workers.plan_chunks(
+        [os.path.dirname(os.path.abspath(c.path)) for c in candidates],
+        [c.size or 0 for c in candidates],
+        processes * workers.CHUNKS_PER_WORKER,
+    )
+    ends = [*starts[1:], len(candidates)]
+    return [candidates[a:b] for a, b in zip(starts, ends, strict=True)], processes
+
+
+@dataclass(slots=True)
+class _Parsed:
+    """What one chunk of the files gave, for merging in chunk order."""
+
+    scanned: ParseResult  # text parsers and read/YAML errors, in file order
+    grouped: ParseResult  # document groups (a Compose project, a manifest), in first-file order
+    sources: list[tuple[str, SourceFile]]  # every file read, in the order read
+    scanned_sources: int  # how many of them were read before the groups were parsed
+    files: int
+
+
+class _ChunkParser:
+    """Reads and parses a run of candidates: text files at once, YAML documents queued by
+    the parser that claims them and parsed per group at the end."""
+
+    def __init__(self, reg: Registry, ctx: ParseContext, debug: bool) -> None:
+        self.reg = reg
+        self.ctx = ctx
+        self.debug = debug
+        self.sources: dict[str, SourceFile] = {}
+        ctx.read = lambda p: _read_included(p, ctx, self.sources)
+        self.scanned = ParseResult()
+        self.files = 0
+        self.doc_groups: dict[tuple[int, str], list[YamlDocument]] = defaultdict(list)
+        self.doc_parsers: dict[int, DocumentParser] = {}
+
+    def parse(self, candidates: list[Candidate], stdin_text: str | None) -> _Parsed:
+        for candidate in candidates:
+            self._file(candidate)
+        if stdin_text is not None:
+            self.files += 1
+            source = SourceFile(Path(STDIN_NAME), STDIN_NAME, stdin_text)
+            self.sources[STDIN_NAME] = source
+            self._documents(source)
+        scanned_sources = len(self.sources)
+        grouped = ParseResult()
+        for (parser_id, _key), documents in self.doc_groups.items():
+            parser = self.doc_parsers[parser_id]
+            first = documents[0].source
+            _guarded(
+                grouped, first, self.debug, lambda p=parser, d=documents: p.parse(d, self.ctx)
+            )
+        return _Parsed(
+            self.scanned, grouped, list(self.sources.items()), scanned_sources, self.files
+        )
+
+    def _file(self, candidate: Candidate) -> None:
+        display = display_path(candidate.path)
+        try:
+            if candidate.error:  # a directory that cannot be listed
+                raise ReadError(candidate.error)
+            source = read_source(
+                candidate.path, display, self.ctx.options.limits.max_file_bytes,
+                size=candidate.size,
+            )
+        except ReadError as error:
+            self.files += 1
+            self.scanned.diagnostics.append(
+                Diagnostic("PL001", str(error), Location.point(display, 1, 1), key="read")
+            )
+            return
+        self.sources[display] = source
+        if candidate.parser is not None:
+            self.files += 1
+            parser = candidate.parser
+            _guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
+        elif self._documents(source):
+            self.files += 1
+
+    def _documents(self, source: SourceFile) -> bool:
+        """Queue the file's documents for their parsers; False when nothing claimed any
+        (an unrelated YAML file is not a checked file)."""
+        try:
+            documents = compose_documents(source, self.ctx.options.limits)
+        except (yaml.YAMLError, YamlLimitError) as error:
+            # JSON that libyaml rejects (UTF-16 surrogate escapes) is still JSON.
+            fallback = compose_json(source) if isinstance(error, yaml.YAMLError) else None
+            if fallback is None:
+                self.scanned.diagnostics.append(_yaml_error(source, error))
+                return True
+            documents = fallback
+        claimed = False
+        for document in documents:
+            parser = _claimant(self.reg.documents, document)
+            if parser is None:
+                continue
+            key = str(Path(source.display).parent) if parser.group_by_directory else source.display
+            self.doc_groups[(id(parser), key)].append(document)
+            self.doc_parsers[id(parser)] = parser
+            claimed = True
+        return claimed
 
 
 def run_rules(

@@ -79,5 +79,8 @@ class Options:
     exclude: list[str] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
     env_from_shell: bool = False
+    #: Processes that read and parse files (0: one per usable CPU, when the run is big
+    #: enough for forking to pay; 1: never fork).
+    jobs: int = 0
     config_path: str | None = None
     config_dir: str = "."

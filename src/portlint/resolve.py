@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from portlint.model import ParseResult, Role
+from portlint.model import ParseResult, Role, pickled_by_constructor
 
 #: Formats whose listeners are processes that may run inside a container.
 _CONFIG_FORMATS = frozenset(
@@ -25,6 +25,7 @@ _CONFIG_FORMATS = frozenset(
 MOUNTS_FACT = "compose-mounts"
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Mount:
     """A host path a Compose service mounts (or uses as a config)."""

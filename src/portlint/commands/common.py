@@ -19,6 +19,20 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="resolve ${VAR} in ports from the environment too (default: .env files only)",
     )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="processes that parse files (default: one per CPU, only for large trees; 1: never)",
+    )
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return int(text)
 
 
 def options_from_args(args: argparse.Namespace, **overrides) -> Options:
@@ -31,13 +45,15 @@ def options_from_args(args: argparse.Namespace, **overrides) -> Options:
         first = next((p for p in args.paths if p != "-"), ".")
         config_path = find_config(Path(first))
     data = load_config(config_path) if config_path else {}
-    return build_options(
+    options = build_options(
         data,
         config_path,
         policy=args.policy,
         env_from_shell=args.env_from_shell,
         **overrides,
     )
+    options.jobs = getattr(args, "jobs", 0)
+    return options
 
 
 def read_stdin_if_needed(paths: list[str]) -> str | None:

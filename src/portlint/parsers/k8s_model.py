@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portlint.model import Protocol
+from portlint.model import Protocol, pickled_by_constructor
 from portlint.source import Location
 
 Ident = tuple[str, str, str]  # (kind, namespace, name)
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class ContainerPort:
     number: int | None  # None: missing or invalid (already a PL002)
@@ -27,6 +28,7 @@ class ContainerPort:
     location: Location  # the containerPort value (the name's when it has no number)
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class PortUse:
     """A probe or lifecycle hook port: a number, or a name resolved in its container."""
@@ -36,6 +38,7 @@ class PortUse:
     location: Location
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class Container:
     name: str
@@ -46,6 +49,7 @@ class Container:
     partial: bool = False  # no image: a strategic-merge patch of a container
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class PodTemplate:
     """A workload's pod template (or a bare Pod)."""
@@ -62,6 +66,7 @@ class PodTemplate:
         return [c for c in self.containers if c.role in ("container", "sidecar")]
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class ServicePort:
     port: int | None
@@ -72,6 +77,7 @@ class ServicePort:
     target_location: Location | None  # the targetPort value, when written
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class Service:
     ident: Ident
@@ -83,6 +89,7 @@ class Service:
     has_ports_key: bool = False
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class IngressBackend:
     ingress: Ident

@@ -1,0 +1,130 @@
+"""Reading and parsing on more than one core.
+
+The files of a run are cut into chunks of discovery order, only where no directory spans
+two chunks (a directory's Compose files are one project). Forked children and the parent
+take chunks in turn from a shared queue until none is left, so a slow format (Compose
+costs more per byte than Kubernetes) cannot leave one core idle. A child sends each result
+back pickled, through a memory file; the caller merges the results in chunk order, so the
+output is byte-identical to a one-process run. A child that fails in any way costs only
+time: the parent parses whatever did not come back.
+
+Forking pays only when there is enough to parse: below `MIN_BYTES_PER_WORKER` per
+process, starting it and pickling its results back cost more than the core saves (see
+benchmarks/README.md for the figures).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: Bytes of text each process must have for forking to pay.
+MIN_BYTES_PER_WORKER = 256 * 1024
+#: Chunks per process: enough that the last chunk taken is short.
+CHUNKS_PER_WORKER = 8
+_MAX_CHUNKS = 255  # one byte per queue token
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Forking without exec is safe on Linux (macOS frameworks and Windows forbid it);
+    results travel through memfd_create files."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(
+        os, "memfd_create"
+    )
+
+
+def workers_for(total_bytes: int, jobs: int) -> int:
+    """How many processes (the caller included) a run of `total_bytes` should use."""
+    return max(1, min(jobs, total_bytes // MIN_BYTES_PER_WORKER))
+
+
+def plan_chunks(directories: Sequence[str], sizes: Sequence[int], count: int) -> list[int]:
+    """Start indexes of at most `count` chunks of about equal bytes (always [0, ...]).
+
+    A cut at index i is valid when no directory occurs both before and after it."""
+    count = min(count, _MAX_CHUNKS)
+    total = sum(sizes)
+    last: dict[str, int] = {}
+    for index, directory in enumerate(directories):
+        last[directory] = index
+    starts = [0]
+    reach = -1  # the furthest last occurrence of any directory seen so far
+    done = 0
+    for index, directory in enumerate(directories):
+        if index and reach < index and done >= total * len(starts) / count:
+            starts.append(index)
+            if len(starts) == count:
+                break
+        reach = max(reach, last[directory])
+        done += sizes[index]
+    return starts
+
+
+def run_chunks(count: int, work: Callable[[int], T], processes: int) -> list[T]:
+    """work(0) .. work(count - 1), spread over `processes` (forked children and this
+    one), returned in order."""
+    results: dict[int, T] = {}
+    if processes < 2 or count < 2:
+        return [work(index) for index in range(count)]
+    queue_out, queue_in = os.pipe()
+    os.write(queue_in, bytes(range(count)))  # < PIPE_BUF: never blocks
+    os.close(queue_in)  # drained queue: read() returns b"" everywhere
+    children = [_fork(queue_out, work) for _ in range(processes - 1)]
+    for index in _claims(queue_out):
+        results[index] = work(index)
+    os.close(queue_out)
+    for pid, memory in children:
+        os.waitpid(pid, 0)
+        results.update(_received(memory))
+    # A chunk a failed child took and never sent back: parse it here.
+    return [results[i] if i in results else work(i) for i in range(count)]
+
+
+def _claims(queue: int):
+    """Chunk indexes taken from the shared queue, one byte each (atomic between readers)."""
+    while token := os.read(queue, 1):
+        yield token[0]
+
+
+def _fork(queue: int, work: Callable[[int], T]) -> tuple[int, int]:
+    memory = os.memfd_create("portlint-results")
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        code = 1
+        try:
+            with open(memory, "wb") as out:
+                for index in _claims(queue):
+                    result = work(index)
+                    pickle.dump((index, result), out, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        except BaseException:  # noqa: BLE001 - whatever it was, the parent redoes the chunk
+            pass
+        finally:
+            os._exit(code)
+    return pid, memory
+
+
+def _received(memory: int) -> dict[int, object]:
+    """The (index, result) records a child wrote; a truncated last record is dropped."""
+    found: dict[int, object] = {}
+    os.lseek(memory, 0, os.SEEK_SET)  # the child's writes moved the shared offset
+    with open(memory, "rb") as data:
+        while True:
+            try:
+                index, result = pickle.load(data)  # our own child's bytes, never a file's
+            except Exception:  # EOF, or a record cut short by a crash
+                return found
+            found[index] = result

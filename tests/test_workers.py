@@ -1,0 +1,97 @@
+"""Parsing in forked processes: chunks never split a directory, results come back in
+order, a failed child's chunks are parsed by the parent, and the output is byte-identical
+to a one-process run."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from portlint import engine, workers
+from portlint.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+TREES = [str(REPO / "tests" / "fixtures"), str(REPO / "examples" / "deploy")]
+
+pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="forks only on Linux")
+
+
+def test_chunks_are_cut_only_between_directories():
+    directories = ["a", "a", "b", "c", "a", "d", "d", "e", "f"]  # 'a' comes back at 4
+    starts = workers.plan_chunks(directories, [100] * len(directories), count=4)
+    assert starts[0] == 0
+    for cut in starts[1:]:
+        assert not set(directories[:cut]) & set(directories[cut:]), cut
+    # Quarters of 900 bytes: 225, 450, 675; cuts 1-4 would split "a", 6 would split "d".
+    assert starts == [0, 5, 7, 8]
+
+
+def test_small_runs_stay_in_one_process():
+    assert workers.workers_for(workers.MIN_BYTES_PER_WORKER - 1, jobs=8) == 1
+    assert workers.workers_for(workers.MIN_BYTES_PER_WORKER * 3, jobs=2) == 2
+    assert workers.workers_for(workers.MIN_BYTES_PER_WORKER * 3, jobs=8) == 3
+
+
+def _child_takes_part(work, marker: Path):
+    """Wrap `work` so the parent waits (up to 20 s) until a child has finished a chunk:
+    without it the parent might take every chunk before the child starts."""
+    parent = os.getpid()
+
+    def wrapped(*args, **kwargs):
+        result = work(*args, **kwargs)
+        if os.getpid() != parent:
+            marker.write_text("done")
+        else:
+            deadline = time.monotonic() + 20
+            while not marker.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return result
+
+    return wrapped
+
+
+def test_results_come_back_in_order_from_both_processes(tmp_path):
+    work = _child_takes_part(lambda index: (index, os.getpid()), tmp_path / "marker")
+    results = workers.run_chunks(6, work, processes=2)
+    assert [index for index, _pid in results] == list(range(6))
+    assert {pid for _index, pid in results} - {os.getpid()}, "no chunk came from a child"
+
+
+def test_chunks_of_a_failed_child_are_parsed_here(tmp_path):
+    parent = os.getpid()
+
+    def work(index):
+        if os.getpid() != parent:
+            os._exit(3)  # a child killed mid-way: its chunk never comes back
+        return index * 10
+
+    assert workers.run_chunks(5, work, processes=2) == [0, 10, 20, 30, 40]
+
+
+def _check_output(capsys, *args: str) -> str:
+    code = main(["check", "--no-color", *args])
+    assert code == 1
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("output", ["json", "sarif"])
+def test_forked_check_is_byte_identical(tmp_path, capsys, monkeypatch, output):
+    one = _check_output(capsys, "-j", "1", "--format", output, *TREES)
+    monkeypatch.setattr(workers, "MIN_BYTES_PER_WORKER", 1)  # fork even for this tree
+    monkeypatch.setattr(
+        engine._ChunkParser,
+        "parse",
+        _child_takes_part(engine._ChunkParser.parse, tmp_path / "marker"),
+    )
+    two = _check_output(capsys, "-j", "2", "--format", output, *TREES)
+    assert (tmp_path / "marker").exists(), "no chunk was parsed in a child"
+    assert two == one
+    assert '"PL001"' in one and '"PL101"' in one  # parse errors and collisions both merged
+
+
+def test_jobs_must_be_a_positive_number(capsys):
+    assert main(["check", "--jobs", "0", str(REPO / "examples" / "deploy")]) == 2
+    assert "not a number of processes" in capsys.readouterr().err
