@@ -14,34 +14,16 @@ it lives in. Namespace keys (see DESIGN.md):
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import Enum
-from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any
 
+from portlint.pickling import pickled_by_constructor
 from portlint.source import Location
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 MAX_PORT = 65535
-
-_T = TypeVar("_T")
-
-
-def pickled_by_constructor(cls: type[_T]) -> type[_T]:
-    """Pickle a slots dataclass as a call of its constructor with every field.
-
-    Parse results cross from worker processes pickled (portlint.workers); dataclasses'
-    own __getstate__/__setstate__ for slots walk fields() in Python for every object,
-    which made that crossing a third slower. Only for classes whose fields are all
-    __init__ arguments, in order."""
-    getter = attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
-
-    def __reduce__(self):  # noqa: N807 - pickle's protocol
-        return cls, getter(self)
-
-    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
-    return cls
 
 
 class Protocol(str, Enum):

@@ -14,7 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from portlint.model import ParseResult, Role, pickled_by_constructor
+from portlint.model import ParseResult, Role
+from portlint.pickling import pickled_by_constructor
 
 #: Formats whose listeners are processes that may run inside a container.
 _CONFIG_FORMATS = frozenset(

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portlint.model import Protocol, pickled_by_constructor
+from portlint.model import Protocol
+from portlint.pickling import pickled_by_constructor
 from portlint.source import Location
 
 Ident = tuple[str, str, str]  # (kind, namespace, name)
