@@ -42,9 +42,12 @@ def parse_dotenv(text: str) -> dict[str, EnvValue]:
             if quote == '"':
                 value = value.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
         else:
-            value = re.split(r"\s+#", raw, maxsplit=1)[0].strip()
+            value = _INLINE_COMMENT.split(raw, maxsplit=1)[0].strip()
         values[name] = EnvValue(value, number)
     return values
+
+
+_INLINE_COMMENT = re.compile(r"\s+#")
 
 
 def _closing_quote(body: str, quote: str) -> int:

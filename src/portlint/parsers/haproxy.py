@@ -100,10 +100,13 @@ class HAProxyParser:
         return out.result
 
 
+_WORD = re.compile(r'"[^"]*"|\'[^\']*\'|[^\s#"\']+|#')
+
+
 def _words(line: str) -> list[tuple[int, str]]:
     """(column, word) up to an unquoted '#'."""
     found: list[tuple[int, str]] = []
-    for match in re.finditer(r'"[^"]*"|\'[^\']*\'|[^\s#"\']+|#', line):
+    for match in _WORD.finditer(line):
         if match.group() == "#":
             break
         text = match.group()

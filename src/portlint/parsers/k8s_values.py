@@ -152,19 +152,23 @@ def check_svc_name(ctx: ObjectContext, node: ScalarNode, field_name: str) -> boo
     return True
 
 
+_SVC_NAME_CHARS = re.compile(r"[a-z0-9-]+")
+_LETTER = re.compile(r"[a-z]")
+
+
 def svc_name_problem(name: str) -> str | None:
     """Why `name` is not an IANA_SVC_NAME (RFC 6335 5.1, as Kubernetes validates it)."""
     if not name:
         return "it is empty"
     if len(name) > 15:
         return f"it has {len(name)} characters"
-    if not re.fullmatch(r"[a-z0-9-]+", name):
+    if not _SVC_NAME_CHARS.fullmatch(name):
         return "it has characters other than a-z, 0-9 and '-'"
     if name.startswith("-") or name.endswith("-"):
         return "it starts or ends with '-'"
     if "--" in name:
         return "it contains '--'"
-    if not re.search(r"[a-z]", name):
+    if not _LETTER.search(name):
         return "it has no letter"
     return None
 

@@ -43,6 +43,9 @@ from portlint.source import Location, SourceFile
 _KV_SPACE = re.compile(r"^(\s*)(#\s*)?([A-Za-z][\w.-]*)\s+(.*?)\s*$")
 _KV_EQUALS = re.compile(r"^(\s*)(#\s*)?([A-Za-z][\w.-]*)\s*(?:=\s*|\s+)(.*?)\s*$")
 _SECTION = re.compile(r"^\s*\[([^\]]+)\]")
+_TRAILING_COMMENT = re.compile(r"\s+#.*$")
+_VALUE_LIKE = re.compile(r"['\"]?[\w.:\[\]*,\s/%-]*['\"]?")
+_ANGLE = re.compile(r"[<>]")
 _MYSQL_SERVER = re.compile(r"^(mysqld|mariadb|server|galera|mariadbd)(-[\d.]+)?$", re.I)
 
 
@@ -162,29 +165,22 @@ def _read(source: SourceFile, daemon: Daemon) -> tuple[list[Value], list[Value],
         key = (
             match.group(3).lower().replace("_", "-") if daemon.sections else match.group(3).lower()
         )
+        if key not in daemon.port_keys and key != daemon.address_key:
+            continue  # most lines: decided before the value is looked at
         commented = match.group(2) is not None
-        text = _strip_comment(match.group(4), daemon)
-        value = Value(text, offset + match.start(4), commented)
+        text = _TRAILING_COMMENT.sub("", match.group(4))
         if commented and not _looks_like_value(text):
             continue  # prose in a comment
+        value = Value(text, offset + match.start(4), commented)
         if key in daemon.port_keys:
             ports.append(value)
-        elif key == daemon.address_key:
+        else:
             addresses.append(value)
     return ports, addresses, any_server
 
 
-def _strip_comment(text: str, daemon: Daemon) -> str:
-    if daemon.format == "postgresql":
-        text = re.sub(r"\s+#.*$", "", text)
-        return text
-    return re.sub(r"\s+#.*$", "", text)
-
-
 def _looks_like_value(text: str) -> bool:
-    return bool(re.fullmatch(r"['\"]?[\w.:\[\]*,\s/%-]*['\"]?", text)) and not re.search(
-        r"[<>]", text
-    )
+    return bool(_VALUE_LIKE.fullmatch(text)) and not _ANGLE.search(text)
 
 
 def _value_location(source: SourceFile, value: Value) -> Location:
