@@ -5,6 +5,7 @@ to a one-process run."""
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -69,6 +70,19 @@ def test_chunks_of_a_failed_child_are_parsed_here(tmp_path):
         return index * 10
 
     assert workers.run_chunks(5, work, processes=2) == [0, 10, 20, 30, 40]
+
+
+def test_a_record_cut_short_is_not_read():
+    """What a child killed mid-write leaves: the whole records before it still count."""
+    child = object.__new__(workers._Child)
+    child.memory, child.received = os.memfd_create("test"), 0
+    whole = pickle.dumps((0, "first"))
+    os.write(child.memory, len(whole).to_bytes(workers._HEADER, "little") + whole)
+    cut = pickle.dumps((1, "second"))
+    os.write(child.memory, len(cut).to_bytes(workers._HEADER, "little") + cut[:-3])
+    assert child.receive() == {0: "first"}
+    assert child.receive() == {}  # and nothing more, however often asked
+    os.close(child.memory)
 
 
 def _check_output(capsys, *args: str) -> str:

@@ -4,9 +4,10 @@ The files of a run are cut into chunks of discovery order, only where no directo
 two chunks (a directory's Compose files are one project). Forked children and the parent
 take chunks in turn from a shared queue until none is left, so a slow format (Compose
 costs more per byte than Kubernetes) cannot leave one core idle. A child sends each result
-back pickled, through a memory file; the caller merges the results in chunk order, so the
-output is byte-identical to a one-process run. A child that fails in any way costs only
-time: the parent parses whatever did not come back.
+back pickled through a memory file, which the parent reads between its own chunks; the
+caller merges the results in chunk order, so the output is byte-identical to a
+one-process run. A child that fails in any way costs only time: the parent parses
+whatever did not come back.
 
 Forking pays only when there is enough to parse: below `MIN_BYTES_PER_WORKER` per
 process, starting it and pickling its results back cost more than the core saves (see
@@ -18,8 +19,8 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import NoReturn, TypeVar
 
 T = TypeVar("T")
 
@@ -76,55 +77,81 @@ def plan_chunks(directories: Sequence[str], sizes: Sequence[int], count: int) ->
 def run_chunks(count: int, work: Callable[[int], T], processes: int) -> list[T]:
     """work(0) .. work(count - 1), spread over `processes` (forked children and this
     one), returned in order."""
-    results: dict[int, T] = {}
     if processes < 2 or count < 2:
         return [work(index) for index in range(count)]
+    results: dict[int, T] = {}
     queue_out, queue_in = os.pipe()
     os.write(queue_in, bytes(range(count)))  # < PIPE_BUF: never blocks
     os.close(queue_in)  # drained queue: read() returns b"" everywhere
-    children = [_fork(queue_out, work) for _ in range(processes - 1)]
+    children = [_Child(queue_out, work) for _ in range(processes - 1)]
     for index in _claims(queue_out):
         results[index] = work(index)
+        for child in children:  # unpickle what has come back while the children work
+            results.update(child.receive())
     os.close(queue_out)
-    for pid, memory in children:
-        os.waitpid(pid, 0)
-        results.update(_received(memory))
+    for child in children:
+        results.update(child.finish())
     # A chunk a failed child took and never sent back: parse it here.
     return [results[i] if i in results else work(i) for i in range(count)]
 
 
-def _claims(queue: int):
+def _claims(queue: int) -> Iterator[int]:
     """Chunk indexes taken from the shared queue, one byte each (atomic between readers)."""
     while token := os.read(queue, 1):
         yield token[0]
 
 
-def _fork(queue: int, work: Callable[[int], T]) -> tuple[int, int]:
-    memory = os.memfd_create("portlint-results")
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller's code
-        code = 1
-        try:
-            with open(memory, "wb") as out:
-                for index in _claims(queue):
-                    result = work(index)
-                    pickle.dump((index, result), out, protocol=pickle.HIGHEST_PROTOCOL)
-            code = 0
-        except BaseException:  # noqa: BLE001 - whatever it was, the parent redoes the chunk
-            pass
-        finally:
-            os._exit(code)
-    return pid, memory
+_HEADER = 8  # bytes of a record's length, little-endian
 
 
-def _received(memory: int) -> dict[int, object]:
-    """The (index, result) records a child wrote; a truncated last record is dropped."""
-    found: dict[int, object] = {}
-    os.lseek(memory, 0, os.SEEK_SET)  # the child's writes moved the shared offset
-    with open(memory, "rb") as data:
-        while True:
+class _Child:
+    """A forked process that parses chunks from the queue and appends each result, as a
+    length-prefixed pickle, to a memory file the parent reads as records complete."""
+
+    def __init__(self, queue: int, work: Callable[[int], object]) -> None:
+        self.memory = os.memfd_create("portlint-results")
+        self.received = 0  # offset of the first record not read yet
+        self.pid = os.fork()
+        if self.pid == 0:
+            _serve(queue, work, self.memory)  # never returns
+
+    def receive(self) -> dict[int, object]:
+        """The records written completely since the last call."""
+        found: dict[int, object] = {}
+        size = os.fstat(self.memory).st_size
+        while self.received + _HEADER <= size:
+            length = int.from_bytes(os.pread(self.memory, _HEADER, self.received), "little")
+            end = self.received + _HEADER + length
+            if end > size:
+                break  # still being written (or cut short by a crash)
+            data = os.pread(self.memory, length, self.received + _HEADER)
             try:
-                index, result = pickle.load(data)  # our own child's bytes, never a file's
-            except Exception:  # EOF, or a record cut short by a crash
-                return found
+                index, result = pickle.loads(data)  # our own child's bytes, never a file's
+            except Exception:
+                break
             found[index] = result
+            self.received = end
+        return found
+
+    def finish(self) -> dict[int, object]:
+        """Wait for the child to exit; the records it wrote last."""
+        os.waitpid(self.pid, 0)
+        found = self.receive()
+        os.close(self.memory)
+        return found
+
+
+def _serve(queue: int, work: Callable[[int], object], memory: int) -> NoReturn:
+    """The child's life: parse chunks until the queue is empty, then exit at once."""
+    code = 1
+    try:
+        for index in _claims(queue):
+            data = pickle.dumps((index, work(index)), protocol=pickle.HIGHEST_PROTOCOL)
+            record = memoryview(len(data).to_bytes(_HEADER, "little") + data)
+            while record:
+                record = record[os.write(memory, record):]
+        code = 0
+    except BaseException:  # noqa: BLE001 - whatever it was, the parent redoes the chunk
+        pass
+    finally:
+        os._exit(code)
