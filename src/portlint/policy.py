@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from portlint.config import ConfigError
+from portlint.config import ConfigError, yaml_safe_loader
 from portlint.model import HOST_FACING, Binding, Role
 from portlint.options import Policy, PortSpan
+from portlint.packaged import packaged_file_exists, packaged_text
 from portlint.validated import schema_errors
 
 PRESETS = ("default", "strict")
@@ -112,11 +113,8 @@ def load_policy(name_or_path: str, base_dir: Path) -> Policy:
 def _preset_text(name: str) -> tuple[str, str]:
     """A preset's text: from the installed package, else from a source checkout."""
     filename = f"{name}.yaml"
-    from importlib import resources
-
-    packaged = resources.files("portlint").joinpath("policies", filename)
-    if packaged.is_file():
-        return packaged.read_text("utf-8"), f"preset {name}"
+    if packaged_file_exists("policies", filename):
+        return packaged_text("policies", filename), f"preset {name}"
     checkout = Path(__file__).resolve().parents[2] / "policies" / filename
     if checkout.is_file():
         return checkout.read_text("utf-8"), f"preset {name} ({checkout})"
@@ -124,10 +122,7 @@ def _preset_text(name: str) -> tuple[str, str]:
 
 
 def schema() -> dict[str, Any]:
-    from importlib import resources  # only when a config or policy is read
-
-    text = resources.files("portlint").joinpath("policy_schema.json").read_text("utf-8")
-    return json.loads(text)
+    return json.loads(packaged_text("policy_schema.json"))
 
 
 def parse_policy(text: str, where: str, name: str) -> Policy:
@@ -136,7 +131,7 @@ def parse_policy(text: str, where: str, name: str) -> Policy:
 
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=yaml_safe_loader())
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
+
+from portlint.packaged import packaged_text
 
 SNAPSHOT = "iana.tsv"
 PROTOCOL_LETTERS = {"tcp": "t", "udp": "u", "sctp": "s", "dccp": "d"}
@@ -124,7 +125,7 @@ def snapshot() -> Snapshot:
     """The shipped snapshot, read once on first use."""
     global _LOADED
     if _LOADED is None:
-        text = resources.files(__package__).joinpath(SNAPSHOT).read_text("utf-8")
+        text = packaged_text("registry", SNAPSHOT)
         _LOADED = parse(text)
     return _LOADED
 
