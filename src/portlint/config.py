@@ -8,7 +8,6 @@ line and exits 2.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +133,7 @@ def build_options(
             enabled.add(info.id)
     limits = Limits()
     for key, value in (data.get("limits") or {}).items():
-        limits = replace(limits, **{key.replace("-", "_"): value})
+        limits = limits.replace(**{key.replace("-", "_"): value})
     base = str(base_dir.resolve())
     options = Options(
         enabled=enabled,

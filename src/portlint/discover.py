@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from portlint.parsers import Registry, TextParser
+from portlint.records import Record
 
 SKIPPED_DIRECTORIES = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
@@ -22,13 +22,28 @@ SKIPPED_DIRECTORIES = frozenset(
 DOCUMENT_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 
 
-@dataclass(slots=True)
-class Candidate:
+class Candidate(Record):
     path: Path
     parser: TextParser | None  # None: YAML/JSON documents, claimed by content
-    explicit: bool = False  # named on the command line
-    error: str | None = None  # why it cannot be read (a directory that cannot be listed)
-    size: int | None = None  # from discovery's stat, so the reader need not stat again
+    explicit: bool  # named on the command line
+    error: str | None  # why it cannot be read (a directory that cannot be listed)
+    size: int | None  # from discovery's stat, so the reader need not stat again
+
+    __slots__ = ("path", "parser", "explicit", "error", "size")
+
+    def __init__(
+        self,
+        path: Path,
+        parser: TextParser | None,
+        explicit: bool = False,
+        error: str | None = None,
+        size: int | None = None,
+    ) -> None:
+        self.path = path
+        self.parser = parser
+        self.explicit = explicit
+        self.error = error
+        self.size = size
 
 
 def discover(

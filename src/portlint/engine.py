@@ -14,7 +14,6 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -26,6 +25,7 @@ from portlint.jsonnodes import compose_json
 from portlint.model import Diagnostic, Model, ParseResult
 from portlint.options import Options
 from portlint.parsers import DocumentParser, ParseContext, Registry, registry
+from portlint.records import Record
 from portlint.resolve import containerize
 from portlint.rules import all_checks
 from portlint.rules.catalogue import BY_ID
@@ -35,14 +35,29 @@ from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
 STDIN_NAME = "<stdin>"
 
 
-@dataclass(slots=True)
-class Report:
+class Report(Record):
     findings: list[Finding]
     model: Model
-    sources: dict[str, SourceFile] = field(default_factory=dict)
-    suppressions: list = field(default_factory=list)
+    sources: dict[str, SourceFile]
+    suppressions: list
     #: Rules that crashed (a bug): the CLI prints each on one line and exits 2.
-    internal_errors: list[str] = field(default_factory=list)
+    internal_errors: list[str]
+
+    __slots__ = ("findings", "model", "sources", "suppressions", "internal_errors")
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        model: Model,
+        sources: dict[str, SourceFile] | None = None,
+        suppressions: list | None = None,
+        internal_errors: list[str] | None = None,
+    ) -> None:
+        self.findings = findings
+        self.model = model
+        self.sources = {} if sources is None else sources
+        self.suppressions = [] if suppressions is None else suppressions
+        self.internal_errors = [] if internal_errors is None else internal_errors
 
     @property
     def files(self) -> int:
@@ -197,8 +212,7 @@ def _chunks(
     return [candidates[a:b] for a, b in zip(starts, ends, strict=True)], processes
 
 
-@dataclass(slots=True)
-class _Parsed:
+class _Parsed(Record):
     """What one chunk of the files gave, for merging in chunk order."""
 
     scanned: ParseResult  # text parsers and read/YAML errors, in file order
@@ -206,6 +220,22 @@ class _Parsed:
     sources: list[tuple[str, SourceFile]]  # every file read, in the order read
     scanned_sources: int  # how many of them were read before the groups were parsed
     files: int
+
+    __slots__ = ("scanned", "grouped", "sources", "scanned_sources", "files")
+
+    def __init__(
+        self,
+        scanned: ParseResult,
+        grouped: ParseResult,
+        sources: list[tuple[str, SourceFile]],
+        scanned_sources: int,
+        files: int,
+    ) -> None:
+        self.scanned = scanned
+        self.grouped = grouped
+        self.sources = sources
+        self.scanned_sources = scanned_sources
+        self.files = files
 
 
 class _ChunkParser:

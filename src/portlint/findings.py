@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 
+from portlint.records import FrozenRecord, Record
 from portlint.source import Location
 
 
@@ -21,23 +21,47 @@ class Severity(str, Enum):
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(FrozenRecord):
     location: Location
     message: str
 
+    __slots__ = ("location", "message")
 
-@dataclass(slots=True)
-class Finding:
+    def __init__(self, location: Location, message: str) -> None:
+        self.location = location
+        self.message = message
+
+
+class Finding(Record):
     rule: str  # e.g. "PL101"
     message: str
     location: Location
-    severity: Severity | None = None  # None: the rule's configured severity
-    related: list[Related] = field(default_factory=list)
+    severity: Severity | None  # None: the rule's configured severity
+    related: list[Related]
     #: Stable subject (owner, port, namespace...) that, with rule and path, makes the
     #: fingerprint; never a line number, so a baseline survives moved lines.
-    key: str = ""
-    fingerprint: str = ""
+    key: str
+    fingerprint: str
+
+    __slots__ = ("rule", "message", "location", "severity", "related", "key", "fingerprint")
+
+    def __init__(
+        self,
+        rule: str,
+        message: str,
+        location: Location,
+        severity: Severity | None = None,
+        related: list[Related] | None = None,
+        key: str = "",
+        fingerprint: str = "",
+    ) -> None:
+        self.rule = rule
+        self.message = message
+        self.location = location
+        self.severity = severity
+        self.related = [] if related is None else related
+        self.key = key
+        self.fingerprint = fingerprint
 
     def sort_key(self) -> tuple:
         loc = self.location

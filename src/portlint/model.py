@@ -14,11 +14,10 @@ it lives in. Namespace keys (see DESIGN.md):
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from portlint.pickling import pickled_by_constructor
+from portlint.records import Record
 from portlint.source import Location
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -69,9 +68,7 @@ def is_wildcard(address: IPAddress | None) -> bool:
     return address is None or address.is_unspecified
 
 
-@pickled_by_constructor
-@dataclass(slots=True)
-class Binding:
+class Binding(Record):
     """Something that occupies a socket or declares one, at the exact place it is written."""
 
     port: int
@@ -81,20 +78,55 @@ class Binding:
     owner: str
     format: str
     location: Location
-    end_port: int = -1  # -1: same as port
-    address: IPAddress | None = None  # None: every address (IPv4 and IPv6)
-    v6only: bool | None = None  # for an IPv6 wildcard: does it also take IPv4?
-    identity: str | None = None  # the software, e.g. "postgresql"
-    image: str | None = None
-    host: str | None = None  # host group name, for messages
-    replicas: int | None = None
+    end_port: int  # -1: same as port
+    address: IPAddress | None  # None: every address (IPv4 and IPv6)
+    v6only: bool | None  # for an IPv6 wildcard: does it also take IPv4?
+    identity: str | None  # the software, e.g. "postgresql"
+    image: str | None
+    host: str | None  # host group name, for messages
+    replicas: int | None
     #: Free-form facts a parser knows and a rule may use (e.g. "target": 80,
     #: "pick_one": True for a host range Docker picks one port from, "kind": "DaemonSet").
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any]
 
-    def __post_init__(self) -> None:
-        if self.end_port < 0:
-            self.end_port = self.port
+    __slots__ = (
+        "port", "protocol", "namespace", "role", "owner", "format", "location", "end_port",
+        "address", "v6only", "identity", "image", "host", "replicas", "extra",
+    )
+
+    def __init__(
+        self,
+        port: int,
+        protocol: Protocol,
+        namespace: str,
+        role: Role,
+        owner: str,
+        format: str,
+        location: Location,
+        end_port: int = -1,
+        address: IPAddress | None = None,
+        v6only: bool | None = None,
+        identity: str | None = None,
+        image: str | None = None,
+        host: str | None = None,
+        replicas: int | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.port = port
+        self.protocol = protocol
+        self.namespace = namespace
+        self.role = role
+        self.owner = owner
+        self.format = format
+        self.location = location
+        self.end_port = port if end_port < 0 else end_port
+        self.address = address
+        self.v6only = v6only
+        self.identity = identity
+        self.image = image
+        self.host = host
+        self.replicas = replicas
+        self.extra = {} if extra is None else extra
 
     @property
     def is_range(self) -> bool:
@@ -139,9 +171,7 @@ def _covers(a: Binding, b: Binding) -> bool:
     return a.address.version == 6 and a.v6only is False and b.address.version == 4
 
 
-@pickled_by_constructor
-@dataclass(slots=True)
-class PortRef:
+class PortRef(Record):
     """A reference to a port by number or name, resolved against `target`."""
 
     value: int | str
@@ -149,44 +179,101 @@ class PortRef:
     owner: str
     format: str
     location: Location
-    target: str = ""  # what it should resolve against (a selector, a container, a Service)
-    extra: dict[str, Any] = field(default_factory=dict)
+    target: str  # what it should resolve against (a selector, a container, a Service)
+    extra: dict[str, Any]
+
+    __slots__ = ("value", "kind", "owner", "format", "location", "target", "extra")
+
+    def __init__(
+        self,
+        value: int | str,
+        kind: str,
+        owner: str,
+        format: str,
+        location: Location,
+        target: str = "",
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.value = value
+        self.kind = kind
+        self.owner = owner
+        self.format = format
+        self.location = location
+        self.target = target
+        self.extra = {} if extra is None else extra
 
 
-@pickled_by_constructor
-@dataclass(slots=True)
-class Diagnostic:
+class Diagnostic(Record):
     """A problem a parser found in the text itself (PL001-PL005), turned into a finding."""
 
     rule: str
     message: str
     location: Location
-    key: str = ""  # stable subject for the fingerprint (e.g. the port text)
+    key: str  # stable subject for the fingerprint (e.g. the port text)
+
+    __slots__ = ("rule", "message", "location", "key")
+
+    def __init__(self, rule: str, message: str, location: Location, key: str = "") -> None:
+        self.rule = rule
+        self.message = message
+        self.location = location
+        self.key = key
 
 
-@pickled_by_constructor
-@dataclass(slots=True)
-class Suppression:
+class Suppression(Record):
     """Rules silenced for a span of lines in one file (comments, k8s annotations)."""
 
     path: str
     first_line: int  # 1-based, inclusive; 0 for the whole file
     last_line: int  # inclusive; 0 for the whole file
     rules: frozenset[str]  # IDs (PL101) or names (port-collision); empty: none
-    location: Location | None = None  # where the suppression is written
-    used: bool = False
+    location: Location | None  # where the suppression is written
+    used: bool
+
+    __slots__ = ("path", "first_line", "last_line", "rules", "location", "used")
+
+    def __init__(
+        self,
+        path: str,
+        first_line: int,
+        last_line: int,
+        rules: frozenset[str],
+        location: Location | None = None,
+        used: bool = False,
+    ) -> None:
+        self.path = path
+        self.first_line = first_line
+        self.last_line = last_line
+        self.rules = rules
+        self.location = location
+        self.used = used
 
 
-@dataclass(slots=True)
-class ParseResult:
+class ParseResult(Record):
     """What one parser made of one file or one Compose project."""
 
-    bindings: list[Binding] = field(default_factory=list)
-    refs: list[PortRef] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    suppressions: list[Suppression] = field(default_factory=list)
+    bindings: list[Binding]
+    refs: list[PortRef]
+    diagnostics: list[Diagnostic]
+    suppressions: list[Suppression]
     #: Format-specific objects rules may need (e.g. "kubernetes": [objects...]).
-    facts: dict[str, list[Any]] = field(default_factory=dict)
+    facts: dict[str, list[Any]]
+
+    __slots__ = ("bindings", "refs", "diagnostics", "suppressions", "facts")
+
+    def __init__(
+        self,
+        bindings: list[Binding] | None = None,
+        refs: list[PortRef] | None = None,
+        diagnostics: list[Diagnostic] | None = None,
+        suppressions: list[Suppression] | None = None,
+        facts: dict[str, list[Any]] | None = None,
+    ) -> None:
+        self.bindings = [] if bindings is None else bindings
+        self.refs = [] if refs is None else refs
+        self.diagnostics = [] if diagnostics is None else diagnostics
+        self.suppressions = [] if suppressions is None else suppressions
+        self.facts = {} if facts is None else facts
 
     def extend(self, other: ParseResult) -> None:
         self.bindings.extend(other.bindings)
@@ -197,16 +284,33 @@ class ParseResult:
             self.facts.setdefault(key, []).extend(values)
 
 
-@dataclass(slots=True)
-class Model:
+class Model(Record):
     """Everything parsed in one run; rules are pure functions of it."""
 
-    bindings: list[Binding] = field(default_factory=list)
-    refs: list[PortRef] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    facts: dict[str, list[Any]] = field(default_factory=dict)
-    files: int = 0
-    _used_ports: Any = None
+    bindings: list[Binding]
+    refs: list[PortRef]
+    diagnostics: list[Diagnostic]
+    facts: dict[str, list[Any]]
+    files: int
+    _used_ports: Any
+
+    __slots__ = ("bindings", "refs", "diagnostics", "facts", "files", "_used_ports")
+
+    def __init__(
+        self,
+        bindings: list[Binding] | None = None,
+        refs: list[PortRef] | None = None,
+        diagnostics: list[Diagnostic] | None = None,
+        facts: dict[str, list[Any]] | None = None,
+        files: int = 0,
+        _used_ports: Any = None,
+    ) -> None:
+        self.bindings = [] if bindings is None else bindings
+        self.refs = [] if refs is None else refs
+        self.diagnostics = [] if diagnostics is None else diagnostics
+        self.facts = {} if facts is None else facts
+        self.files = files
+        self._used_ports = _used_ports
 
     def used_ports(self) -> Any:
         """The ports taken per namespace (`freeports.UsedPorts`), built once per run and

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from portlint.findings import Severity
+from portlint.records import FrozenRecord, Record
 
 
-@dataclass(frozen=True, slots=True)
-class PortSpan:
+class PortSpan(FrozenRecord):
     start: int
     end: int
+
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = start
+        self.end = end
 
     @classmethod
     def parse(cls, text: str | int) -> PortSpan:
@@ -35,52 +40,132 @@ class PortSpan:
         return str(self.start) if self.start == self.end else f"{self.start}-{self.end}"
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(FrozenRecord):
     """Bounds on hostile input; a file over one is a PL001 finding naming the limit."""
 
-    max_file_bytes: int = 10 * 1024 * 1024
-    max_yaml_nodes: int = 1_000_000  # after alias expansion
-    max_depth: int = 500
-    max_aliases: int = 10_000
+    max_file_bytes: int
+    max_yaml_nodes: int  # after alias expansion
+    max_depth: int
+    max_aliases: int
+
+    __slots__ = ("max_file_bytes", "max_yaml_nodes", "max_depth", "max_aliases")
+
+    def __init__(
+        self,
+        max_file_bytes: int = 10 * 1024 * 1024,
+        max_yaml_nodes: int = 1_000_000,
+        max_depth: int = 500,
+        max_aliases: int = 10_000,
+    ) -> None:
+        self.max_file_bytes = max_file_bytes
+        self.max_yaml_nodes = max_yaml_nodes
+        self.max_depth = max_depth
+        self.max_aliases = max_aliases
 
 
-@dataclass(slots=True)
-class Policy:
+#: Linux's default ip_local_port_range and IANA's dynamic range; Kubernetes' NodePorts.
+DEFAULT_EPHEMERAL = (PortSpan(32768, 60999), PortSpan(49152, 65535))
+DEFAULT_NODEPORTS = PortSpan(30000, 32767)
+
+
+class Policy(Record):
     """Range data for the range rules (policies/*.yaml); see portlint.policy."""
 
-    name: str = "default"
-    unprivileged_port_start: int = 1024
-    ephemeral: tuple[PortSpan, ...] = (PortSpan(32768, 60999), PortSpan(49152, 65535))
-    nodeport_range: PortSpan = PortSpan(30000, 32767)
-    strict_registry: bool = False
-    forbidden: tuple[Any, ...] = ()
-    allocations: tuple[Any, ...] = ()
-    source: str | None = None  # the policy file, for messages
+    name: str
+    unprivileged_port_start: int
+    ephemeral: tuple[PortSpan, ...]
+    nodeport_range: PortSpan
+    strict_registry: bool
+    forbidden: tuple[Any, ...]
+    allocations: tuple[Any, ...]
+    source: str | None  # the policy file, for messages
+
+    __slots__ = (
+        "name", "unprivileged_port_start", "ephemeral", "nodeport_range", "strict_registry",
+        "forbidden", "allocations", "source",
+    )
+
+    def __init__(
+        self,
+        name: str = "default",
+        unprivileged_port_start: int = 1024,
+        ephemeral: tuple[PortSpan, ...] = DEFAULT_EPHEMERAL,
+        nodeport_range: PortSpan = DEFAULT_NODEPORTS,
+        strict_registry: bool = False,
+        forbidden: tuple[Any, ...] = (),
+        allocations: tuple[Any, ...] = (),
+        source: str | None = None,
+    ) -> None:
+        self.name = name
+        self.unprivileged_port_start = unprivileged_port_start
+        self.ephemeral = ephemeral
+        self.nodeport_range = nodeport_range
+        self.strict_registry = strict_registry
+        self.forbidden = forbidden
+        self.allocations = allocations
+        self.source = source
 
 
-@dataclass(slots=True)
-class HostGroup:
+class HostGroup(Record):
     """`hosts:`/`clusters:` entry: files matching `paths` (globs) are one host or cluster."""
 
     name: str
     paths: tuple[str, ...]
-    base: str = "."  # directory the globs are relative to
+    base: str  # directory the globs are relative to
+
+    __slots__ = ("name", "paths", "base")
+
+    def __init__(self, name: str, paths: tuple[str, ...], base: str = ".") -> None:
+        self.name = name
+        self.paths = paths
+        self.base = base
 
 
-@dataclass(slots=True)
-class Options:
-    enabled: set[str] = field(default_factory=set)
-    severity: dict[str, Severity] = field(default_factory=dict)
-    fail_on: Severity = Severity.WARNING
-    policy: Policy = field(default_factory=Policy)
-    hosts: list[HostGroup] = field(default_factory=list)
-    clusters: list[HostGroup] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    limits: Limits = field(default_factory=Limits)
-    env_from_shell: bool = False
+class Options(Record):
+    enabled: set[str]
+    severity: dict[str, Severity]
+    fail_on: Severity
+    policy: Policy
+    hosts: list[HostGroup]
+    clusters: list[HostGroup]
+    exclude: list[str]
+    limits: Limits
+    env_from_shell: bool
     #: Processes that read and parse files (0: one per usable CPU, when the run is big
     #: enough for forking to pay; 1: never fork).
-    jobs: int = 0
-    config_path: str | None = None
-    config_dir: str = "."
+    jobs: int
+    config_path: str | None
+    config_dir: str
+
+    __slots__ = (
+        "enabled", "severity", "fail_on", "policy", "hosts", "clusters", "exclude", "limits",
+        "env_from_shell", "jobs", "config_path", "config_dir",
+    )
+
+    def __init__(
+        self,
+        enabled: set[str] | None = None,
+        severity: dict[str, Severity] | None = None,
+        fail_on: Severity = Severity.WARNING,
+        policy: Policy | None = None,
+        hosts: list[HostGroup] | None = None,
+        clusters: list[HostGroup] | None = None,
+        exclude: list[str] | None = None,
+        limits: Limits | None = None,
+        env_from_shell: bool = False,
+        jobs: int = 0,
+        config_path: str | None = None,
+        config_dir: str = ".",
+    ) -> None:
+        self.enabled = set() if enabled is None else enabled
+        self.severity = {} if severity is None else severity
+        self.fail_on = fail_on
+        self.policy = Policy() if policy is None else policy
+        self.hosts = [] if hosts is None else hosts
+        self.clusters = [] if clusters is None else clusters
+        self.exclude = [] if exclude is None else exclude
+        self.limits = Limits() if limits is None else limits
+        self.env_from_shell = env_from_shell
+        self.jobs = jobs
+        self.config_path = config_path
+        self.config_dir = config_dir

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from portlint.config import ConfigError, yaml_safe_loader
 from portlint.model import HOST_FACING, Binding, Role
 from portlint.options import Policy, PortSpan
 from portlint.packaged import packaged_file_exists, packaged_text
+from portlint.records import FrozenRecord
 from portlint.validated import schema_errors
 
 PRESETS = ("default", "strict")
@@ -38,12 +38,25 @@ def _role_applies(roles: frozenset[Role] | None, binding: Binding) -> bool:
     return binding.role in SHARED_ROLES
 
 
-@dataclass(frozen=True, slots=True)
-class Forbidden:
+class Forbidden(FrozenRecord):
     spans: tuple[PortSpan, ...]
-    reason: str = ""
-    protocol: str | None = None  # None: every protocol
-    roles: frozenset[Role] | None = None  # None: see _role_applies
+    reason: str
+    protocol: str | None  # None: every protocol
+    roles: frozenset[Role] | None  # None: see _role_applies
+
+    __slots__ = ("spans", "reason", "protocol", "roles")
+
+    def __init__(
+        self,
+        spans: tuple[PortSpan, ...],
+        reason: str = "",
+        protocol: str | None = None,
+        roles: frozenset[Role] | None = None,
+    ) -> None:
+        self.spans = spans
+        self.reason = reason
+        self.protocol = protocol
+        self.roles = roles
 
     def forbids(self, binding: Binding) -> PortSpan | None:
         """The forbidden span the binding's ports touch, if it applies to the binding."""
@@ -54,13 +67,28 @@ class Forbidden:
         return next((s for s in self.spans if s.overlaps(binding.port, binding.end_port)), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Allocation:
+class Allocation(FrozenRecord):
     owner: str  # the team or system the ranges belong to, for messages
     match: tuple[str, ...]  # globs on owner names (last owner component) or whole owners
     spans: tuple[PortSpan, ...]
-    protocol: str | None = None
-    roles: frozenset[Role] | None = None  # None: see _role_applies
+    protocol: str | None
+    roles: frozenset[Role] | None  # None: see _role_applies
+
+    __slots__ = ("owner", "match", "spans", "protocol", "roles")
+
+    def __init__(
+        self,
+        owner: str,
+        match: tuple[str, ...],
+        spans: tuple[PortSpan, ...],
+        protocol: str | None = None,
+        roles: frozenset[Role] | None = None,
+    ) -> None:
+        self.owner = owner
+        self.match = match
+        self.spans = spans
+        self.protocol = protocol
+        self.roles = roles
 
     def matches(self, binding: Binding) -> bool:
         """`payments-*` matches the Compose service `proj/payments-api` and the Kubernetes

@@ -11,11 +11,10 @@ never see other files), so it is resolved here, between parsing and the rules.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from portlint.model import ParseResult, Role
-from portlint.pickling import pickled_by_constructor
+from portlint.records import FrozenRecord
 
 #: Formats whose listeners are processes that may run inside a container.
 _CONFIG_FORMATS = frozenset(
@@ -26,15 +25,21 @@ _CONFIG_FORMATS = frozenset(
 MOUNTS_FACT = "compose-mounts"
 
 
-@pickled_by_constructor
-@dataclass(frozen=True, slots=True)
-class Mount:
+class Mount(FrozenRecord):
     """A host path a Compose service mounts (or uses as a config)."""
 
     source: Path  # absolute, normalised
     namespace: str  # the service's container namespace
     owner: str
     label: str
+
+    __slots__ = ("source", "namespace", "owner", "label")
+
+    def __init__(self, source: Path, namespace: str, owner: str, label: str) -> None:
+        self.source = source
+        self.namespace = namespace
+        self.owner = owner
+        self.label = label
 
 
 def containerize(result: ParseResult) -> None:

@@ -8,9 +8,10 @@ Parsers are the only code that computes positions; everything downstream copies 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
+
+from portlint.records import Record
 
 
 class Location(NamedTuple):
@@ -36,16 +37,31 @@ class Location(NamedTuple):
         return Location(self.path, self.line, start, self.line, start + length)
 
 
-@dataclass(slots=True)
-class SourceFile:
+class SourceFile(Record):
     """One file's text, read once; `display` is the path shown to users."""
 
     path: Path
     display: str
     text: str
-    secret: bool = False  # never show its lines (e.g. .env files)
+    secret: bool  # never show its lines (e.g. .env files)
 
-    _line_starts: list[int] | None = None
+    _line_starts: list[int] | None
+
+    __slots__ = ("path", "display", "text", "secret", "_line_starts")
+
+    def __init__(
+        self,
+        path: Path,
+        display: str,
+        text: str,
+        secret: bool = False,
+        _line_starts: list[int] | None = None,
+    ) -> None:
+        self.path = path
+        self.display = display
+        self.text = text
+        self.secret = secret
+        self._line_starts = _line_starts
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its newline ('' past the end)."""

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 
 from portlint.findings import Finding, Severity
 from portlint.model import Suppression
 from portlint.options import Options
+from portlint.records import FrozenRecord
 from portlint.rules.catalogue import BY_ID, CATALOGUE, lookup
 from portlint.source import Location, SourceFile
 
@@ -37,12 +37,17 @@ _NAME = re.compile(r"[\w-]+")
 _NO_COMMENTS = (".json",)
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(FrozenRecord):
     """A problem with a suppression itself, shown as a warning line (not a finding)."""
 
     location: Location
     message: str
+
+    __slots__ = ("location", "message")
+
+    def __init__(self, location: Location, message: str) -> None:
+        self.location = location
+        self.message = message
 
     def text(self) -> str:
         loc = self.location
@@ -117,7 +122,7 @@ def _split(suppressions: list[Suppression]) -> list[Suppression]:
             single.append(suppression)
             continue
         for name in sorted(suppression.rules):
-            single.append(replace(suppression, rules=frozenset({name}), used=False))
+            single.append(suppression.replace(rules=frozenset({name}), used=False))
     return single
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
@@ -24,6 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from portlint.options import Limits
+from portlint.records import Record
 from portlint.source import Location, SourceFile
 
 try:
@@ -89,11 +89,17 @@ class YamlLimitError(Exception):
     problem_mark: yaml.Mark | None = None  # where, when known (as yaml.MarkedYAMLError)
 
 
-@dataclass(slots=True)
-class YamlDocument:
+class YamlDocument(Record):
     source: SourceFile
     node: Node
     index: int  # 0-based document number in the file
+
+    __slots__ = ("source", "node", "index")
+
+    def __init__(self, source: SourceFile, node: Node, index: int) -> None:
+        self.source = source
+        self.node = node
+        self.index = index
 
 
 def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:

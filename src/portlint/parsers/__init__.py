@@ -22,7 +22,6 @@ import os
 import posixpath
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Protocol
 
 from portlint.model import ParseResult
 from portlint.options import HostGroup, Options
+from portlint.records import Record
 from portlint.source import SourceFile
 from portlint.yamlnodes import YamlDocument
 
@@ -51,18 +51,17 @@ class DocumentParser(Protocol):
     def parse(self, documents: list[YamlDocument], ctx: ParseContext) -> ParseResult: ...
 
 
-@dataclass(slots=True)
-class ParseContext:
+class ParseContext(Record):
     """What a parser may know beyond its own file: options, roots, and grouping."""
 
     options: Options
-    roots: list[Path] = field(default_factory=list)
+    roots: list[Path]
     #: Reads another file (an include) only when it lies inside the roots; returns None
     #: otherwise. Set by the engine.
-    read: Callable[[Path], SourceFile | None] | None = None
+    read: Callable[[Path], SourceFile | None] | None
     #: (kind, display path) -> group name: parsers ask once per binding, and matching
     #: globs against absolute paths costs more than parsing the binding.
-    _groups: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _groups: dict[tuple[str, str], str]
 
     def host_for(self, display_path: str) -> str:
         key = ("host", display_path)
@@ -81,7 +80,23 @@ class ParseContext:
 
     #: Directories that discovery walked: inside a root, as the walk follows no symlinked
     #: directory. A file in one needs a check only when it is itself a symlink.
-    walked_directories: set[str] = field(default_factory=set, repr=False)
+    walked_directories: set[str]
+
+    __slots__ = ("options", "roots", "read", "_groups", "walked_directories")
+
+    def __init__(
+        self,
+        options: Options,
+        roots: list[Path] | None = None,
+        read: Callable[[Path], SourceFile | None] | None = None,
+        _groups: dict[tuple[str, str], str] | None = None,
+        walked_directories: set[str] | None = None,
+    ) -> None:
+        self.options = options
+        self.roots = [] if roots is None else roots
+        self.read = read
+        self._groups = {} if _groups is None else _groups
+        self.walked_directories = set() if walked_directories is None else walked_directories
 
     def inside_roots(self, path: Path) -> bool:
         absolute = os.path.abspath(path)
@@ -159,10 +174,15 @@ BUILTIN_MODULES = (
 )
 
 
-@dataclass(slots=True)
-class Registry:
+class Registry(Record):
     text: list[TextParser]
     documents: list[DocumentParser]
+
+    __slots__ = ("text", "documents")
+
+    def __init__(self, text: list[TextParser], documents: list[DocumentParser]) -> None:
+        self.text = text
+        self.documents = documents
 
 
 _REGISTRY: Registry | None = None

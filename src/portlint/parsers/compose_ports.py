@@ -9,9 +9,9 @@ findings can point at the host port or the container port exactly.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 
 from portlint.model import MAX_PORT, IPAddress, Protocol
+from portlint.records import FrozenRecord
 
 
 class PortSyntaxError(ValueError):
@@ -25,8 +25,7 @@ class PortSyntaxError(ValueError):
         self.key = key
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(FrozenRecord):
     """A port or range inside the value, with where it is written."""
 
     start: int
@@ -34,15 +33,40 @@ class Part:
     offset: int
     length: int
 
+    __slots__ = ("start", "end", "offset", "length")
 
-@dataclass(frozen=True, slots=True)
-class PortSpec:
+    def __init__(self, start: int, end: int, offset: int, length: int) -> None:
+        self.start = start
+        self.end = end
+        self.offset = offset
+        self.length = length
+
+
+class PortSpec(FrozenRecord):
     container: Part
     host: Part | None  # None: Docker picks a free host port
     address: IPAddress | None
     protocol: Protocol
-    address_offset: int = 0
-    address_length: int = 0
+    address_offset: int
+    address_length: int
+
+    __slots__ = ("container", "host", "address", "protocol", "address_offset", "address_length")
+
+    def __init__(
+        self,
+        container: Part,
+        host: Part | None,
+        address: IPAddress | None,
+        protocol: Protocol,
+        address_offset: int = 0,
+        address_length: int = 0,
+    ) -> None:
+        self.container = container
+        self.host = host
+        self.address = address
+        self.protocol = protocol
+        self.address_offset = address_offset
+        self.address_length = address_length
 
     @property
     def pick_one(self) -> bool:

@@ -5,15 +5,21 @@ this file, only the path and line number where a port variable was set."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from portlint.records import FrozenRecord
 
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class EnvValue:
+class EnvValue(FrozenRecord):
     value: str
     line: int
+
+    __slots__ = ("value", "line")
+
+    def __init__(self, value: str, line: int) -> None:
+        self.value = value
+        self.line = line
 
 
 def parse_dotenv(text: str) -> dict[str, EnvValue]:

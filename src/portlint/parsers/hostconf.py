@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from portlint.model import (
     parse_address,
 )
 from portlint.parsers import ParseContext
+from portlint.records import Record
 from portlint.source import Location, SourceFile
 
 _PORT = re.compile(r"\d+")
@@ -38,17 +38,36 @@ LOOPBACK_NAMES = {
 }
 
 
-@dataclass(slots=True)
-class Listener:
+class Listener(Record):
     """One socket a daemon binds, before it becomes a `Binding`."""
 
     port: int
     location: Location
-    protocol: Protocol = Protocol.TCP
-    address: IPAddress | None = None
-    v6only: bool | None = None
-    end_port: int = -1
-    extra: dict[str, Any] = field(default_factory=dict)
+    protocol: Protocol
+    address: IPAddress | None
+    v6only: bool | None
+    end_port: int
+    extra: dict[str, Any]
+
+    __slots__ = ("port", "location", "protocol", "address", "v6only", "end_port", "extra")
+
+    def __init__(
+        self,
+        port: int,
+        location: Location,
+        protocol: Protocol = Protocol.TCP,
+        address: IPAddress | None = None,
+        v6only: bool | None = None,
+        end_port: int = -1,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.port = port
+        self.location = location
+        self.protocol = protocol
+        self.address = address
+        self.v6only = v6only
+        self.end_port = end_port
+        self.extra = {} if extra is None else extra
 
 
 class HostBindings:

@@ -11,48 +11,77 @@ rules merge copies instead of comparing them with each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from portlint.model import Protocol
-from portlint.pickling import pickled_by_constructor
+from portlint.records import Record
 from portlint.source import Location
 
 Ident = tuple[str, str, str]  # (kind, namespace, name)
 
 
-@pickled_by_constructor
-@dataclass(slots=True)
-class ContainerPort:
+class ContainerPort(Record):
     number: int | None  # None: missing or invalid (already a PL002)
     name: str | None
     protocol: Protocol
     location: Location  # the containerPort value (the name's when it has no number)
 
+    __slots__ = ("number", "name", "protocol", "location")
 
-@pickled_by_constructor
-@dataclass(slots=True)
-class PortUse:
+    def __init__(
+        self,
+        number: int | None,
+        name: str | None,
+        protocol: Protocol,
+        location: Location,
+    ) -> None:
+        self.number = number
+        self.name = name
+        self.protocol = protocol
+        self.location = location
+
+
+class PortUse(Record):
     """A probe or lifecycle hook port: a number, or a name resolved in its container."""
 
     value: int | str
     where: str  # e.g. "readinessProbe.httpGet"
     location: Location
 
+    __slots__ = ("value", "where", "location")
 
-@pickled_by_constructor
-@dataclass(slots=True)
-class Container:
+    def __init__(self, value: int | str, where: str, location: Location) -> None:
+        self.value = value
+        self.where = where
+        self.location = location
+
+
+class Container(Record):
     name: str
     role: str  # "container", "init", "sidecar" (init with restartPolicy: Always), "ephemeral"
-    ports: list[ContainerPort] = field(default_factory=list)
-    uses: list[PortUse] = field(default_factory=list)
-    has_ports_key: bool = False  # `ports:` written (a patch may leave it to its base)
-    partial: bool = False  # no image: a strategic-merge patch of a container
+    ports: list[ContainerPort]
+    uses: list[PortUse]
+    has_ports_key: bool  # `ports:` written (a patch may leave it to its base)
+    partial: bool  # no image: a strategic-merge patch of a container
+
+    __slots__ = ("name", "role", "ports", "uses", "has_ports_key", "partial")
+
+    def __init__(
+        self,
+        name: str,
+        role: str,
+        ports: list[ContainerPort] | None = None,
+        uses: list[PortUse] | None = None,
+        has_ports_key: bool = False,
+        partial: bool = False,
+    ) -> None:
+        self.name = name
+        self.role = role
+        self.ports = [] if ports is None else ports
+        self.uses = [] if uses is None else uses
+        self.has_ports_key = has_ports_key
+        self.partial = partial
 
 
-@pickled_by_constructor
-@dataclass(slots=True)
-class PodTemplate:
+class PodTemplate(Record):
     """A workload's pod template (or a bare Pod)."""
 
     ident: Ident
@@ -60,16 +89,32 @@ class PodTemplate:
     labels: dict[str, str]
     containers: list[Container]
     location: Location  # the object's metadata.name (or kind) value
-    partial: bool = False  # no containers, or a container without image
+    partial: bool  # no containers, or a container without image
+
+    __slots__ = ("ident", "cluster", "labels", "containers", "location", "partial")
+
+    def __init__(
+        self,
+        ident: Ident,
+        cluster: str,
+        labels: dict[str, str],
+        containers: list[Container],
+        location: Location,
+        partial: bool = False,
+    ) -> None:
+        self.ident = ident
+        self.cluster = cluster
+        self.labels = labels
+        self.containers = containers
+        self.location = location
+        self.partial = partial
 
     def serving(self) -> list[Container]:
         """Containers whose ports a Service can reach: app containers and sidecars."""
         return [c for c in self.containers if c.role in ("container", "sidecar")]
 
 
-@pickled_by_constructor
-@dataclass(slots=True)
-class ServicePort:
+class ServicePort(Record):
     port: int | None
     name: str | None
     protocol: Protocol
@@ -77,24 +122,74 @@ class ServicePort:
     location: Location  # the port value
     target_location: Location | None  # the targetPort value, when written
 
+    __slots__ = ("port", "name", "protocol", "target", "location", "target_location")
 
-@pickled_by_constructor
-@dataclass(slots=True)
-class Service:
+    def __init__(
+        self,
+        port: int | None,
+        name: str | None,
+        protocol: Protocol,
+        target: int | str | None,
+        location: Location,
+        target_location: Location | None,
+    ) -> None:
+        self.port = port
+        self.name = name
+        self.protocol = protocol
+        self.target = target
+        self.location = location
+        self.target_location = target_location
+
+
+class Service(Record):
     ident: Ident
     cluster: str
     type: str  # ClusterIP, NodePort, LoadBalancer, ExternalName
     selector: dict[str, str] | None  # None: no selector (endpoints managed elsewhere)
     ports: list[ServicePort]
     location: Location
-    has_ports_key: bool = False
+    has_ports_key: bool
+
+    __slots__ = ("ident", "cluster", "type", "selector", "ports", "location", "has_ports_key")
+
+    def __init__(
+        self,
+        ident: Ident,
+        cluster: str,
+        type: str,
+        selector: dict[str, str] | None,
+        ports: list[ServicePort],
+        location: Location,
+        has_ports_key: bool = False,
+    ) -> None:
+        self.ident = ident
+        self.cluster = cluster
+        self.type = type
+        self.selector = selector
+        self.ports = ports
+        self.location = location
+        self.has_ports_key = has_ports_key
 
 
-@pickled_by_constructor
-@dataclass(slots=True)
-class IngressBackend:
+class IngressBackend(Record):
     ingress: Ident
     cluster: str
     service: str
     port: int | str
     location: Location  # the port number or name value
+
+    __slots__ = ("ingress", "cluster", "service", "port", "location")
+
+    def __init__(
+        self,
+        ingress: Ident,
+        cluster: str,
+        service: str,
+        port: int | str,
+        location: Location,
+    ) -> None:
+        self.ingress = ingress
+        self.cluster = cluster
+        self.service = service
+        self.port = port
+        self.location = location

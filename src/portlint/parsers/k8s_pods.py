@@ -8,8 +8,6 @@ a plain init container runs alone before them, so it gets a namespace of its own
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from portlint.model import Binding, Protocol, Role, parse_address
 from portlint.parsers.k8s_model import Container, ContainerPort, PodTemplate, PortUse
 from portlint.parsers.k8s_values import (
@@ -21,6 +19,7 @@ from portlint.parsers.k8s_values import (
     protocol,
     scalar_text,
 )
+from portlint.records import Record
 from portlint.registry import identify
 from portlint.yamlnodes import (
     MappingNode,
@@ -58,12 +57,17 @@ def template_of(document: MappingNode, kind: str) -> Node | None:
     return node
 
 
-@dataclass(slots=True)
-class _Security:
+class _Security(Record):
     """What decides whether a container may bind below the unprivileged start."""
 
-    run_as_user: int | None = None
-    run_as_non_root: bool | None = None
+    run_as_user: int | None
+    run_as_non_root: bool | None
+
+    __slots__ = ("run_as_user", "run_as_non_root")
+
+    def __init__(self, run_as_user: int | None = None, run_as_non_root: bool | None = None) -> None:
+        self.run_as_user = run_as_user
+        self.run_as_non_root = run_as_non_root
 
     def merged(self, node: Node | None) -> _Security:
         user = get(node, "runAsUser")

@@ -8,11 +8,11 @@ numbers and protocols, PL005 for names), so `kubectl apply` failures show up her
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import yaml
 
 from portlint.model import MAX_PORT, Binding, Diagnostic, ParseResult, Protocol
+from portlint.records import Record
 from portlint.source import Location, SourceFile
 from portlint.yamlnodes import Node, ScalarNode, is_null, is_plain_int, kind_name, location
 
@@ -20,8 +20,7 @@ _SVC_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 _INT_TAG = "tag:yaml.org,2002:int"
 
 
-@dataclass(slots=True)
-class ObjectContext:
+class ObjectContext(Record):
     """One Kubernetes object being read: where it is, and where its results go."""
 
     source: SourceFile
@@ -30,7 +29,27 @@ class ObjectContext:
     namespace: str
     name: str
     cluster: str
-    bindings: list[Binding] = field(default_factory=list)
+    bindings: list[Binding]
+
+    __slots__ = ("source", "result", "kind", "namespace", "name", "cluster", "bindings")
+
+    def __init__(
+        self,
+        source: SourceFile,
+        result: ParseResult,
+        kind: str,
+        namespace: str,
+        name: str,
+        cluster: str,
+        bindings: list[Binding] | None = None,
+    ) -> None:
+        self.source = source
+        self.result = result
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.cluster = cluster
+        self.bindings = [] if bindings is None else bindings
 
     @property
     def ident(self) -> tuple[str, str, str]:

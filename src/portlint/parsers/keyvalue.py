@@ -23,7 +23,6 @@ server and sshd is one daemon per host (`mysql@<host>`, `sshd@<host>`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from portlint.model import ParseResult
@@ -38,6 +37,7 @@ from portlint.parsers.hostconf import (
     resolve_host,
     split_host_port,
 )
+from portlint.records import FrozenRecord
 from portlint.source import Location, SourceFile
 
 _KV_SPACE = re.compile(r"^(\s*)(#\s*)?([A-Za-z][\w.-]*)\s+(.*?)\s*$")
@@ -49,15 +49,20 @@ _ANGLE = re.compile(r"[<>]")
 _MYSQL_SERVER = re.compile(r"^(mysqld|mariadb|server|galera|mariadbd)(-[\d.]+)?$", re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(FrozenRecord):
     text: str
     start: int  # offset of text in the file
     commented: bool
 
+    __slots__ = ("text", "start", "commented")
 
-@dataclass(frozen=True, slots=True)
-class Daemon:
+    def __init__(self, text: str, start: int, commented: bool) -> None:
+        self.text = text
+        self.start = start
+        self.commented = commented
+
+
+class Daemon(FrozenRecord):
     format: str
     identity: str
     default_port: int
@@ -65,8 +70,35 @@ class Daemon:
     address_key: str
     equals: bool  # `key = value` (postgresql, mysql) or `key value`
     per_host: bool  # one process per host group, or one per file
-    sections: bool = False  # mysql: only server option groups count
-    default_addresses: tuple[str | None, ...] = (None,)
+    sections: bool  # mysql: only server option groups count
+    default_addresses: tuple[str | None, ...]
+
+    __slots__ = (
+        "format", "identity", "default_port", "port_keys", "address_key", "equals", "per_host",
+        "sections", "default_addresses",
+    )
+
+    def __init__(
+        self,
+        format: str,
+        identity: str,
+        default_port: int,
+        port_keys: tuple[str, ...],
+        address_key: str,
+        equals: bool,
+        per_host: bool,
+        sections: bool = False,
+        default_addresses: tuple[str | None, ...] = (None,),
+    ) -> None:
+        self.format = format
+        self.identity = identity
+        self.default_port = default_port
+        self.port_keys = port_keys
+        self.address_key = address_key
+        self.equals = equals
+        self.per_host = per_host
+        self.sections = sections
+        self.default_addresses = default_addresses
 
 
 REDIS = Daemon("redis", "redis", 6379, ("port", "tls-port"), "bind", False, False)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import glob
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from portlint.model import ParseResult, Protocol
@@ -35,6 +34,7 @@ from portlint.parsers.hostconf import (
     resolve_host,
     split_host_port,
 )
+from portlint.records import Record
 from portlint.source import Location, SourceFile
 
 MAX_INCLUDE_DEPTH = 16
@@ -44,14 +44,31 @@ _SERVER_BLOCK = re.compile(rb"(?m)^\s*server\s*\{")
 _LISTEN_LINE = re.compile(rb"(?m)^\s*listen\s+[^;\n]+;")
 
 
-@dataclass(slots=True)
-class Directive:
+class Directive(Record):
     name: str
     args: list[str]
     line: int
     source: SourceFile
-    children: list[Directive] | None = None
-    quoted: list[bool] = field(default_factory=list)
+    children: list[Directive] | None
+    quoted: list[bool]
+
+    __slots__ = ("name", "args", "line", "source", "children", "quoted")
+
+    def __init__(
+        self,
+        name: str,
+        args: list[str],
+        line: int,
+        source: SourceFile,
+        children: list[Directive] | None = None,
+        quoted: list[bool] | None = None,
+    ) -> None:
+        self.name = name
+        self.args = args
+        self.line = line
+        self.source = source
+        self.children = children
+        self.quoted = [] if quoted is None else quoted
 
 
 class NginxSyntaxError(Exception):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from portlint.model import ParseResult, Protocol
@@ -25,6 +24,7 @@ from portlint.parsers.hostconf import (
     resolve_host,
     split_host_port,
 )
+from portlint.records import FrozenRecord
 from portlint.source import Location, SourceFile
 from portlint.yamlnodes import ScalarNode, YamlDocument, items, location
 
@@ -42,8 +42,7 @@ _FLAG = re.compile(r"--entrypoints\.([^.=\s]+)\.address=", re.IGNORECASE)
 _GO_WILDCARDS = ("", "0.0.0.0", "::", "[::]")
 
 
-@dataclass(frozen=True, slots=True)
-class EntryPointAddress:
+class EntryPointAddress(FrozenRecord):
     """One entry point's address; `port_offset`/`port_length` locate the port digits in
     the text it was read from (the whole flag for `entrypoint_from_flag`)."""
 
@@ -53,6 +52,24 @@ class EntryPointAddress:
     protocol: Protocol
     port_offset: int
     port_length: int
+
+    __slots__ = ("name", "address", "port", "protocol", "port_offset", "port_length")
+
+    def __init__(
+        self,
+        name: str,
+        address: str | None,
+        port: int,
+        protocol: Protocol,
+        port_offset: int,
+        port_length: int,
+    ) -> None:
+        self.name = name
+        self.address = address
+        self.port = port
+        self.protocol = protocol
+        self.port_offset = port_offset
+        self.port_length = port_length
 
 
 def entrypoint_from_flag(arg: str) -> EntryPointAddress | None:

@@ -4,18 +4,25 @@ when the software binding it is none of them (the knowledge behind PL301)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from portlint.records import FrozenRecord
 from portlint.registry import _aliases, _canonical, image_name, is_generic, known, may_bind
 from portlint.registry.curated import PROXIES, KnownService
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(FrozenRecord):
     port: int
     protocol: str
     owners: tuple[str, ...]  # e.g. ("Redis",) or ("ms-wbt-server (MS WBT Server)",)
     source: str  # "curated" or "iana"
+
+    __slots__ = ("port", "protocol", "owners", "source")
+
+    def __init__(self, port: int, protocol: str, owners: tuple[str, ...], source: str) -> None:
+        self.port = port
+        self.protocol = protocol
+        self.owners = owners
+        self.source = source
 
 
 def _norm(text: str) -> str:

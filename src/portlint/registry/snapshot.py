@@ -12,9 +12,9 @@ port/protocol missing from the snapshot is unassigned.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from portlint.packaged import packaged_text
+from portlint.records import FrozenRecord
 
 SNAPSHOT = "iana.tsv"
 PROTOCOL_LETTERS = {"tcp": "t", "udp": "u", "sctp": "s", "dccp": "d"}
@@ -22,12 +22,19 @@ _PROTOCOLS = {letter: name for name, letter in PROTOCOL_LETTERS.items()}
 _ORDER = "tusd"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(FrozenRecord):
     port: int
     protocol: str  # tcp, udp, sctp, dccp
     name: str  # service name ("" for a reserved port)
     description: str
+
+    __slots__ = ("port", "protocol", "name", "description")
+
+    def __init__(self, port: int, protocol: str, name: str, description: str) -> None:
+        self.port = port
+        self.protocol = protocol
+        self.name = name
+        self.description = description
 
 
 class Snapshot:

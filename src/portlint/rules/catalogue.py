@@ -7,17 +7,23 @@ has Compose, host and Kubernetes parts).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from portlint.findings import Severity
+from portlint.records import FrozenRecord
 
 
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
+class RuleInfo(FrozenRecord):
     id: str
     name: str
     default: Severity | None  # None: off by default
     summary: str
+
+    __slots__ = ("id", "name", "default", "summary")
+
+    def __init__(self, id: str, name: str, default: Severity | None, summary: str) -> None:
+        self.id = id
+        self.name = name
+        self.default = default
+        self.summary = summary
 
 
 _W, _E, _OFF = Severity.WARNING, Severity.ERROR, None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
 
@@ -18,6 +17,7 @@ from portlint.findings import Finding, Related, Severity
 from portlint.freeports import UsedPorts
 from portlint.model import Binding, Model, Role, addresses_overlap
 from portlint.options import Options
+from portlint.records import Record
 from portlint.rules import check
 
 #: Roles that occupy a socket (EXPOSE only documents one).
@@ -117,14 +117,27 @@ def duplicate_ports(model: Model, options: Options) -> Iterator[Finding]:
 # --- collision search ------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Clash:
+class _Clash(Record):
     """The other parties of one binding, bounded."""
 
-    others: list[Binding] = field(default_factory=list)
-    owners: set[str] = field(default_factory=set)
-    count: int = 0
-    severe: bool = False
+    others: list[Binding]
+    owners: set[str]
+    count: int
+    severe: bool
+
+    __slots__ = ("others", "owners", "count", "severe")
+
+    def __init__(
+        self,
+        others: list[Binding] | None = None,
+        owners: set[str] | None = None,
+        count: int = 0,
+        severe: bool = False,
+    ) -> None:
+        self.others = [] if others is None else others
+        self.owners = set() if owners is None else owners
+        self.count = count
+        self.severe = severe
 
 
 def _collisions(bindings: Iterable[Binding]) -> list[tuple[Binding, _Clash]]:

@@ -1,0 +1,49 @@
+"""Every record class keeps the contract portlint.records relies on: `__slots__` lists the
+fields in `__init__`'s order, so pickling (workers) and `replace()` rebuild it exactly."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pickle
+import pkgutil
+
+import portlint
+from portlint.model import Binding, Protocol, Role
+from portlint.options import Limits
+from portlint.records import FrozenRecord, Record
+from portlint.source import Location
+
+
+def _record_classes() -> list[type]:
+    for module in pkgutil.walk_packages(portlint.__path__, "portlint."):
+        if not module.name.endswith("__main__"):  # that one runs the command
+            importlib.import_module(module.name)
+    found, stack = [], [Record]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            stack.append(sub)
+            if sub.__slots__:
+                found.append(sub)
+    return found
+
+
+def test_slots_follow_init_parameters():
+    classes = _record_classes()
+    assert len(classes) > 40
+    for cls in classes:
+        parameters = list(inspect.signature(cls.__init__).parameters)[1:]
+        assert parameters == list(cls.__slots__), cls.__qualname__
+
+
+def test_pickle_replace_equality_and_hash():
+    where = Location("compose.yaml", 3, 7, 3, 11)
+    binding = Binding(8080, Protocol.TCP, "host:default", Role.PUBLISH, "web", "compose", where,
+                      end_port=8081, extra={"target": (80, 81)})
+    copy = pickle.loads(pickle.dumps(binding))
+    assert copy == binding and copy is not binding
+    assert copy.replace(port=9090) != binding
+    assert "Binding(port=8080, protocol=" in repr(binding)
+    limits = Limits()
+    assert limits.replace(max_depth=20).max_depth == 20 and limits.max_depth == 500
+    assert isinstance(limits, FrozenRecord) and hash(limits) == hash(Limits())
