@@ -72,6 +72,28 @@ def test_chunks_of_a_failed_child_are_parsed_here(tmp_path):
     assert workers.run_chunks(5, work, processes=2) == [0, 10, 20, 30, 40]
 
 
+def test_an_error_here_stops_the_children():
+    parent = os.getpid()
+    started: list[int] = []
+
+    def work(index):
+        if os.getpid() == parent:
+            started.append(index)
+            raise KeyboardInterrupt  # Ctrl-C while the parent parses its chunk
+        time.sleep(30)  # a child that would outlive the run
+        return index
+
+    forked = workers._Child
+    children: list = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers, "_Child", lambda *a: children.append(forked(*a)) or children[-1])
+        with pytest.raises(KeyboardInterrupt):
+            workers.run_chunks(4, work, processes=2)
+    assert started and children
+    with pytest.raises(ChildProcessError):  # killed and reaped: no such child any more
+        os.waitpid(children[0].pid, os.WNOHANG)
+
+
 def test_a_record_cut_short_is_not_read():
     """What a child killed mid-write leaves: the whole records before it still count."""
     child = object.__new__(workers._Child)

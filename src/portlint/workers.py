@@ -16,8 +16,10 @@ benchmarks/README.md for the figures).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import NoReturn, TypeVar
@@ -84,11 +86,17 @@ def run_chunks(count: int, work: Callable[[int], T], processes: int) -> list[T]:
     os.write(queue_in, bytes(range(count)))  # < PIPE_BUF: never blocks
     os.close(queue_in)  # drained queue: read() returns b"" everywhere
     children = [_Child(queue_out, work) for _ in range(processes - 1)]
-    for index in _claims(queue_out):
-        results[index] = work(index)
-        for child in children:  # unpickle what has come back while the children work
-            results.update(child.receive())
-    os.close(queue_out)
+    try:
+        for index in _claims(queue_out):
+            results[index] = work(index)
+            for child in children:  # unpickle what has come back while the children work
+                results.update(child.receive())
+    except BaseException:  # Ctrl-C or a bug here: the children's work is moot
+        for child in children:
+            child.stop()
+        raise
+    finally:
+        os.close(queue_out)
     for child in children:
         results.update(child.finish())
     # A chunk a failed child took and never sent back: parse it here.
@@ -132,6 +140,12 @@ class _Child:
             found[index] = result
             self.received = end
         return found
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        os.close(self.memory)
 
     def finish(self) -> dict[int, object]:
         """Wait for the child to exit; the records it wrote last."""
