@@ -151,8 +151,10 @@ def bench_tree(label: str, root: Path, compose: Path, k8s: Path, args) -> dict[s
 
 
 def find_tool(given: str | None, name: str, fallbacks: list[str]) -> str | None:
+    """The tool to compare with: as given (None when that path is not there, so
+    `--dclint none` skips it), else on PATH, else in the usual install places."""
     if given:
-        return given
+        return given if shutil.which(given) else None
     for candidate in [shutil.which(name) or "", *fallbacks]:
         if candidate and Path(candidate).exists():
             return candidate
