@@ -8,10 +8,9 @@ port cost 3,000 steps, and each finding names a bounded number of the others.
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from pathlib import PurePosixPath
 
 from portlint.findings import Finding, Related, Severity
 from portlint.freeports import UsedPorts
@@ -350,9 +349,8 @@ def _directory(b: Binding) -> str:
     return _parent(b.location.path)
 
 
-@lru_cache(maxsize=4096)
 def _parent(path: str) -> str:
-    return PurePosixPath(path).parent.as_posix()
+    return posixpath.dirname(path) or "."  # display paths are normalised already
 
 
 def _label(b: Binding) -> str:
