@@ -8,6 +8,8 @@ of whole-process wall times:
              (`yaml.compose_all(text, Loader=yaml.CSafeLoader)` over every .yaml/.yml/.json
              file portlint would read), also as a whole process: what no YAML linter in
              this Python can beat
+  portlint and the floor run in turn (A B A B ...) and the ratio is the median of each
+  pair's ratio: on a shared machine whose speed drifts, pairs keep it meaningful
 - dclint:    `dclint -r TREE/compose` (npm) beside portlint on the same Compose part
 - checkov:   `checkov -d TREE/k8s --framework kubernetes` (PyPI) beside portlint on the same
              Kubernetes part
@@ -63,22 +65,34 @@ print(n)
 BENCH_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(command: list[str], runs: int, cwd: Path | None = None) -> tuple[float, int]:
-    """Median wall seconds of `runs` executions, and the last exit code."""
-    times = []
-    code = 0
+def timed(command: list[str], runs: int) -> float:
+    """Median wall seconds of `runs` executions."""
+    return statistics.median(_run_once(command) for _ in range(runs))
+
+
+def _run_once(command: list[str]) -> float:
+    """Wall seconds of one execution (an exit other than 0 or 1 is reported)."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+        env=BENCH_ENV,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:]
+        print(f"    ! {command[0]} exited {done.returncode}: {' '.join(tail)}", file=sys.stderr)
+    return elapsed
+
+
+def paired(first: list[str], second: list[str], runs: int) -> tuple[float, float, list[float]]:
+    """Medians of `first` and `second` run in turn (A B A B ...), and each pair's ratio
+    A/B: on a shared machine whose speed drifts, the pairs keep the ratio honest."""
+    a_times, b_times = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(
-            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
-            env=BENCH_ENV,
-        )
-        times.append(time.perf_counter() - start)
-        code = done.returncode
-        if code not in (0, 1):
-            tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:]
-            print(f"    ! {command[0]} exited {code}: {' '.join(tail)}", file=sys.stderr)
-    return statistics.median(times), code
+        a_times.append(_run_once(first))
+        b_times.append(_run_once(second))
+    ratios = sorted(a / b for a, b in zip(a_times, b_times, strict=True))
+    return statistics.median(a_times), statistics.median(b_times), ratios
 
 
 def portlint_command(path: Path) -> list[str]:
@@ -126,12 +140,14 @@ def bench_tree(label: str, root: Path, compose: Path, k8s: Path, args) -> dict[s
     files, size = count_files(root)
     print(f"\n== {label}: {root} ({files} YAML/JSON files, {size / 1e6:.1f} MB)")
     figures: dict[str, float] = {}
-    figures["portlint"], _ = timed(portlint_command(root), args.runs)
-    figures["floor"], _ = timed(floor_command(root), args.runs)
+    figures["portlint"], figures["floor"], ratios = paired(
+        portlint_command(root), floor_command(root), args.runs
+    )
     print(f"  portlint whole check      {figures['portlint']:8.3f} s")
+    print(f"  floor (libyaml compose)   {figures['floor']:8.3f} s")
     print(
-        f"  floor (libyaml compose)   {figures['floor']:8.3f} s"
-        f"   portlint / floor = {figures['portlint'] / figures['floor']:.2f}x"
+        f"  portlint / floor, pair by pair: median {statistics.median(ratios):.2f}x"
+        f" (min {ratios[0]:.2f}x, max {ratios[-1]:.2f}x, {len(ratios)} pairs)"
     )
     for label, name, tool, part, command in (
         ("compose", "dclint", args.dclint, compose, dclint_command),
@@ -140,8 +156,8 @@ def bench_tree(label: str, root: Path, compose: Path, k8s: Path, args) -> dict[s
         if not tool:
             print(f"  {name}: not found (--{name} PATH)")
             continue
-        mine, _ = timed(portlint_command(part), args.runs)
-        theirs, _ = timed(command(tool, part), args.tool_runs)
+        mine = timed(portlint_command(part), args.runs)
+        theirs = timed(command(tool, part), args.tool_runs)
         print(
             f"  {label} part: portlint {mine:.3f} s, {name} {theirs:.3f} s"
             f"   {name} / portlint = {theirs / mine:.1f}x"
@@ -167,7 +183,7 @@ def main() -> None:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="synthetic tree size (1 = 1,000 + 1,000)"
     )
-    parser.add_argument("--runs", type=int, default=5, help="runs of portlint and the floor")
+    parser.add_argument("--runs", type=int, default=9, help="pairs of portlint and floor runs")
     parser.add_argument("--tool-runs", type=int, default=1, help="runs of dclint and checkov")
     parser.add_argument("--dclint")
     parser.add_argument("--checkov")
@@ -193,8 +209,8 @@ def main() -> None:
     if args.linearity:
         big_tree = args.work / "tree10"
         generate(big_tree, args.scale * 10)
-        big, _ = timed(portlint_command(big_tree), max(1, args.runs // 2))
-        floor, _ = timed(floor_command(big_tree), max(1, args.runs // 2))
+        big = timed(portlint_command(big_tree), max(1, args.runs // 2))
+        floor = timed(floor_command(big_tree), max(1, args.runs // 2))
         print(
             f"\n== linearity: x{args.scale * 10:g} files: portlint {big:.3f} s "
             f"({big / small['portlint']:.1f}x the time of x{args.scale:g}), "
