@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from portlint import packaged
 
 
 def test_schema_is_read_beside_the_module():
     schema = json.loads(packaged.packaged_text("config_schema.json"))
     assert schema["type"] == "object"
-    assert packaged.packaged_file_exists("registry", "iana.tsv")
-    assert not packaged.packaged_file_exists("registry", "no-such-file.tsv")
+    assert packaged.packaged_text("registry", "iana.tsv").startswith("#")
+    with pytest.raises(OSError):
+        packaged.packaged_text("registry", "no-such-file.tsv")
 
 
 def test_falls_back_to_importlib_resources(monkeypatch, tmp_path):
     beside = packaged.packaged_text("policy_schema.json")
     monkeypatch.setattr(packaged, "_HERE", str(tmp_path / "not-a-directory.zip"))
     assert packaged.packaged_text("policy_schema.json") == beside
-    assert packaged.packaged_file_exists("policy_schema.json")
+    with pytest.raises(OSError):
+        packaged.packaged_text("no-such-file.json")

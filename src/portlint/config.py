@@ -41,13 +41,6 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def yaml_safe_loader() -> type:
-    """libyaml's safe loader when PyYAML has it (the pure-Python one is 10x slower)."""
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_config(path: Path) -> dict[str, Any]:
     """The raw, validated configuration mapping from a file."""
     if path.name == "pyproject.toml":
@@ -57,8 +50,10 @@ def load_config(path: Path) -> dict[str, Any]:
     else:
         import yaml
 
+        from portlint.yamlnodes import SafeLoader
+
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml_safe_loader())
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(f"{path}: cannot read configuration: {error}") from None
         except yaml.YAMLError as error:

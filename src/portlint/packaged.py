@@ -12,7 +12,7 @@ def packaged_text(*parts: str) -> str:
 
     Read beside this module, as every pip-installed or editable copy has it; only a
     package imported from a zip needs importlib.resources, whose import (zipfile,
-    tempfile, threading) cost a tenth of a small check."""
+    tempfile, threading) cost a tenth of a small check. OSError when it is not there."""
     try:
         with open(os.path.join(_HERE, *parts), encoding="utf-8") as handle:
             return handle.read()
@@ -21,10 +21,3 @@ def packaged_text(*parts: str) -> str:
 
         return resources.files("portlint").joinpath(*parts).read_text("utf-8")
 
-
-def packaged_file_exists(*parts: str) -> bool:
-    if os.path.isfile(os.path.join(_HERE, *parts)):
-        return True
-    from importlib import resources
-
-    return resources.files("portlint").joinpath(*parts).is_file()

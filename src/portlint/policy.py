@@ -13,10 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from portlint.config import ConfigError, yaml_safe_loader
+from portlint.config import ConfigError
 from portlint.model import HOST_FACING, Binding, Role
 from portlint.options import Policy, PortSpan
-from portlint.packaged import packaged_file_exists, packaged_text
+from portlint.packaged import packaged_text
 from portlint.records import FrozenRecord
 from portlint.validated import schema_errors
 
@@ -141,8 +141,10 @@ def load_policy(name_or_path: str, base_dir: Path) -> Policy:
 def _preset_text(name: str) -> tuple[str, str]:
     """A preset's text: from the installed package, else from a source checkout."""
     filename = f"{name}.yaml"
-    if packaged_file_exists("policies", filename):
+    try:
         return packaged_text("policies", filename), f"preset {name}"
+    except OSError:
+        pass  # not installed: a source checkout
     checkout = Path(__file__).resolve().parents[2] / "policies" / filename
     if checkout.is_file():
         return checkout.read_text("utf-8"), f"preset {name} ({checkout})"
@@ -157,9 +159,11 @@ def parse_policy(text: str, where: str, name: str) -> Policy:
     """Validate policy text and build a `Policy`; errors name where, line and key."""
     import yaml
 
+    from portlint.yamlnodes import SafeLoader
+
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml_safe_loader())
+        node = yaml.compose(text, Loader=SafeLoader)
+        data = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""

@@ -26,12 +26,14 @@ from portlint.options import Limits
 from portlint.records import Record
 from portlint.source import Location, SourceFile
 
+#: libyaml's safe loader when PyYAML has it (the pure-Python one is ~10x slower); what
+#: every YAML portlint reads is loaded or composed with.
 try:
-    from yaml import CSafeLoader as _SafeLoader
+    from yaml import CSafeLoader as SafeLoader
 
     HAVE_LIBYAML = True
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as SafeLoader  # type: ignore[assignment]
 
     HAVE_LIBYAML = False
 
@@ -43,7 +45,7 @@ _resolve_tag = lru_cache(maxsize=1024)(yaml.resolver.Resolver().resolve)
 _MEMO_TEXT_LIMIT = 64 * 1024
 
 
-class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
+class _Loader(SafeLoader):  # type: ignore[misc,valid-type]
     """The safe loader, composing only, with cheaper per-node callbacks.
 
     The composer calls resolve() for every node and descend_resolver()/ascend_resolver()
@@ -208,7 +210,7 @@ def _exact_depth(text: str, max_depth: int) -> None:
     events reach our count; the pure-Python parser, iterative too and without that cap,
     then finds the first level over our limit (it stops there, so it stays cheap)."""
     try:
-        _count_depth(text, max_depth, _SafeLoader)
+        _count_depth(text, max_depth, SafeLoader)
     except YamlLimitError:
         raise
     except yaml.YAMLError as error:
