@@ -155,18 +155,20 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
     file_paths = sorted({Path(p) for p in paths if p != "-"}, key=lambda p: p.as_posix())
     candidates = list(discover(file_paths, reg, options.exclude, Path(options.config_dir)))
     stdin = stdin_text if "-" in paths else None
+    directories = [os.path.dirname(os.path.abspath(c.path)) for c in candidates]
     # Directories discovery walked: inside a root, as the walk follows no symlinked
-    # directory, so a file read from one (an include, a .env) needs no resolve().
-    walked = {
-        os.path.dirname(os.path.abspath(c.path)) for c in candidates if not c.explicit
-    }
+    # directory, so a file read from one (an include, a .env) needs no resolve(). Shared,
+    # never changed, by every chunk's context.
+    walked = {d for d, c in zip(directories, candidates, strict=True) if not c.explicit}
+    context_roots = [r if r.is_dir() else r.parent for r in roots]
 
     def parse(chunk: list[Candidate], stdin: str | None = None) -> _Parsed:
-        ctx = ParseContext(options=options, roots=[r if r.is_dir() else r.parent for r in roots])
-        ctx.walked_directories.update(walked)
+        ctx = ParseContext(options=options, roots=context_roots, walked_directories=walked)
         return _ChunkParser(reg, ctx, debug).parse(chunk, stdin)
 
-    chunks, processes = _chunks(candidates, options, one_process=debug or stdin is not None)
+    chunks, processes = _chunks(
+        candidates, directories, options, one_process=debug or stdin is not None
+    )
     parsed = workers.run_chunks(
         len(chunks),
         lambda i: parse(chunks[i], stdin if i == len(chunks) - 1 else None),
@@ -195,16 +197,16 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
 
 
 def _chunks(
-    candidates: list[Candidate], options: Options, one_process: bool
+    candidates: list[Candidate], directories: list[str], options: Options, one_process: bool
 ) -> tuple[list[list[Candidate]], int]:
-    """The candidates cut into chunks for `processes` processes (one chunk, one process,
-    unless forking pays: see portlint.workers)."""
+    """The candidates (each in its absolute directory) cut into chunks for `processes`
+    processes (one chunk, one process, unless forking pays: see portlint.workers)."""
     jobs = 1 if one_process or not workers.can_fork() else options.jobs or workers.usable_cpus()
     processes = workers.workers_for(sum(c.size or 0 for c in candidates), jobs)
     if processes < 2:
         return [candidates], 1
     starts = workers.plan_chunks(
-        [os.path.dirname(os.path.abspath(c.path)) for c in candidates],
+        directories,
         [c.size or 0 for c in candidates],
         processes * workers.CHUNKS_PER_WORKER,
     )

@@ -142,8 +142,9 @@ class _Child:
         return found
 
     def stop(self) -> None:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # already gone
             os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):  # already reaped
             os.waitpid(self.pid, 0)
         os.close(self.memory)
 
