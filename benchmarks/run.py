@@ -74,7 +74,10 @@ def _run_once(command: list[str]) -> float:
     """Wall seconds of one execution (an exit other than 0 or 1 is reported)."""
     start = time.perf_counter()
     done = subprocess.run(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
         env=BENCH_ENV,
     )
     elapsed = time.perf_counter() - start

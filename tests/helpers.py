@@ -11,8 +11,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
-def run(*paths: str | Path, config: dict | None = None, stdin: str | None = None,
-        config_path: Path | None = None) -> Report:
+def run(
+    *paths: str | Path,
+    config: dict | None = None,
+    stdin: str | None = None,
+    config_path: Path | None = None,
+) -> Report:
     """The engine's report for paths (fixture-relative strings are resolved); `config_path`
     is where the config notionally lives (globs in it are relative to its directory)."""
     resolved = [str(p if Path(p).is_absolute() or str(p) == "-" else FIXTURES / p) for p in paths]
@@ -20,8 +24,12 @@ def run(*paths: str | Path, config: dict | None = None, stdin: str | None = None
     return check(resolved, options, stdin_text=stdin, debug=True)
 
 
-def findings(*paths: str | Path, config: dict | None = None, stdin: str | None = None,
-             rules: set[str] | None = None) -> list[tuple[str, str, int, int]]:
+def findings(
+    *paths: str | Path,
+    config: dict | None = None,
+    stdin: str | None = None,
+    rules: set[str] | None = None,
+) -> list[tuple[str, str, int, int]]:
     """(rule, file name, line, column) of each finding, sorted as reported."""
     report = run(*paths, config=config, stdin=stdin)
     return [

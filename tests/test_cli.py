@@ -51,14 +51,34 @@ def test_json_output_follows_the_contract(capsys):
     assert set(document) == {"version", "findings", "files", "bindings"}
     assert (document["version"], document["files"], document["bindings"]) == (1, 1, 4)
     first = document["findings"][0]
-    assert set(first) == {"rule", "name", "severity", "message", "path", "line", "column",
-                          "end_line", "end_column", "related", "fingerprint"}
-    assert (first["rule"], first["name"], first["severity"]) == ("PL101", "port-collision",
-                                                                 "error")
-    assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (5, 10,
-                                                                                       5, 14)
-    assert first["related"] == [{"path": first["path"], "line": 9, "column": 10,
-                                 "message": "service 'admin' binds 8080/tcp here"}]
+    assert set(first) == {
+        "rule",
+        "name",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "related",
+        "fingerprint",
+    }
+    assert (first["rule"], first["name"], first["severity"]) == ("PL101", "port-collision", "error")
+    assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (
+        5,
+        10,
+        5,
+        14,
+    )
+    assert first["related"] == [
+        {
+            "path": first["path"],
+            "line": 9,
+            "column": 10,
+            "message": "service 'admin' binds 8080/tcp here",
+        }
+    ]
     assert not first["path"].startswith("/")
 
 
@@ -127,19 +147,26 @@ def test_explain_unknown_rule(capsys):
 
 
 def test_version_and_python_dash_m():
-    result = subprocess.run([sys.executable, "-m", "portlint", "--version"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "portlint", "--version"], capture_output=True, text=True, check=True
+    )
     assert result.stdout == f"portlint {__version__}\n"
 
 
 def test_stdin_is_read_with_dash():
     text = (SAME_FILE / "compose.yaml").read_text()
-    result = subprocess.run([sys.executable, "-m", "portlint", "check", "--format", "json", "-"],
-                            input=text, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "portlint", "check", "--format", "json", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+    )
     document = json.loads(result.stdout)
     assert result.returncode == 1
     assert [(f["path"], f["line"], f["column"]) for f in document["findings"]] == [
-        ("<stdin>", 5, 10), ("<stdin>", 9, 10)]
+        ("<stdin>", 5, 10),
+        ("<stdin>", 9, 10),
+    ]
 
 
 def test_no_traceback_for_a_broken_file_and_others_still_checked(tmp_path):
@@ -147,8 +174,11 @@ def test_no_traceback_for_a_broken_file_and_others_still_checked(tmp_path):
     (tmp_path / "a" / "compose.yaml").write_bytes(b"\xff\xfe\x00garbage\x00")
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "compose.yaml").write_text("services:\n  w:\n    ports: ['80:8080']\n")
-    result = subprocess.run([sys.executable, "-m", "portlint", "check", "--format", "json",
-                             str(tmp_path)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "portlint", "check", "--format", "json", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert "Traceback" not in result.stderr
     rules = sorted(f["rule"] for f in json.loads(result.stdout)["findings"])
     assert rules == ["PL001", "PL201"]
@@ -156,8 +186,12 @@ def test_no_traceback_for_a_broken_file_and_others_still_checked(tmp_path):
 
 def test_color_only_on_a_terminal_and_never_with_no_color(tmp_path):
     env = dict(os.environ, NO_COLOR="1")
-    result = subprocess.run([sys.executable, "-m", "portlint", "check", str(SAME_FILE)],
-                            capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "portlint", "check", str(SAME_FILE)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert "\x1b[" not in result.stdout
 
 

@@ -29,8 +29,9 @@ def test_nearest_free_port_is_in_the_owners_allotted_range(tmp_path):
         "services:\n  payments-api:\n    ports: ['8080:80', '9000:90']\n"
         "  web:\n    ports: ['8080:81']\n"
     )
-    report = run(tmp_path, config={"policy": "policy.yaml"},
-                 config_path=tmp_path / ".portlint.yaml")
+    report = run(
+        tmp_path, config={"policy": "policy.yaml"}, config_path=tmp_path / ".portlint.yaml"
+    )
     messages = {f.location.line: f.message for f in report.findings if f.rule == "PL101"}
     assert messages[3].endswith("nearest free port in 9000-9099: 9001")
     assert messages[5].endswith("nearest free port: 8081")
@@ -42,8 +43,9 @@ def test_cross_directory_collision_on_the_default_host_says_how_to_split(tmp_pat
         (tmp_path / name / "compose.yaml").write_text("services:\n  w:\n    ports: ['3000:3000']\n")
     report = run(tmp_path)
     (first, _second) = [f.message for f in report.findings if f.rule == "PL101"]
-    assert "on host 'default' (all files scanned count as one host; split them with `hosts:`)" \
-        in first
+    assert (
+        "on host 'default' (all files scanned count as one host; split them with `hosts:`)" in first
+    )
 
 
 def test_count_of_other_parties(tmp_path):
@@ -56,15 +58,18 @@ def test_a_service_defined_twice_with_other_target_ports_names_both_targets(tmp_
     # Targets are numbers or port names here, not Compose ranges (this crashed PL103).
     service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n"
     (tmp_path / "svc.yaml").write_text(
-        service + "    - {port: 80, targetPort: 8080}\n---\n"
-        + service + "    - {port: 80, targetPort: http}\n"
+        service
+        + "    - {port: 80, targetPort: 8080}\n---\n"
+        + service
+        + "    - {port: 80, targetPort: http}\n"
     )
     report = run(tmp_path)
     assert not report.internal_errors
     [finding] = report.findings
     assert (finding.rule, finding.location.line, finding.location.column) == ("PL103", 15, 14)
     assert finding.message.endswith(
-        "for another target (first at " + finding.related[0].location.path
+        "for another target (first at "
+        + finding.related[0].location.path
         + ":7 to 8080, here to http): only one of them takes effect; remove one or give it "
         "another port"
     )

@@ -77,8 +77,13 @@ def test_published_ports_point_at_the_host_part_of_each_form():
         25: (8082, 8083, None, "tcp", 20),
     }
     actual = {
-        line: (b.port, b.end_port, str(b.address) if b.address else None, b.protocol.value,
-               b.location.column)
+        line: (
+            b.port,
+            b.end_port,
+            str(b.address) if b.address else None,
+            b.protocol.value,
+            b.location.column,
+        )
         for line, b in published.items()
     }
     assert actual == expected
@@ -86,8 +91,11 @@ def test_published_ports_point_at_the_host_part_of_each_form():
 
 def test_container_ports_and_expose_live_in_the_service_namespace():
     report = run(EVERY_FORM)
-    roles = {(b.role, b.port, b.location.line) for b in report.model.bindings
-             if b.role in (Role.CONTAINER, Role.EXPOSE)}
+    roles = {
+        (b.role, b.port, b.location.line)
+        for b in report.model.bindings
+        if b.role in (Role.CONTAINER, Role.EXPOSE)
+    }
     assert (Role.CONTAINER, 3000, 5) in roles
     assert (Role.CONTAINER, 5000, 11) in roles  # "127.0.0.1::5000": no host port
     assert (Role.EXPOSE, 7000, 27) in roles

@@ -60,8 +60,12 @@ def test_every_compose_file_is_read():
 
 def test_findings_are_the_reviewed_ones():
     rows = [
-        (f.rule, f.location.path.split("awesome-compose/", 1)[1], f.location.line,
-         f.location.column)
+        (
+            f.rule,
+            f.location.path.split("awesome-compose/", 1)[1],
+            f.location.line,
+            f.location.column,
+        )
         for f in _report().findings
     ]
     assert rows == REVIEWED

@@ -12,15 +12,32 @@ SERVICES = CORPUS / "services"
 pytestmark = pytest.mark.skipif(not SERVICES.is_dir(), reason="shared corpus not present")
 
 FORMATS = {
-    "apache", "caddy", "compose", "dockerfile", "envoy", "haproxy", "mysql", "nginx",
-    "postgresql", "redis", "spring", "sshd", "systemd", "traefik",
+    "apache",
+    "caddy",
+    "compose",
+    "dockerfile",
+    "envoy",
+    "haproxy",
+    "mysql",
+    "nginx",
+    "postgresql",
+    "redis",
+    "spring",
+    "sshd",
+    "systemd",
+    "traefik",
 }
 
 # Reviewed: a Caddy negative test (port 70000), Traefik's reference config with the
 # placeholder `address: foobar`, and a Traefik fixture that is a Go template.
 REVIEWED = [
-    ("PL002", "caddy/caddyserver-caddy/caddytest/integration/caddyfile_adapt/"
-              "site_address_wss_invalid_port.caddyfiletest", 1, 19),
+    (
+        "PL002",
+        "caddy/caddyserver-caddy/caddytest/integration/caddyfile_adapt/"
+        "site_address_wss_invalid_port.caddyfiletest",
+        1,
+        19,
+    ),
     ("PL002", "traefik/traefik/docs/content/reference/static-configuration/file.toml", 32, 16),
     ("PL002", "traefik/traefik/docs/content/reference/static-configuration/file.yaml", 37, 14),
     ("PL001", "traefik/traefik/integration/fixtures/acme/acme_tcp.toml", 15, 1),

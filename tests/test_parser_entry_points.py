@@ -53,7 +53,7 @@ def test_built_in_parsers_win_for_their_files(fake_registry):
     assert formats == {"haproxy"}
 
 
-PLUGIN = '''
+PLUGIN = """
 from pathlib import Path
 
 from portlint.model import ParseResult
@@ -67,7 +67,7 @@ class Parser:
 
     def parse(self, source, ctx) -> ParseResult:
         return ParseResult()
-'''
+"""
 
 
 def test_an_installed_distribution_declaring_the_group_is_loaded(tmp_path, monkeypatch):
@@ -75,8 +75,9 @@ def test_an_installed_distribution_declaring_the_group_is_loaded(tmp_path, monke
     (tmp_path / "portlint_plugin_demo.py").write_text(PLUGIN)
     info = tmp_path / "portlint_plugin_demo-1.0.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: portlint-plugin-demo\n"
-                                   "Version: 1.0\n")
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: portlint-plugin-demo\nVersion: 1.0\n"
+    )
     (info / "entry_points.txt").write_text(
         "[portlint.parsers]\ndemo = portlint_plugin_demo:Parser\n"
     )

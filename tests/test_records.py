@@ -38,8 +38,17 @@ def test_slots_follow_init_parameters():
 
 def test_pickle_replace_equality_and_hash():
     where = Location("compose.yaml", 3, 7, 3, 11)
-    binding = Binding(8080, Protocol.TCP, "host:default", Role.PUBLISH, "web", "compose", where,
-                      end_port=8081, extra={"target": (80, 81)})
+    binding = Binding(
+        8080,
+        Protocol.TCP,
+        "host:default",
+        Role.PUBLISH,
+        "web",
+        "compose",
+        where,
+        end_port=8081,
+        extra={"target": (80, 81)},
+    )
     copy = pickle.loads(pickle.dumps(binding))
     assert copy == binding and copy is not binding
     assert copy.replace(port=9090) != binding

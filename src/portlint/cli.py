@@ -58,9 +58,9 @@ def _command_module(name: str):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in (
-        "-h", "--help", "--version"
-    )):
+    if not args_list or (
+        args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")
+    ):
         args_list.insert(0, "check")  # `portlint ./deploy` means `portlint check ./deploy`
     # --version must not import the commands (pre-commit start-up time).
     if args_list[0] == "--version":

@@ -16,8 +16,19 @@ from portlint.parsers import Registry, TextParser
 from portlint.records import Record
 
 SKIPPED_DIRECTORIES = frozenset(
-    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
-     ".ruff_cache", ".pytest_cache"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".tox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+    }
 )
 DOCUMENT_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 

@@ -268,9 +268,7 @@ class _ChunkParser:
         for (parser_id, _key), documents in self.doc_groups.items():
             parser = self.doc_parsers[parser_id]
             first = documents[0].source
-            _guarded(
-                grouped, first, self.debug, lambda p=parser, d=documents: p.parse(d, self.ctx)
-            )
+            _guarded(grouped, first, self.debug, lambda p=parser, d=documents: p.parse(d, self.ctx))
         return _Parsed(
             self.scanned, grouped, list(self.sources.items()), scanned_sources, self.files
         )
@@ -281,7 +279,9 @@ class _ChunkParser:
             if candidate.error:  # a directory that cannot be listed
                 raise ReadError(candidate.error)
             source = read_source(
-                candidate.path, display, self.ctx.options.limits.max_file_bytes,
+                candidate.path,
+                display,
+                self.ctx.options.limits.max_file_bytes,
                 size=candidate.size,
             )
         except ReadError as error:

@@ -42,15 +42,21 @@ class UsedPorts:
         return not any(start <= port <= end for start, end in self._wide.get(key, ()))
 
     def nearest_free(
-        self, namespace: str, protocol: Protocol, port: int, span: PortSpan | None = None,
+        self,
+        namespace: str,
+        protocol: Protocol,
+        port: int,
+        span: PortSpan | None = None,
         avoid: Iterable[PortSpan] = (),
     ) -> int | None:
         """The free port closest to `port` (above first on ties) inside `span` (default:
         the same IANA class: below 1024, 1024-49151, or above), outside `avoid`."""
         if span is None:
             span = (
-                PortSpan(1, 1023) if port < 1024
-                else PortSpan(1024, 49151) if port <= 49151
+                PortSpan(1, 1023)
+                if port < 1024
+                else PortSpan(1024, 49151)
+                if port <= 49151
                 else PortSpan(49152, 65535)
             )
         avoid = tuple(avoid)
@@ -62,7 +68,11 @@ class UsedPorts:
         return up
 
     def _free_from(
-        self, key: tuple[str, Protocol], candidate: int, step: int, span: PortSpan,
+        self,
+        key: tuple[str, Protocol],
+        candidate: int,
+        step: int,
+        span: PortSpan,
         avoid: tuple[PortSpan, ...],
     ) -> int | None:
         """The first free port from `candidate` going in `step` direction, inside `span`.

@@ -90,8 +90,21 @@ class Binding(Record):
     extra: dict[str, Any]
 
     __slots__ = (
-        "port", "protocol", "namespace", "role", "owner", "format", "location", "end_port",
-        "address", "v6only", "identity", "image", "host", "replicas", "extra",
+        "port",
+        "protocol",
+        "namespace",
+        "role",
+        "owner",
+        "format",
+        "location",
+        "end_port",
+        "address",
+        "v6only",
+        "identity",
+        "image",
+        "host",
+        "replicas",
+        "extra",
     )
 
     def __init__(

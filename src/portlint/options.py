@@ -81,8 +81,14 @@ class Policy(Record):
     source: str | None  # the policy file, for messages
 
     __slots__ = (
-        "name", "unprivileged_port_start", "ephemeral", "nodeport_range", "strict_registry",
-        "forbidden", "allocations", "source",
+        "name",
+        "unprivileged_port_start",
+        "ephemeral",
+        "nodeport_range",
+        "strict_registry",
+        "forbidden",
+        "allocations",
+        "source",
     )
 
     def __init__(
@@ -138,8 +144,18 @@ class Options(Record):
     config_dir: str
 
     __slots__ = (
-        "enabled", "severity", "fail_on", "policy", "hosts", "clusters", "exclude", "limits",
-        "env_from_shell", "jobs", "config_path", "config_dir",
+        "enabled",
+        "severity",
+        "fail_on",
+        "policy",
+        "hosts",
+        "clusters",
+        "exclude",
+        "limits",
+        "env_from_shell",
+        "jobs",
+        "config_path",
+        "config_dir",
     )
 
     def __init__(

@@ -20,4 +20,3 @@ def packaged_text(*parts: str) -> str:
         from importlib import resources
 
         return resources.files("portlint").joinpath(*parts).read_text("utf-8")
-

@@ -185,9 +185,7 @@ class _KeyError(Exception):
 
 
 def _validate(data: Any, node: Any, where: str) -> None:
-    errors = sorted(
-        schema_errors(schema(), data), key=lambda e: list(map(str, e.absolute_path))
-    )
+    errors = sorted(schema_errors(schema(), data), key=lambda e: list(map(str, e.absolute_path)))
     if not errors:
         return
     error = errors[0]

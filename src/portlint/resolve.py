@@ -18,8 +18,19 @@ from portlint.records import FrozenRecord
 
 #: Formats whose listeners are processes that may run inside a container.
 _CONFIG_FORMATS = frozenset(
-    {"nginx", "apache", "haproxy", "envoy", "traefik", "caddy", "redis", "postgresql",
-     "mysql", "sshd", "spring"}
+    {
+        "nginx",
+        "apache",
+        "haproxy",
+        "envoy",
+        "traefik",
+        "caddy",
+        "redis",
+        "postgresql",
+        "mysql",
+        "sshd",
+        "spring",
+    }
 )
 
 MOUNTS_FACT = "compose-mounts"

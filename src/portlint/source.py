@@ -101,7 +101,7 @@ def display_path(path: Path | str, cwd: Path | None = None) -> str:
         return "."
     prefix = base if base.endswith(os.sep) else base + os.sep
     if absolute.startswith(prefix):
-        return _posix(absolute[len(prefix):])
+        return _posix(absolute[len(prefix) :])
     return _posix(absolute if os.path.isabs(path) else os.path.normpath(path))
 
 

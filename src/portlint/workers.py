@@ -44,9 +44,7 @@ def usable_cpus() -> int:
 def can_fork() -> bool:
     """Forking without exec is safe on Linux (macOS frameworks and Windows forbid it);
     results travel through memfd_create files."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(
-        os, "memfd_create"
-    )
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(os, "memfd_create")
 
 
 def workers_for(total_bytes: int, jobs: int) -> int:
@@ -164,7 +162,7 @@ def _serve(queue: int, work: Callable[[int], object], memory: int) -> NoReturn:
             data = pickle.dumps((index, work(index)), protocol=pickle.HIGHEST_PROTOCOL)
             record = memoryview(len(data).to_bytes(_HEADER, "little") + data)
             while record:
-                record = record[os.write(memory, record):]
+                record = record[os.write(memory, record) :]
         code = 0
     except BaseException:  # noqa: BLE001 - whatever it was, the parent redoes the chunk
         pass

@@ -59,6 +59,7 @@ class _Loader(SafeLoader):  # type: ignore[misc,valid-type]
         self.descend_resolver = {}.get  # (parent, index) -> ignored
         self.ascend_resolver = tuple  # () -> ignored
 
+
 __all__ = [
     "MappingNode",
     "Node",
@@ -126,9 +127,7 @@ def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
                 _check_expansion(node, limits)
     if _has_odd_breaks(text):
         _renumber(source, nodes)
-    return [
-        YamlDocument(source, node, i) for i, node in enumerate(nodes) if not _empty(node)
-    ]
+    return [YamlDocument(source, node, i) for i, node in enumerate(nodes) if not _empty(node)]
 
 
 def _has_odd_breaks(text: str) -> bool:
@@ -162,7 +161,9 @@ def _lf_mark(source: SourceFile, mark: yaml.Mark) -> yaml.Mark:
 def _empty(node: Node | None) -> bool:
     """No document, or an explicit empty one (`---` alone): as an empty file."""
     return node is None or (
-        isinstance(node, ScalarNode) and node.tag == _NULL_TAG and node.value == ""
+        isinstance(node, ScalarNode)
+        and node.tag == _NULL_TAG
+        and node.value == ""
         and not node.style
     )
 

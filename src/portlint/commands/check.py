@@ -27,9 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
     parser.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
-    parser.add_argument(
-        "--write-baseline", metavar="FILE", help="record today's findings in FILE"
-    )
+    parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE")
     parser.add_argument(
         "--report-unused-suppressions",
         action="store_true",

@@ -15,8 +15,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         rows = [
-            {"id": r.id, "name": r.name, "default": r.default.value if r.default else "off",
-             "summary": r.summary}
+            {
+                "id": r.id,
+                "name": r.name,
+                "default": r.default.value if r.default else "off",
+                "summary": r.summary,
+            }
             for r in CATALOGUE
         ]
         print(json.dumps({"version": 1, "rules": rows}, indent=2))

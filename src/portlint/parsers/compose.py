@@ -48,10 +48,31 @@ _PLAIN_PORT = re.compile(r"\d{1,6}(?:-\d{1,6})?")
 _COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[.\-_][\w.\-]*)?\.ya?ml")
 #: Keys that make a `services:` entry look like a Compose service.
 _SERVICE_KEYS = frozenset(
-    {"image", "build", "ports", "expose", "command", "environment", "volumes", "depends_on",
-     "networks", "network_mode", "deploy", "restart", "container_name", "healthcheck",
-     "labels", "entrypoint", "env_file", "profiles", "scale", "extends", "working_dir",
-     "user", "hostname"}
+    {
+        "image",
+        "build",
+        "ports",
+        "expose",
+        "command",
+        "environment",
+        "volumes",
+        "depends_on",
+        "networks",
+        "network_mode",
+        "deploy",
+        "restart",
+        "container_name",
+        "healthcheck",
+        "labels",
+        "entrypoint",
+        "env_file",
+        "profiles",
+        "scale",
+        "extends",
+        "working_dir",
+        "user",
+        "hostname",
+    }
 )
 FORMAT = "compose"
 
@@ -196,29 +217,44 @@ class _Project:
             if self._resolved_directory is None:
                 self._resolved_directory = self.directory.resolve()
             path = Path(os.path.normpath(self._resolved_directory / host_path))
-            mounts.append(Mount(path, self._container_namespace(service),
-                                f"{self.key}/{service.name}", f"service '{service.name}'"))
+            mounts.append(
+                Mount(
+                    path,
+                    self._container_namespace(service),
+                    f"{self.key}/{service.name}",
+                    f"service '{service.name}'",
+                )
+            )
 
     def _collect(self, document: YamlDocument, services: dict[str, _Service]) -> None:
         source, root = document.source, document.node
         if not isinstance(root, MappingNode):
-            self._error("PL001", source, root, f"a Compose file must be a mapping, not "
-                        f"{kind_name(root)}")
+            self._error(
+                "PL001", source, root, f"a Compose file must be a mapping, not {kind_name(root)}"
+            )
             return
         services_node = get(root, "services")
         if is_null(services_node):
             return
         if not isinstance(services_node, MappingNode):
-            self._error("PL001", source, services_node,
-                        f"'services' must be a mapping, not {kind_name(services_node)}")
+            self._error(
+                "PL001",
+                source,
+                services_node,
+                f"'services' must be a mapping, not {kind_name(services_node)}",
+            )
             return
         for name, _key_node, node in items(services_node):
             if is_null(node):
                 services.setdefault(name, _Service(name))
                 continue
             if not isinstance(node, MappingNode):
-                self._error("PL001", source, node,
-                            f"service {name!r} must be a mapping, not {kind_name(node)}")
+                self._error(
+                    "PL001",
+                    source,
+                    node,
+                    f"service {name!r} must be a mapping, not {kind_name(node)}",
+                )
                 continue
             service = services.setdefault(name, _Service(name))
             self._collect_service(source, node, service)
@@ -295,9 +331,12 @@ class _Project:
                 self._bind_command(service, source, node)
                 continue
             if not isinstance(node, SequenceNode):
-                self._error("PL002", source, node,
-                            f"'{key}' of service {service.name!r} must be a list, not "
-                            f"{kind_name(node)}")
+                self._error(
+                    "PL002",
+                    source,
+                    node,
+                    f"'{key}' of service {service.name!r} must be a list, not {kind_name(node)}",
+                )
                 continue
             for entry in node.value:
                 if key == "ports":
@@ -310,9 +349,13 @@ class _Project:
             self._bind_long_port(service, source, node)
             return
         if not isinstance(node, ScalarNode) or is_null(node):
-            self._error("PL002", source, node,
-                        f"a port of service {service.name!r} must be a string, a number or a "
-                        f"mapping, not {kind_name(node)}")
+            self._error(
+                "PL002",
+                source,
+                node,
+                f"a port of service {service.name!r} must be a string, a number or a "
+                f"mapping, not {kind_name(node)}",
+            )
             return
         if is_plain_int(node) and ":" in node.value:
             self._base60(source, node)
@@ -335,7 +378,7 @@ class _Project:
             Diagnostic(
                 "PL004",
                 f"unquoted {node.value} is read by YAML 1.1 parsers as the base-60 number "
-                f"{value}, not a port mapping; quote it: \"{node.value}\"",
+                f'{value}, not a port mapping; quote it: "{node.value}"',
                 location(source, node),
                 key=f"{self.key}:{node.value}",
             )
@@ -344,8 +387,12 @@ class _Project:
     def _bind_long_port(self, service: _Service, source: SourceFile, node: MappingNode) -> None:
         target_node = get(node, "target")
         if target_node is None or is_null(target_node):  # `target: null` too
-            self._error("PL002", source, node, f"a long-syntax port of service "
-                        f"{service.name!r} needs 'target'")
+            self._error(
+                "PL002",
+                source,
+                node,
+                f"a long-syntax port of service {service.name!r} needs 'target'",
+            )
             return
         parts: dict[str, str] = {}
         raw: dict[str, str] = {}
@@ -355,8 +402,12 @@ class _Project:
             if value_node is None or is_null(value_node):
                 continue
             if not isinstance(value_node, ScalarNode):
-                self._error("PL002", source, value_node,
-                            f"'{key}' must be a scalar, not {kind_name(value_node)}")
+                self._error(
+                    "PL002",
+                    source,
+                    value_node,
+                    f"'{key}' must be a scalar, not {kind_name(value_node)}",
+                )
                 return
             resolved = self._interpolate(source, value_node)
             if resolved is None:
@@ -374,42 +425,76 @@ class _Project:
         target_loc = location(source, target_node)
         published_node = get(node, "published")
         published_loc = location(source, published_node) if published_node else target_loc
-        self._add_bindings(service, source, spec, target_loc, published_loc,
-                           mode=parts.get("mode"))
+        self._add_bindings(service, source, spec, target_loc, published_loc, mode=parts.get("mode"))
 
-    def _emit(self, service: _Service, source: SourceFile, node: ScalarNode, spec: PortSpec,
-              exact: bool, resolved: Interpolated, mode: str | None) -> None:
-        container_loc = self._part(source, node, spec.container.offset, spec.container.length,
-                                   exact)
+    def _emit(
+        self,
+        service: _Service,
+        source: SourceFile,
+        node: ScalarNode,
+        spec: PortSpec,
+        exact: bool,
+        resolved: Interpolated,
+        mode: str | None,
+    ) -> None:
+        container_loc = self._part(
+            source, node, spec.container.offset, spec.container.length, exact
+        )
         host_loc = (
             self._part(source, node, spec.host.offset, spec.host.length, exact)
-            if spec.host else container_loc
+            if spec.host
+            else container_loc
         )
         extra = {"variables": list(dict.fromkeys(resolved.used))} if resolved.used else {}
         self._add_bindings(service, source, spec, container_loc, host_loc, mode, extra)
 
-    def _add_bindings(self, service: _Service, source: SourceFile, spec: PortSpec,
-                      container_loc: Location, host_loc: Location, mode: str | None,
-                      extra: dict | None = None) -> None:
-        mapping = (service.name, spec.address, spec.protocol, spec.container.start,
-                   spec.container.end, spec.host and (spec.host.start, spec.host.end))
+    def _add_bindings(
+        self,
+        service: _Service,
+        source: SourceFile,
+        spec: PortSpec,
+        container_loc: Location,
+        host_loc: Location,
+        mode: str | None,
+        extra: dict | None = None,
+    ) -> None:
+        mapping = (
+            service.name,
+            spec.address,
+            spec.protocol,
+            spec.container.start,
+            spec.container.end,
+            spec.host and (spec.host.start, spec.host.end),
+        )
         first_file = self.mappings.setdefault(mapping, source.display)
         if first_file != source.display:
             return  # an override repeating the base file's mapping: Compose merges them
         common = self._common(service, source, extra)
         network_mode = service.network_mode or ""
         if network_mode == "host":
-            self.result.bindings.append(Binding(
-                port=spec.container.start, end_port=spec.container.end, protocol=spec.protocol,
-                namespace=self._host_namespace(source), role=Role.LISTEN,
-                location=container_loc, **common,
-            ))
+            self.result.bindings.append(
+                Binding(
+                    port=spec.container.start,
+                    end_port=spec.container.end,
+                    protocol=spec.protocol,
+                    namespace=self._host_namespace(source),
+                    role=Role.LISTEN,
+                    location=container_loc,
+                    **common,
+                )
+            )
             return
-        self.result.bindings.append(Binding(
-            port=spec.container.start, end_port=spec.container.end, protocol=spec.protocol,
-            namespace=self._container_namespace(service), role=Role.CONTAINER,
-            location=container_loc, **common,
-        ))
+        self.result.bindings.append(
+            Binding(
+                port=spec.container.start,
+                end_port=spec.container.end,
+                protocol=spec.protocol,
+                namespace=self._container_namespace(service),
+                role=Role.CONTAINER,
+                location=container_loc,
+                **common,
+            )
+        )
         if spec.host is None:
             return
         publish_extra = dict(common["extra"])
@@ -418,19 +503,30 @@ class _Project:
             publish_extra["pick_one"] = True
         if mode:
             publish_extra["mode"] = mode
-        self.result.bindings.append(Binding(
-            port=spec.host.start, end_port=spec.host.end, protocol=spec.protocol,
-            namespace=self._host_namespace(source), role=Role.PUBLISH,
-            location=host_loc, address=spec.address, v6only=_docker_v6only(spec.address),
-            replicas=service.replicas,
-            **{**common, "extra": publish_extra},
-        ))
+        self.result.bindings.append(
+            Binding(
+                port=spec.host.start,
+                end_port=spec.host.end,
+                protocol=spec.protocol,
+                namespace=self._host_namespace(source),
+                role=Role.PUBLISH,
+                location=host_loc,
+                address=spec.address,
+                v6only=_docker_v6only(spec.address),
+                replicas=service.replicas,
+                **{**common, "extra": publish_extra},
+            )
+        )
 
     def _bind_expose(self, service: _Service, source: SourceFile, node: Node) -> None:
         if not isinstance(node, ScalarNode) or is_null(node):
-            self._error("PL002", source, node,
-                        f"an 'expose' entry of service {service.name!r} must be a port, not "
-                        f"{kind_name(node)}")
+            self._error(
+                "PL002",
+                source,
+                node,
+                f"an 'expose' entry of service {service.name!r} must be a port, not "
+                f"{kind_name(node)}",
+            )
             return
         resolved = self._interpolate(source, node)
         if resolved is None:
@@ -448,13 +544,19 @@ class _Project:
             return
         loc = self._part(source, node, 0, len(port_text), resolved.value == node.value)
         host_mode = service.network_mode == "host"
-        self.result.bindings.append(Binding(
-            port=start, end_port=end, protocol=protocol,
-            namespace=self._host_namespace(source) if host_mode
-            else self._container_namespace(service),
-            role=Role.LISTEN if host_mode else Role.EXPOSE,
-            location=loc, **self._common(service, source),
-        ))
+        self.result.bindings.append(
+            Binding(
+                port=start,
+                end_port=end,
+                protocol=protocol,
+                namespace=self._host_namespace(source)
+                if host_mode
+                else self._container_namespace(service),
+                role=Role.LISTEN if host_mode else Role.EXPOSE,
+                location=loc,
+                **self._common(service, source),
+            )
+        )
 
     def _bind_command(self, service: _Service, source: SourceFile, node: Node) -> None:
         """Traefik-style `--entrypoints.<name>.address=:80` flags in `command`."""
@@ -468,8 +570,9 @@ class _Project:
             entry = entrypoint_from_flag(text)
             if entry is None:
                 continue
-            port_loc = loc.sub(entry.port_offset, entry.port_length) if loc.line == loc.end_line \
-                else loc
+            port_loc = (
+                loc.sub(entry.port_offset, entry.port_length) if loc.line == loc.end_line else loc
+            )
             host_mode = service.network_mode == "host"
             address = None
             if entry.address:
@@ -479,14 +582,19 @@ class _Project:
                     address = parse_address(entry.address)
                 except ValueError:
                     address = None
-            self.result.bindings.append(Binding(
-                port=entry.port, protocol=entry.protocol,
-                namespace=self._host_namespace(source) if host_mode
-                else self._container_namespace(service),
-                role=Role.LISTEN if host_mode else Role.CONTAINER,
-                location=port_loc, address=address,
-                **self._common(service, source, {"entrypoint": entry.name}),
-            ))
+            self.result.bindings.append(
+                Binding(
+                    port=entry.port,
+                    protocol=entry.protocol,
+                    namespace=self._host_namespace(source)
+                    if host_mode
+                    else self._container_namespace(service),
+                    role=Role.LISTEN if host_mode else Role.CONTAINER,
+                    location=port_loc,
+                    address=address,
+                    **self._common(service, source, {"entrypoint": entry.name}),
+                )
+            )
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -511,13 +619,14 @@ class _Project:
     def _container_namespace(self, service: _Service) -> str:
         mode = service.network_mode or ""
         if mode.startswith("service:"):
-            return f"container:{self.key}/{mode[len('service:'):]}"
+            return f"container:{self.key}/{mode[len('service:') :]}"
         if mode.startswith("container:"):
-            return f"container:{mode[len('container:'):]}"
+            return f"container:{mode[len('container:') :]}"
         return f"container:{self.key}/{service.name}"
 
-    def _part(self, source: SourceFile, node: ScalarNode, offset: int, length: int,
-              exact: bool) -> Location:
+    def _part(
+        self, source: SourceFile, node: ScalarNode, offset: int, length: int, exact: bool
+    ) -> Location:
         """The location of value[offset:offset+length] when the text is written verbatim
         on one line; else the whole value."""
         whole = location(source, node)
@@ -539,11 +648,10 @@ class _Project:
                 message = message.replace(value, f"${{{name}}}")
         return message
 
-    def _diagnose_invalid(self, source: SourceFile, where: Location, message: str,
-                          key: str) -> None:
-        self.result.diagnostics.append(
-            Diagnostic("PL002", message, where, key=f"{self.key}:{key}")
-        )
+    def _diagnose_invalid(
+        self, source: SourceFile, where: Location, message: str, key: str
+    ) -> None:
+        self.result.diagnostics.append(Diagnostic("PL002", message, where, key=f"{self.key}:{key}"))
 
     def _error(self, rule: str, source: SourceFile, node: Node | None, message: str) -> None:
         where = location(source, node) if node is not None else Location.point(source.display, 1)

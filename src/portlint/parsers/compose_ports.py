@@ -112,9 +112,7 @@ def parse_port_spec(value: str) -> PortSpec:
         try:
             address = ipaddress.ip_address(raw) if raw else None
         except ValueError:
-            raise PortSyntaxError(
-                f"{ip_text!r} is not an IP address", 0, len(ip_text)
-            ) from None
+            raise PortSyntaxError(f"{ip_text!r} is not an IP address", 0, len(ip_text)) from None
 
     container = _part(container_text, container_offset, "container port")
     host = None
@@ -180,9 +178,7 @@ def parse_long_spec(fields: dict[str, str]) -> PortSpec:
     if host is not None:
         container_width = target.end - target.start
         if container_width and host.end - host.start != container_width:
-            raise PortSyntaxError(
-                "published and target ranges differ in length", key="published"
-            )
+            raise PortSyntaxError("published and target ranges differ in length", key="published")
     return PortSpec(target, host, address, protocol)
 
 

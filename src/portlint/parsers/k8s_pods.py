@@ -239,7 +239,11 @@ class _PodReader:
         return ContainerPort(number, name, proto, ctx.loc(number_node))
 
     def _host_side(
-        self, fields: dict[str, Node], number_node: Node, number: int, proto: Protocol,
+        self,
+        fields: dict[str, Node],
+        number_node: Node,
+        number: int,
+        proto: Protocol,
         common: dict,
     ) -> None:
         """A hostPort, or a hostNetwork listener: both occupy the node's own ports (`fields`:

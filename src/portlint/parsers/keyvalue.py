@@ -74,8 +74,15 @@ class Daemon(FrozenRecord):
     default_addresses: tuple[str | None, ...]
 
     __slots__ = (
-        "format", "identity", "default_port", "port_keys", "address_key", "equals", "per_host",
-        "sections", "default_addresses",
+        "format",
+        "identity",
+        "default_port",
+        "port_keys",
+        "address_key",
+        "equals",
+        "per_host",
+        "sections",
+        "default_addresses",
     )
 
     def __init__(

@@ -25,7 +25,14 @@ class KnownService(FrozenRecord):
     note: str  # what the port is for, when the ports differ in kind
 
     __slots__ = (
-        "name", "title", "ports", "protocol", "aliases", "sensitive", "generic", "compatible",
+        "name",
+        "title",
+        "ports",
+        "protocol",
+        "aliases",
+        "sensitive",
+        "generic",
+        "compatible",
         "note",
     )
 

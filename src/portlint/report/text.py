@@ -74,8 +74,11 @@ def summary(report: Report, color: bool = False) -> str:
     if not report.findings:
         return f"No problems found in {files} ({bindings}).\n"
     parts = []
-    for severity, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"),
-                           (Severity.INFO, "info")):
+    for severity, word in (
+        (Severity.ERROR, "error"),
+        (Severity.WARNING, "warning"),
+        (Severity.INFO, "info"),
+    ):
         n = count.get(severity, 0)
         if n:
             parts.append(f"{n} {word}{'s' if n != 1 and word != 'info' else ''}")

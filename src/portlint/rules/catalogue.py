@@ -38,12 +38,8 @@ CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("PL102", "replicated-host-port", _E, "A fixed host port on a replicated service"),
     RuleInfo("PL103", "duplicate-port", _W, "The same port declared twice by one owner"),
     RuleInfo("PL201", "privileged-host-port", _W, "A container engine publishes a port below 1024"),
-    RuleInfo(
-        "PL202", "privileged-port-non-root", _W, "A non-root container listens below 1024"
-    ),
-    RuleInfo(
-        "PL301", "registered-port-clash", _W, "A port registered to a different service"
-    ),
+    RuleInfo("PL202", "privileged-port-non-root", _W, "A non-root container listens below 1024"),
+    RuleInfo("PL301", "registered-port-clash", _W, "A port registered to a different service"),
     RuleInfo("PL302", "ephemeral-port", _W, "A fixed listening port in the ephemeral range"),
     RuleInfo("PL303", "nodeport-range", _E, "A nodePort outside, or a hostPort inside, the range"),
     RuleInfo("PL304", "policy-range", _E, "A port outside the owner's allotted range"),

@@ -21,8 +21,7 @@ from portlint.rules import check
 
 #: Roles that occupy a socket (EXPOSE only documents one).
 OCCUPYING = frozenset(
-    {Role.PUBLISH, Role.LISTEN, Role.CONTAINER, Role.HOST_PORT, Role.NODE_PORT,
-     Role.SERVICE_PORT}
+    {Role.PUBLISH, Role.LISTEN, Role.CONTAINER, Role.HOST_PORT, Role.NODE_PORT, Role.SERVICE_PORT}
 )
 #: Roles where one owner declaring a socket twice is a mistake (a container port mapped
 #: to two host ports, or nginx virtual hosts sharing `listen 80`, are not).
@@ -66,7 +65,7 @@ def replicated_host_ports(model: Model, options: Options) -> Iterator[Finding]:
             "PL102",
             f"host port {b.port_text()} is published by {_label(b)} with {b.replicas} replicas: "
             f"only the first replica can bind it; publish a range "
-            f"(\"{b.port}-{b.port + b.replicas - 1}:{_target_text(b)}\"), drop the host port, "
+            f'("{b.port}-{b.port + b.replicas - 1}:{_target_text(b)}"), drop the host port, '
             "or put a load balancer in front",
             b.location,
             key=f"{b.owner}|{b.port_text()}",
@@ -169,8 +168,11 @@ def _bucket_clashes(bucket: list[Binding], clashes: dict[int, tuple[Binding, _Cl
     if len(groups) == 1 and len(next(iter(groups.values()))) < 2:
         return  # one owner only
     reps = {key: next(iter(owners.values())) for key, owners in groups.items()}
-    profiled = {key for key, owners in groups.items()
-                if any(o.extra.get("profiles") for o in owners.values())}
+    profiled = {
+        key
+        for key, owners in groups.items()
+        if any(o.extra.get("profiles") for o in owners.values())
+    }
     # A specific address overlaps only its own groups and the wildcard ones: index them,
     # so 60,000 services on 127.x.y.z:8080 are not 60,000 x 60,000 address comparisons.
     order = {key: index for index, key in enumerate(groups)}
@@ -276,18 +278,14 @@ def _collision_finding(b: Binding, clash: _Clash, used: UsedPorts, options: Opti
     party = f"{_label(first)} ({first.location.path}:{first.location.line})"
     if more > 0:
         party += f" and {more} other{'s' if more != 1 else ''}"
-    message = (
-        f"{_role_text(b)} {b.socket_text()} {_scope(b, first)} is also bound by {party}"
-    )
+    message = f"{_role_text(b)} {b.socket_text()} {_scope(b, first)} is also bound by {party}"
     advice = _advice(b, used, options)
     if advice:
         message += f"; {advice}"
     severity = None
     if b.namespace.partition(":")[0] == "k8s-node" and not clash.severe:
         severity = Severity.WARNING
-        message += (
-            " (a scheduling constraint: these pods can never share a node)"
-        )
+        message += " (a scheduling constraint: these pods can never share a node)"
     related = [
         Related(o.location, f"{_label(o)} binds {o.socket_text()} here") for o in clash.others
     ]

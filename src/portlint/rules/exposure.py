@@ -31,7 +31,7 @@ def sensitive_ports(model: Model, options: Options) -> Iterator[Finding]:
             "PL501",
             f"{service.title} port of {label} is published on all interfaces as "
             f"{b.port_text()}: anyone who can reach the host can connect (Docker bypasses "
-            f"host firewalls); bind it to loopback (\"127.0.0.1:{b.port}:{target}\") or "
+            f'host firewalls); bind it to loopback ("127.0.0.1:{b.port}:{target}") or '
             "drop the mapping and reach it over the Compose network",
             b.location,
             key=f"{b.owner}|{b.socket_text()}",
@@ -75,7 +75,7 @@ def unbound_interfaces(model: Model, options: Options) -> Iterator[Finding]:
         yield Finding(
             "PL502",
             f"host port {b.port_text()} of {label} is published on all interfaces; name the "
-            f"interface it is meant for (\"127.0.0.1:{b.port}:...\" for local use)",
+            f'interface it is meant for ("127.0.0.1:{b.port}:..." for local use)',
             b.location,
             key=f"{b.owner}|{b.socket_text()}",
         )

@@ -26,7 +26,7 @@ def privileged_host_ports(model: Model, options: Options) -> Iterator[Finding]:
             "PL201",
             f"host port {b.port_text()} of {label} is below {start}: rootless Docker and "
             f"Podman cannot publish it (net.ipv4.ip_unprivileged_port_start={start}); publish "
-            f"a port >= {start} (e.g. \"{_suggest(b.port, start)}:{_target(b)}\") or lower "
+            f'a port >= {start} (e.g. "{_suggest(b.port, start)}:{_target(b)}") or lower '
             "that sysctl on the host",
             b.location,
             key=f"{b.owner}|{b.socket_text()}",
