@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from helpers import run
-from portlint import engine
 from portlint.cli import main
 from portlint.options import Options
 from portlint.report import render
@@ -246,13 +245,15 @@ def test_permission_error_on_a_file_is_pl001(tree, monkeypatch):
     # Tests run as root, which chmod 000 does not stop: simulate the error instead.
     write(tree, "locked/compose.yaml", OK_COMPOSE)
 
+    real_open = os.open
+
     def guarded_open(file, *args, **kwargs):
         if Path(file).parent.name == "locked":
             raise PermissionError(13, "Permission denied", str(file))
-        return open(file, *args, **kwargs)
+        return real_open(file, *args, **kwargs)
 
-    # The engine's reader opens files with the built-in open(); shadow it there only.
-    monkeypatch.setattr(engine, "open", guarded_open, raising=False)
+    # The one reader (portlint.source.read_bytes) opens files with os.open().
+    monkeypatch.setattr(os, "open", guarded_open)
     assert found(tree) == [("PL001", "locked/compose.yaml", 1, 1), OK_FINDING]
     assert messages(tree) == ["cannot read file: Permission denied"]
 

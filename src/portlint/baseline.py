@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from portlint import suppress
-from portlint.config import ConfigError
-from portlint.engine import Report, _fingerprint
+from portlint.engine import Report
+from portlint.errors import ConfigError
 from portlint.findings import Finding
+from portlint.fingerprints import fingerprint
 from portlint.options import Options
 from portlint.rules.catalogue import BY_ID
 
@@ -32,7 +33,7 @@ def postprocess(report: Report, args: argparse.Namespace, options: Options) -> R
     findings = list(report.findings)
     if getattr(args, "report_unused_suppressions", False):
         findings.extend(suppress.unused_findings(report.suppressions, options))
-        _fingerprint(findings)
+        fingerprint(findings)
         findings.sort(key=Finding.sort_key)
     if getattr(args, "write_baseline", None):
         write(Path(args.write_baseline), findings)

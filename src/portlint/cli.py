@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from portlint import __version__
+from portlint.errors import ConfigError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -27,10 +28,6 @@ COMMANDS = {
     "rules": ("List the rules", "rules"),
     "explain": ("Print a rule's documentation", "explain"),
 }
-
-
-class UsageError(Exception):
-    """Bad arguments; printed as one line, exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,12 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except ConfigError as error:
+        print(f"portlint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as error:
-        from portlint.config import ConfigError
-
-        if isinstance(error, ConfigError):
-            print(f"portlint: error: {error}", file=sys.stderr)
-            return EXIT_ERROR
         if debug:
             raise
         print(
@@ -97,8 +92,13 @@ def entry() -> NoReturn:
 
     A large check ends with millions of YAML nodes and bindings alive; freeing them one by
     one, and the interpreter's final collection, took a fifth of a 1 s run for nothing
-    (mypy exits the same way). The cycle collector stays off for the same reason: the
-    process is short-lived and what it builds forms no cycles worth collecting."""
+    (mypy exits the same way).
+
+    This is the one place the cycle collector is paused, for the whole process: every
+    composed YAML node stays alive until its parser has run, so each collection rescans a
+    growing heap of objects that cannot be garbage (measured, that was 40% of a
+    3,000-file check). Nodes and bindings form no cycles, and reference counting still
+    frees what the run drops."""
     gc.disable()
     try:
         code = main()

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from portlint.errors import ConfigError
 from portlint.findings import Severity
 from portlint.options import HostGroup, Limits, Options
 from portlint.packaged import packaged_text
@@ -18,10 +19,6 @@ from portlint.rules.catalogue import CATALOGUE, expand, lookup
 from portlint.validated import schema_errors
 
 CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")
-
-
-class ConfigError(Exception):
-    """A usage or configuration error (exit 2)."""
 
 
 def find_config(start: Path) -> Path | None:

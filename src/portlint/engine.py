@@ -7,20 +7,17 @@ PL001 finding too (re-raised with `debug`).
 
 from __future__ import annotations
 
-import codecs
-import gc
-import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
-from portlint import suppress, workers
+from portlint import chunks, suppress, workers
+from portlint.chunks import Parsed
 from portlint.discover import Candidate, discover
 from portlint.findings import Finding, Severity
+from portlint.fingerprints import fingerprint
 from portlint.jsonnodes import compose_json
 from portlint.model import Diagnostic, Model, ParseResult
 from portlint.options import Options
@@ -29,7 +26,7 @@ from portlint.records import Record
 from portlint.resolve import containerize
 from portlint.rules import all_checks
 from portlint.rules.catalogue import BY_ID
-from portlint.source import Location, SourceFile, display_path
+from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
 from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
 
 STDIN_NAME = "<stdin>"
@@ -68,58 +65,6 @@ class Report(Record):
         return len(self.model.bindings)
 
 
-class ReadError(Exception):
-    """A file that cannot be read as text; the message is the PL001 finding's."""
-
-
-def read_source(
-    path: Path, display: str, max_bytes: int, secret: bool = False, size: int | None = None
-) -> SourceFile:
-    """The file as text; `size` is its stat size when the caller has it (one stat less)."""
-    try:
-        if size is None:
-            size = os.stat(path).st_size
-        if size > max_bytes:
-            raise ReadError(
-                f"file is {size:,} bytes, over the limit of {max_bytes:,} (max-file-bytes)"
-            )
-        with open(path, "rb") as handle:
-            # read(n) allocates n bytes up front: ask for the stat size (+1 to notice
-            # growth), and only a pipe or a growing file reads on, bounded by the limit.
-            data = handle.read(size + 1)
-            if len(data) > size:
-                data += handle.read(max_bytes + 1 - len(data))
-        if len(data) > max_bytes:
-            raise ReadError(f"file is over the limit of {max_bytes:,} bytes (max-file-bytes)")
-    except ReadError:
-        raise
-    except OSError as error:
-        raise ReadError(f"cannot read file: {error.strerror or error}") from None
-    return SourceFile(path, display, decode(data), secret=secret)
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), or UTF-16/32 with a BOM; anything else is an error."""
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise ReadError(f"invalid {encoding} at byte {error.start}") from None
-    if b"\0" in data[:8192]:
-        raise ReadError("binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ReadError(f"not valid UTF-8 (byte {error.start})") from None
-
-
 def check(
     paths: list[str],
     options: Options,
@@ -127,27 +72,6 @@ def check(
     debug: bool = False,
 ) -> Report:
     """Run the whole check over paths ('-' reads `stdin_text`)."""
-    with _without_cyclic_gc():
-        return _check(paths, options, stdin_text, debug)
-
-
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Pause the cycle collector for the run. Every composed YAML node stays alive until
-    its parser has run, so each collection rescans a growing heap of objects that cannot
-    be garbage: measured, that was 40% of a 3,000-file check. Nodes and bindings form no
-    cycles; reference counting still frees what the run drops, and the collector resumes
-    (and catches up) after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bool) -> Report:
     reg = registry()
     roots = [Path(p).resolve() for p in paths if p != "-"]
     # Sorted: the output must not depend on the order the paths were given in (pre-commit
@@ -161,101 +85,49 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
     # never changed, by every chunk's context.
     walked = {d for d, c in zip(directories, candidates, strict=True) if not c.explicit}
     context_roots = [r if r.is_dir() else r.parent for r in roots]
+    guard = Roots(context_roots, walked)
 
-    def parse(chunk: list[Candidate], stdin: str | None = None) -> _Parsed:
+    def parse(chunk: list[Candidate], stdin: str | None = None) -> Parsed:
         ctx = ParseContext(options=options, roots=context_roots, walked_directories=walked)
-        return _ChunkParser(reg, ctx, debug).parse(chunk, stdin)
+        return _ChunkParser(reg, ctx, guard, debug).parse(chunk, stdin)
 
-    chunks, processes = _chunks(
+    parts, processes = chunks.plan(
         candidates, directories, options, one_process=debug or stdin is not None
     )
     parsed = workers.run_chunks(
-        len(chunks),
-        lambda i: parse(chunks[i], stdin if i == len(chunks) - 1 else None),
+        len(parts),
+        lambda i: parse(parts[i], stdin if i == len(parts) - 1 else None),
         processes,
     )
 
-    result = ParseResult()
-    sources: dict[str, SourceFile] = {}
-    for part in parsed:  # the same order a one-process run appends in
-        result.extend(part.scanned)
-        for display, source in part.sources[: part.scanned_sources]:
-            sources.setdefault(display, source)
-    for part in parsed:
-        result.extend(part.grouped)
-        for display, source in part.sources[part.scanned_sources :]:
-            sources.setdefault(display, source)
-
+    result, sources, files = chunks.merge(parsed)
     containerize(result)
-    model = Model.from_result(result, sum(part.files for part in parsed))
+    model = Model.from_result(result, files)
     errors: list[str] = []
     findings = run_rules(model, options, debug, errors)
     kept, used = suppress.apply(findings, result.suppressions, sources, options)
-    _fingerprint(kept)
+    fingerprint(kept)
     kept.sort(key=Finding.sort_key)
     return Report(kept, model, sources, used, errors)
-
-
-def _chunks(
-    candidates: list[Candidate], directories: list[str], options: Options, one_process: bool
-) -> tuple[list[list[Candidate]], int]:
-    """The candidates (each in its absolute directory) cut into chunks for `processes`
-    processes (one chunk, one process, unless forking pays: see portlint.workers)."""
-    jobs = 1 if one_process or not workers.can_fork() else options.jobs or workers.usable_cpus()
-    processes = workers.workers_for(sum(c.size or 0 for c in candidates), jobs)
-    if processes < 2:
-        return [candidates], 1
-    starts = workers.plan_chunks(
-        directories,
-        [c.size or 0 for c in candidates],
-        processes * workers.CHUNKS_PER_WORKER,
-    )
-    ends = [*starts[1:], len(candidates)]
-    return [candidates[a:b] for a, b in zip(starts, ends, strict=True)], processes
-
-
-class _Parsed(Record):
-    """What one chunk of the files gave, for merging in chunk order."""
-
-    scanned: ParseResult  # text parsers and read/YAML errors, in file order
-    grouped: ParseResult  # document groups (a Compose project, a manifest), in first-file order
-    sources: list[tuple[str, SourceFile]]  # every file read, in the order read
-    scanned_sources: int  # how many of them were read before the groups were parsed
-    files: int
-
-    __slots__ = ("scanned", "grouped", "sources", "scanned_sources", "files")
-
-    def __init__(
-        self,
-        scanned: ParseResult,
-        grouped: ParseResult,
-        sources: list[tuple[str, SourceFile]],
-        scanned_sources: int,
-        files: int,
-    ) -> None:
-        self.scanned = scanned
-        self.grouped = grouped
-        self.sources = sources
-        self.scanned_sources = scanned_sources
-        self.files = files
 
 
 class _ChunkParser:
     """Reads and parses a run of candidates: text files at once, YAML documents queued by
     the parser that claims them and parsed per group at the end."""
 
-    def __init__(self, reg: Registry, ctx: ParseContext, debug: bool) -> None:
+    def __init__(self, reg: Registry, ctx: ParseContext, roots: Roots, debug: bool) -> None:
         self.reg = reg
         self.ctx = ctx
+        self.roots = roots
         self.debug = debug
         self.sources: dict[str, SourceFile] = {}
-        ctx.read = lambda p: _read_included(p, ctx, self.sources)
+        ctx.read = lambda p: _read_included(p, ctx, roots, self.sources)
         self.scanned = ParseResult()
         self.files = 0
         self.doc_groups: dict[tuple[int, str], list[YamlDocument]] = defaultdict(list)
         self.doc_parsers: dict[int, DocumentParser] = {}
 
-    def parse(self, candidates: list[Candidate], stdin_text: str | None) -> _Parsed:
+    def parse(self, candidates: list[Candidate], stdin_text: str | None) -> Parsed:
         for candidate in candidates:
             self._file(candidate)
         if stdin_text is not None:
@@ -269,7 +141,7 @@ class _ChunkParser:
             parser = self.doc_parsers[parser_id]
             first = documents[0].source
             _guarded(grouped, first, self.debug, lambda p=parser, d=documents: p.parse(d, self.ctx))
-        return _Parsed(
+        return Parsed(
             self.scanned, grouped, list(self.sources.items()), scanned_sources, self.files
         )
 
@@ -283,6 +155,7 @@ class _ChunkParser:
                 display,
                 self.ctx.options.limits.max_file_bytes,
                 size=candidate.size,
+                roots=self.roots,
             )
         except ReadError as error:
             self.files += 1
@@ -374,15 +247,16 @@ def _guarded(result: ParseResult, source: SourceFile, debug: bool, parse) -> Non
         )
 
 
-def _read_included(path: Path, ctx: ParseContext, sources: dict[str, SourceFile]):
-    """An include or .env file, only inside the scanned roots; None when not readable."""
-    if not ctx.inside_roots(path):
-        return None
+def _read_included(
+    path: Path, ctx: ParseContext, roots: Roots, sources: dict[str, SourceFile]
+) -> SourceFile | None:
+    """An include, `.env` or `env_file:` file (what a parser asks `ctx.read` for): a
+    regular file inside the scanned roots, else None."""
     display = display_path(path)
     if display in sources:
         return sources[display]
     try:
-        source = read_source(path, display, ctx.options.limits.max_file_bytes)
+        source = read_source(path, display, ctx.options.limits.max_file_bytes, roots=roots)
     except ReadError:
         return None
     sources[display] = source
@@ -401,14 +275,3 @@ def _yaml_error(source: SourceFile, error: Exception) -> Diagnostic:
         if "{{" in source.text:
             message += "; this looks like a template: render it first (helm template, ...)"
     return Diagnostic("PL001", message, Location.point(source.display, line, column), key="yaml")
-
-
-def _fingerprint(findings: list[Finding]) -> None:
-    """Stable across moved lines: rule, path and the finding's subject, never a line."""
-    counts: dict[str, int] = defaultdict(int)
-    for finding in sorted(findings, key=Finding.sort_key):
-        subject = finding.key or finding.message
-        base = f"{finding.rule}\0{finding.location.path}\0{subject}"
-        counts[base] += 1
-        digest = hashlib.sha256(f"{base}\0{counts[base]}".encode()).hexdigest()
-        finding.fingerprint = digest[:32]

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from portlint.config import ConfigError
+from portlint.errors import ConfigError
 from portlint.model import HOST_FACING, Binding, Role
 from portlint.options import Policy, PortSpan
 from portlint.packaged import packaged_text

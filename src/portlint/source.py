@@ -1,5 +1,9 @@
 """Source files and exact positions.
 
+Also the one way portlint opens a file it was not shipped with: `read_source`, which
+applies the "inside the roots" rule (`Roots`), opens only regular files, never blocks on
+a FIFO or a device, and bounds what it reads (docs/limits.md).
+
 Parsers are the only code that computes positions; everything downstream copies the
 `Location` a parser attached. Lines and columns are 1-based; `end_column` is exclusive
 (the column after the last character), as in SARIF.
@@ -7,7 +11,10 @@ Parsers are the only code that computes positions; everything downstream copies 
 
 from __future__ import annotations
 
+import codecs
 import os
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -109,3 +116,112 @@ def _posix(text: str) -> str:
     """A normalised path with forward slashes (what Path.as_posix() gives, without
     building a Path)."""
     return text if os.sep == "/" else text.replace(os.sep, "/")
+
+
+class ReadError(Exception):
+    """A file that cannot be read as text; the message is the PL001 finding's."""
+
+
+class Roots:
+    """The scanned roots: the one "inside the roots" rule for every file portlint opens.
+
+    A path is inside when its real path (symlinks resolved) is a root or below one. A
+    file in a directory discovery walked needs only one lstat: the walk follows no
+    symlinked directory, so only the file itself can lead out."""
+
+    __slots__ = ("roots", "walked")
+
+    def __init__(self, roots: Iterable[Path], walked: set[str] | None = None) -> None:
+        self.roots = list(roots)
+        self.walked = set() if walked is None else walked
+
+    def contains(self, path: Path | str) -> bool:
+        absolute = os.path.abspath(path)
+        if os.path.dirname(absolute) in self.walked and not os.path.islink(absolute):
+            return True  # one lstat, where resolve() costs one per path component
+        resolved = Path(os.path.realpath(absolute))
+        return any(resolved == root or root in resolved.parents for root in self.roots)
+
+
+#: Flags every read opens with: a FIFO opens without waiting for a writer, a terminal
+#: never becomes the controlling one, and the descriptor is not inherited.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def read_source(
+    path: Path,
+    display: str,
+    max_bytes: int,
+    secret: bool = False,
+    size: int | None = None,
+    roots: Roots | None = None,
+) -> SourceFile:
+    """The file as text, through the one guarded path (see `read_bytes`)."""
+    return SourceFile(path, display, decode(read_bytes(path, max_bytes, size, roots)), secret)
+
+
+def read_bytes(
+    path: Path, max_bytes: int, size: int | None = None, roots: Roots | None = None
+) -> bytes:
+    """The bytes of a regular file inside `roots` (None: any path, the user's own choice),
+    at most `max_bytes` of them; ReadError says why not, never quoting the file.
+
+    `size` is the stat size when discovery has it (it checked the file is regular, one
+    fstat less); the descriptor is non-blocking all the same, so a file swapped for a FIFO
+    since cannot hang the read."""
+    if roots is not None and not roots.contains(path):
+        what = "symlink leads" if os.path.islink(path) else "path is"
+        raise ReadError(f"{what} outside the scanned roots: not read")
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        raise ReadError(f"cannot read file: {error.strerror or error}") from None
+    with open(descriptor, "rb") as handle:
+        try:
+            if size is None:
+                info = os.fstat(descriptor)
+                if not stat.S_ISREG(info.st_mode):
+                    raise ReadError("not a regular file (a FIFO, socket or device): not read")
+                size = info.st_size
+            if size > max_bytes:
+                raise ReadError(
+                    f"file is {size:,} bytes, over the limit of {max_bytes:,} (max-file-bytes)"
+                )
+            # read(n) allocates n bytes up front: ask for the stat size (+1 to notice
+            # growth), and only a growing file reads on, bounded by the limit.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(max_bytes + 1 - len(data))
+        except OSError as error:
+            raise ReadError(f"cannot read file: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise ReadError(f"file is over the limit of {max_bytes:,} bytes (max-file-bytes)")
+    return data
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), or UTF-16/32 with a BOM; anything else is an error."""
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise ReadError(f"invalid {encoding} at byte {error.start}") from None
+    if b"\0" in data[:8192]:
+        raise ReadError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ReadError(f"not valid UTF-8 (byte {error.start})") from None

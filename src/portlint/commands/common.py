@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from portlint.config import ConfigError, build_options, find_config, load_config
+from portlint.config import build_options, find_config, load_config
+from portlint.errors import ConfigError
 from portlint.options import Options
 
 
@@ -60,7 +61,7 @@ def read_stdin_if_needed(paths: list[str]) -> str | None:
     if "-" not in paths:
         return None
     data = sys.stdin.buffer.read()
-    from portlint.engine import ReadError, decode
+    from portlint.source import ReadError, decode
 
     try:
         return decode(data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from portlint.cli import UsageError
+from portlint.errors import UsageError
 from portlint.rules.catalogue import lookup
 
 

@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def parse_port(text: str) -> tuple[int, list[str]]:
     """'5432' -> (5432, [tcp, udp, sctp]); '5353/udp' -> (5353, [udp])."""
-    from portlint.cli import UsageError
+    from portlint.errors import UsageError
 
     number, _, proto = text.strip().partition("/")
     if not number.isdigit() or not 0 <= int(number) <= 65535:

@@ -30,7 +30,7 @@ from typing import Protocol
 from portlint.model import ParseResult
 from portlint.options import HostGroup, Options
 from portlint.records import Record
-from portlint.source import SourceFile
+from portlint.source import Roots, SourceFile
 from portlint.yamlnodes import YamlDocument
 
 
@@ -99,11 +99,8 @@ class ParseContext(Record):
         self.walked_directories = set() if walked_directories is None else walked_directories
 
     def inside_roots(self, path: Path) -> bool:
-        absolute = os.path.abspath(path)
-        if os.path.dirname(absolute) in self.walked_directories and not os.path.islink(absolute):
-            return True  # one lstat, where resolve() costs one per path component
-        resolved = path.resolve()
-        return any(resolved == root or root in resolved.parents for root in self.roots)
+        """The one "inside the roots" rule (portlint.source.Roots)."""
+        return Roots(self.roots, self.walked_directories).contains(path)
 
 
 def _group_for(display_path: str, groups: list[HostGroup], default: str) -> str:
