@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from fnmatch import fnmatchcase
 from pathlib import Path
 
+from portlint.globs import matches_any, relative_posix
 from portlint.parsers import Registry, TextParser
 from portlint.records import Record
 
@@ -125,18 +125,8 @@ def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
 
 
 def _excluded(path: Path, patterns: list[str], base: Path) -> bool:
-    if not patterns:
-        return False
-    try:
-        rel = path.resolve().relative_to(base.resolve()).as_posix()
-    except (ValueError, OSError, RuntimeError):
-        rel = path.as_posix()
-    for pattern in patterns:
-        if fnmatchcase(rel, pattern) or fnmatchcase("/" + rel, "/" + pattern.lstrip("/")):
-            return True
-        if pattern.startswith("**/") and fnmatchcase(rel, pattern[3:]):
-            return True
-    return False
+    """`exclude:` globs, relative to the configuration's directory (portlint.globs)."""
+    return bool(patterns) and matches_any(relative_posix(path, base), patterns)
 
 
 def _classify(path: Path, registry: Registry, explicit: bool) -> Candidate | None:

@@ -22,11 +22,10 @@ import os
 import posixpath
 import sys
 from collections.abc import Callable
-from fnmatch import fnmatchcase
-from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from portlint.globs import glob_match, relative_posix
 from portlint.model import ParseResult
 from portlint.options import HostGroup, Options
 from portlint.records import Record
@@ -106,39 +105,14 @@ class ParseContext(Record):
 def _group_for(display_path: str, groups: list[HostGroup], default: str) -> str:
     """First matching group's name; `{dir}` is what the glob matched before its first
     `**`, `{parent}` the file's own directory."""
-    absolute = os.path.abspath(display_path)
     for group in groups:
-        relative = _relative_posix(absolute, group.base)
+        relative = relative_posix(display_path, group.base)
+        if relative is None:
+            continue  # outside the configuration's directory: no glob matches it
         for pattern in group.paths:
-            if _glob_match(relative, pattern):
+            if glob_match(relative, pattern):
                 return _expand_group_name(group.name, relative, pattern)
     return default
-
-
-@lru_cache(maxsize=64)
-def _absolute_directory(base: str) -> str:
-    absolute = os.path.abspath(base)
-    return absolute if absolute.endswith(os.sep) else absolute + os.sep
-
-
-def _relative_posix(absolute: str, base: str) -> str:
-    """`absolute` relative to `base`, with forward slashes: a string prefix when below it
-    (every file of a run, usually), relpath otherwise."""
-    prefix = _absolute_directory(str(base))
-    if absolute.startswith(prefix):
-        relative = absolute[len(prefix) :]
-    else:
-        relative = os.path.relpath(absolute, prefix)
-    return relative.replace(os.sep, "/")
-
-
-def _glob_match(text: str, pattern: str) -> bool:
-    if fnmatchcase(text, pattern):
-        return True
-    # "a/**" matches a itself and everything below; "**/x" matches x at the top.
-    if pattern.endswith("/**") and (text == pattern[:-3] or fnmatchcase(text, pattern[:-3])):
-        return True
-    return pattern.startswith("**/") and fnmatchcase(text, pattern[3:])
 
 
 def _expand_group_name(name: str, path: str, pattern: str) -> str:
