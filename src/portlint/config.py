@@ -8,14 +8,17 @@ line and exits 2.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-from portlint.errors import ConfigError
+from portlint.configfiles import load_yaml, read_text, repository_root
+from portlint.errors import ConfigError, excerpt_key, short_message
 from portlint.findings import Severity
 from portlint.options import HostGroup, Limits, Options
 from portlint.packaged import packaged_text
 from portlint.rules.catalogue import CATALOGUE, expand, lookup
+from portlint.source import Roots
 from portlint.validated import schema_errors
 
 CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")
@@ -38,23 +41,15 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path) -> dict[str, Any]:
-    """The raw, validated configuration mapping from a file."""
+def load_config(path: Path, roots: Roots | None = None) -> dict[str, Any]:
+    """The raw, validated configuration mapping from a file; `roots`: where it must be
+    (a file found by walking up: its repository; None for `--config`, the user's choice)."""
     if path.name == "pyproject.toml":
-        data = _pyproject_section(path)
+        data = _pyproject_section(path, roots)
         if data is None:
             raise ConfigError(f"{path}: no [tool.portlint] section")
     else:
-        import yaml
-
-        from portlint.yamlnodes import SafeLoader
-
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
-        except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{path}: cannot read configuration: {error}") from None
-        except yaml.YAMLError as error:
-            raise ConfigError(f"{path}: invalid YAML: {error}".replace("\n", " ")) from None
+        data, _node = load_yaml(read_text(path, "configuration", roots), str(path))
         if data is None:
             data = {}
     validate(data, schema(), str(path))
@@ -71,21 +66,22 @@ def validate(data: Any, json_schema: dict[str, Any], where: str) -> None:
     if not errors:
         return
     error = errors[0]
-    key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
-    message = error.message
+    key = ".".join(excerpt_key(part) for part in error.absolute_path) or "(top level)"
+    message = short_message(error)
     if error.validator == "additionalProperties":
         message = message.replace("Additional properties are not allowed", "unknown key")
     raise ConfigError(f"{where}: {key}: {message}")
 
 
-def _pyproject_section(path: Path) -> dict[str, Any] | None:
-    try:
+def _pyproject_section(path: Path, roots: Roots | None = None) -> dict[str, Any] | None:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    text = read_text(path, "pyproject.toml", roots)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     section = data.get("tool", {}).get("portlint")
     return section if isinstance(section, dict) else None
@@ -141,11 +137,13 @@ def build_options(
         config_path=str(config_path) if config_path else None,
         config_dir=str(base_dir),
     )
-    policy_name = policy or data.get("policy")
-    if policy_name:
+    if policy or data.get("policy"):
         from portlint.policy import load_policy
 
-        options.policy = load_policy(policy_name, base_dir)
+        # A policy named by a configuration file must lie in its repository: a committed
+        # `policy: /etc/passwd` is an attacker's; `--policy` is the user's own choice.
+        inside = None if policy else Roots([repository_root(base_dir)], name="the repository")
+        options.policy = load_policy(policy or data["policy"], base_dir, inside)
     return options
 
 

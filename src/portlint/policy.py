@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-from portlint.errors import ConfigError
+from portlint.configfiles import load_yaml, read_text
+from portlint.errors import ConfigError, excerpt, excerpt_key, short_message
 from portlint.model import HOST_FACING, Binding, Role
 from portlint.options import Policy, PortSpan
 from portlint.packaged import packaged_text
 from portlint.records import FrozenRecord
+from portlint.source import Roots
 from portlint.validated import schema_errors
 
 PRESETS = ("default", "strict")
@@ -119,23 +122,26 @@ def owner_name(binding: Binding) -> str:
     return parts[-1].rsplit(":", 1)[-1]
 
 
-def load_policy(name_or_path: str, base_dir: Path) -> Policy:
-    """A shipped preset by name, or a policy file by path (relative to base_dir)."""
+def load_policy(name_or_path: str, base_dir: Path, inside: Roots | None = None) -> Policy:
+    """A shipped preset by name, or a policy file by path (relative to base_dir); `inside`:
+    where the file must be (a configuration's repository), None for `--policy`."""
     path = Path(name_or_path)
     if not path.is_absolute():
         path = base_dir / path
     if name_or_path in PRESETS and not path.is_file():
         text, where = _preset_text(name_or_path)
         return parse_policy(text, where, name_or_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         raise ConfigError(
-            f"policy {name_or_path!r}: no such file, and not a preset ({', '.join(PRESETS)})"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read policy: {error}") from None
-    return parse_policy(text, str(path), path.stem)
+            f"policy {excerpt(name_or_path)}: no such file, and not a preset ({', '.join(PRESETS)})"
+        )
+    if inside is not None and not inside.contains(path):
+        roots = ", ".join(str(r) for r in inside.roots)
+        raise ConfigError(
+            f"policy {excerpt(name_or_path)}: outside the repository ({roots}); a policy "
+            "named by a configuration file must be inside it (or give it with --policy)"
+        )
+    return parse_policy(read_text(path, "policy", inside), str(path), path.stem)
 
 
 def _preset_text(name: str) -> tuple[str, str]:
@@ -157,18 +163,7 @@ def schema() -> dict[str, Any]:
 
 def parse_policy(text: str, where: str, name: str) -> Policy:
     """Validate policy text and build a `Policy`; errors name where, line and key."""
-    import yaml
-
-    from portlint.yamlnodes import SafeLoader
-
-    try:
-        node = yaml.compose(text, Loader=SafeLoader)
-        data = yaml.load(text, Loader=SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise ConfigError(f"{where}{at}: invalid YAML: {problem}") from None
+    data, node = load_yaml(text, where)
     if data is None:
         data = {}
     _validate(data, node, where)
@@ -190,7 +185,7 @@ def _validate(data: Any, node: Any, where: str) -> None:
         return
     error = errors[0]
     path = list(error.absolute_path)
-    message = error.message
+    message = short_message(error)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(str(k) for k in error.instance if k not in allowed)
@@ -199,7 +194,9 @@ def _validate(data: Any, node: Any, where: str) -> None:
             message = f"unknown key (allowed: {', '.join(sorted(allowed))})"
             return _raise(where, node, path, message, key_node=True)
     elif error.validator == "oneOf":
-        message = f"{error.instance!r} is not a port, a range 'FIRST-LAST', or a list of them"
+        message = (
+            f"{excerpt(error.instance)} is not a port, a range 'FIRST-LAST', or a list of them"
+        )
     _raise(where, node, path, message)
 
 
@@ -209,7 +206,7 @@ def _raise(where: str, node: Any, path: list[Any], message: str, key_node: bool 
 
 def _at(where: str, node: Any, path: list[Any], message: str, key_node: bool = False) -> str:
     """'file:line:column: key.path: message' with the position of the node at path."""
-    key = ".".join(str(p) for p in path) or "(top level)"
+    key = ".".join(excerpt_key(p) for p in path) or "(top level)"
     target = _node_at(node, path, key_node)
     if target is None:
         return f"{where}: {key}: {message}"
@@ -248,7 +245,7 @@ def _spans(value: Any, path: list[Any]) -> tuple[PortSpan, ...]:
             spans.append(PortSpan.parse(item))
         except ValueError:
             raise _KeyError(
-                f"{item!r} is not a valid port range (0-65535, first <= last)", where
+                f"{excerpt(item)} is not a valid port range (0-65535, first <= last)", where
             ) from None
     return tuple(spans)
 

@@ -129,11 +129,17 @@ class Roots:
     file in a directory discovery walked needs only one lstat: the walk follows no
     symlinked directory, so only the file itself can lead out."""
 
-    __slots__ = ("roots", "walked")
+    __slots__ = ("roots", "walked", "name")
 
-    def __init__(self, roots: Iterable[Path], walked: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        roots: Iterable[Path],
+        walked: set[str] | None = None,
+        name: str = "the scanned roots",
+    ) -> None:
         self.roots = list(roots)
         self.walked = set() if walked is None else walked
+        self.name = name  # for messages: "symlink leads outside <name>"
 
     def contains(self, path: Path | str) -> bool:
         absolute = os.path.abspath(path)
@@ -177,29 +183,31 @@ def read_bytes(
     since cannot hang the read."""
     if roots is not None and not roots.contains(path):
         what = "symlink leads" if os.path.islink(path) else "path is"
-        raise ReadError(f"{what} outside the scanned roots: not read")
+        raise ReadError(f"{what} outside {roots.name}: not read")
     try:
         descriptor = os.open(path, _OPEN_FLAGS)
     except OSError as error:
         raise ReadError(f"cannot read file: {error.strerror or error}") from None
-    with open(descriptor, "rb") as handle:
-        try:
-            if size is None:
-                info = os.fstat(descriptor)
-                if not stat.S_ISREG(info.st_mode):
-                    raise ReadError("not a regular file (a FIFO, socket or device): not read")
-                size = info.st_size
-            if size > max_bytes:
-                raise ReadError(
-                    f"file is {size:,} bytes, over the limit of {max_bytes:,} (max-file-bytes)"
-                )
+    try:
+        if size is None:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                raise ReadError("not a regular file (a FIFO, socket or device): not read")
+            size = info.st_size
+        if size > max_bytes:
+            raise ReadError(
+                f"file is {size:,} bytes, over the limit of {max_bytes:,} (max-file-bytes)"
+            )
+        with open(descriptor, "rb", closefd=False) as handle:
             # read(n) allocates n bytes up front: ask for the stat size (+1 to notice
             # growth), and only a growing file reads on, bounded by the limit.
             data = handle.read(size + 1)
             if len(data) > size:
                 data += handle.read(max_bytes + 1 - len(data))
-        except OSError as error:
-            raise ReadError(f"cannot read file: {error.strerror or error}") from None
+    except OSError as error:
+        raise ReadError(f"cannot read file: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
     if len(data) > max_bytes:
         raise ReadError(f"file is over the limit of {max_bytes:,} bytes (max-file-bytes)")
     return data

@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 from portlint.config import build_options, find_config, load_config
+from portlint.configfiles import repository_root
 from portlint.errors import ConfigError
 from portlint.options import Options
+from portlint.source import Roots
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +40,7 @@ def _jobs(text: str) -> int:
 
 def options_from_args(args: argparse.Namespace, **overrides) -> Options:
     config_path: Path | None
+    roots: Roots | None = None  # --config: the user's own choice
     if args.config:
         config_path = Path(args.config)
         if not config_path.is_file():
@@ -45,7 +48,9 @@ def options_from_args(args: argparse.Namespace, **overrides) -> Options:
     else:
         first = next((p for p in args.paths if p != "-"), ".")
         config_path = find_config(Path(first))
-    data = load_config(config_path) if config_path else {}
+        if config_path is not None:  # committed: must not lead out of its repository
+            roots = Roots([repository_root(config_path.parent)], name="the repository")
+    data = load_config(config_path, roots) if config_path else {}
     options = build_options(
         data,
         config_path,
