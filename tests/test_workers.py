@@ -4,8 +4,12 @@ to a one-process run."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -131,3 +135,69 @@ def test_forked_check_is_byte_identical(tmp_path, capsys, monkeypatch, output):
 def test_jobs_must_be_a_positive_number(capsys):
     assert main(["check", "--jobs", "0", str(REPO / "examples" / "deploy")]) == 2
     assert "not a number of processes" in capsys.readouterr().err
+
+
+_SLOW_CHILDREN = """
+import os, sys, time
+from portlint import engine, workers
+from portlint.cli import main
+
+workers.MIN_BYTES_PER_WORKER = 1  # fork even for this tree
+parent, real = os.getpid(), engine._ChunkParser.parse
+
+def parse(self, *args, **kwargs):
+    if os.getpid() != parent:  # a child: say who it is, then parse slowly
+        with open(sys.argv[1], "a") as pids:
+            pids.write(f"{os.getpid()}\\n")
+        time.sleep(120)
+    return real(self, *args, **kwargs)
+
+engine._ChunkParser.parse = parse
+sys.exit(main(["check", "--jobs", "2", sys.argv[2]]))
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has stopped
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_to_the_parent_stops_the_children(tmp_path, signum):
+    """SIGTERM or SIGHUP to the parent, or Ctrl-C while it waits for a child: the
+    children die with it, at once, instead of parsing on with stdout held open."""
+    tree = tmp_path / "tree"
+    for index in range(24):
+        (tree / f"d{index}").mkdir(parents=True)
+        (tree / f"d{index}" / "compose.yaml").write_text(
+            f"services:\n  s:\n    image: x\n    ports: ['{8000 + index}:80']\n"
+        )
+    pids = tmp_path / "pids"
+    run = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_CHILDREN, str(pids), str(tree)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (pids.exists() and pids.read_text().endswith("\n")):
+            assert time.monotonic() < deadline and run.poll() is None, "no child started"
+            time.sleep(0.05)
+        children = [int(line) for line in pids.read_text().split()]
+        time.sleep(0.5)  # the parent is past its own chunks, waiting on the child
+        run.send_signal(signum)
+        run.communicate(timeout=60)  # the parent ends, and with it the pipe's last writer
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [pid for pid in children if _alive(pid)] == []
+        assert run.returncode == (130 if signum == signal.SIGINT else -signum)
+    finally:
+        run.kill()
+        for pid in pids.read_text().split() if pids.exists() else []:
+            with contextlib.suppress(OSError):
+                os.kill(int(pid), signal.SIGKILL)

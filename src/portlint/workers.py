@@ -22,7 +22,7 @@ import pickle
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 
@@ -76,29 +76,77 @@ def plan_chunks(directories: Sequence[str], sizes: Sequence[int], count: int) ->
 
 def run_chunks(count: int, work: Callable[[int], T], processes: int) -> list[T]:
     """work(0) .. work(count - 1), spread over `processes` (forked children and this
-    one), returned in order."""
+    one), returned in order.
+
+    The children stop with the parent: SIGTERM or SIGHUP to it, Ctrl-C (also while it
+    waits for a child) or a bug here kills them at once, and a parent that dies
+    without a chance to (SIGKILL) takes them along (Linux's parent-death signal)."""
     if processes < 2 or count < 2:
         return [work(index) for index in range(count)]
-    results: dict[int, T] = {}
+    results: dict[int, object] = {}
     queue_out, queue_in = os.pipe()
     os.write(queue_in, bytes(range(count)))  # < PIPE_BUF: never blocks
     os.close(queue_in)  # drained queue: read() returns b"" everywhere
-    children = [_Child(queue_out, work) for _ in range(processes - 1)]
+    children: list[_Child] = []
+    _load_prctl()
+    previous = _stop_on_signals()
     try:
+        for _ in range(processes - 1):
+            children.append(_Child(queue_out, work))
         for index in _claims(queue_out):
             results[index] = work(index)
             for child in children:  # unpickle what has come back while the children work
                 results.update(child.receive())
-    except BaseException:  # Ctrl-C or a bug here: the children's work is moot
+        for child in children:
+            results.update(child.finish())
+    except BaseException as error:  # a signal, Ctrl-C or a bug: the children's work is moot
         for child in children:
             child.stop()
+        _restore(previous)
+        if isinstance(error, _Stopped):
+            signal.raise_signal(error.signum)  # die of it, as without portlint's handler
         raise
     finally:
         os.close(queue_out)
-    for child in children:
-        results.update(child.finish())
+        _restore(previous)
     # A chunk a failed child took and never sent back: parse it here.
-    return [results[i] if i in results else work(i) for i in range(count)]
+    return [results[i] if i in results else work(i) for i in range(count)]  # type: ignore[misc]
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived during a multi-process run."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _raise_stopped(signum: int, _frame: object) -> None:
+    raise _Stopped(signum)
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """Turn SIGTERM and SIGHUP into an exception for the run (main thread only, where
+    Python runs handlers); the previous handlers, to restore."""
+    previous: dict[int, Any] = {}
+    for signum in _STOP_SIGNALS:
+        try:
+            previous[signum] = signal.signal(signum, _raise_stopped)
+        except (ValueError, OSError):  # not the main thread
+            break
+    return previous
+
+
+def _restore(previous: dict[int, Any]) -> None:
+    for signum, handler in previous.items():
+        with contextlib.suppress(ValueError, OSError, TypeError):
+            signal.signal(signum, handler)
+    previous.clear()
 
 
 def _claims(queue: int) -> Iterator[int]:
@@ -117,8 +165,11 @@ class _Child:
     def __init__(self, queue: int, work: Callable[[int], object]) -> None:
         self.memory = os.memfd_create("portlint-results")
         self.received = 0  # offset of the first record not read yet
+        self.done = False  # reaped and its memory file closed
+        parent = os.getpid()
         self.pid = os.fork()
         if self.pid == 0:
+            _become_child(parent)
             _serve(queue, work, self.memory)  # never returns
 
     def receive(self) -> dict[int, object]:
@@ -140,18 +191,64 @@ class _Child:
         return found
 
     def stop(self) -> None:
+        if self.done:
+            return
         with contextlib.suppress(OSError):  # already gone
             os.kill(self.pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):  # already reaped
-            os.waitpid(self.pid, 0)
+        while True:
+            try:
+                os.waitpid(self.pid, 0)
+                break
+            except ChildProcessError:  # already reaped
+                break
+            except BaseException:  # noqa: BLE001 - another Ctrl-C: the child is dying anyway
+                continue
+        self.done = True
         os.close(self.memory)
 
     def finish(self) -> dict[int, object]:
         """Wait for the child to exit; the records it wrote last."""
         os.waitpid(self.pid, 0)
         found = self.receive()
+        self.done = True
         os.close(self.memory)
         return found
+
+
+def _become_child(parent: int) -> None:
+    """A child's first steps: default signal handling, nothing of the parent's terminal
+    held open (a pipe reading portlint's output ends when the parent does), and death
+    with the parent."""
+    for signum in _STOP_SIGNALS:
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(signum, signal.SIG_DFL)
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, 0)
+        os.dup2(null, 1)
+        os.close(null)
+    if _PRCTL is not None:
+        # prctl(PR_SET_PDEATHSIG, SIGKILL): the kernel kills this child when the parent
+        # dies, however it dies.
+        _PRCTL(1, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+_PRCTL: Any = None
+
+
+def _load_prctl() -> None:
+    """libc's prctl, loaded in the parent once (not in every child after the fork)."""
+    global _PRCTL
+    if _PRCTL is not None or not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError, ImportError):
+        pass  # SIGTERM and Ctrl-C still stop the children
 
 
 def _serve(queue: int, work: Callable[[int], object], memory: int) -> NoReturn:
