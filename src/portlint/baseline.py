@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from portlint import suppress
+from portlint.configfiles import LIMITS
 from portlint.engine import Report
 from portlint.errors import ConfigError
 from portlint.findings import Finding
 from portlint.fingerprints import fingerprint
 from portlint.options import Options
 from portlint.rules.catalogue import BY_ID
+from portlint.source import ReadError, read_source
 
 VERSION = 1
 
@@ -68,13 +70,11 @@ def write(path: Path, findings: list[Finding]) -> None:
 
 def load(path: Path) -> set[str]:
     """The fingerprints a baseline file lists; a missing or malformed file is exit 2."""
+    if not path.exists():
+        raise ConfigError(f"--baseline {path}: no such file (create it with --write-baseline)")
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            f"--baseline {path}: no such file (create it with --write-baseline)"
-        ) from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+        data: Any = json.loads(read_source(path, str(path), LIMITS.max_file_bytes).text)
+    except (ReadError, ValueError) as error:
         raise ConfigError(f"--baseline {path}: not a portlint baseline: {error}") from None
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list) or data.get("version") != VERSION:
