@@ -214,3 +214,28 @@ def test_an_alias_bomb_in_a_policy_is_bounded_too(repo, capsys):
         f"portlint: error: {repo / 'policy.yaml'}:7:5: YAML not checked: "
         "alias expansion exceeds 1000000 nodes (max-yaml-nodes)\n"
     )
+
+
+def test_a_link_out_of_the_roots_that_nothing_would_read_is_skipped(repo, capsys):
+    (repo / "README").symlink_to(repo.parent / "outside" / "secret")
+    (repo / "site.conf").symlink_to(repo.parent / "outside" / "secret")  # sniffed: never read
+    code, found, _ = _json(capsys, ".")
+    assert (code, found) == (0, [])
+
+
+def test_a_fifo_named_on_the_command_line_does_not_block(repo):
+    os.mkfifo(repo / "site.conf")
+    done = subprocess.run(
+        [sys.executable, "-m", "portlint", "check", "--format", "json", "site.conf", "."],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")},
+    )
+    found = [
+        (f["rule"], f["path"], f["line"], f["message"]) for f in json.loads(done.stdout)["findings"]
+    ]
+    assert found == [
+        ("PL001", "site.conf", 1, "not a regular file (a FIFO, socket or device): not read")
+    ]

@@ -14,6 +14,7 @@ from pathlib import Path
 from portlint.globs import matches_any, relative_posix
 from portlint.parsers import Registry, TextParser
 from portlint.records import Record
+from portlint.source import Roots
 
 SKIPPED_DIRECTORIES = frozenset(
     {
@@ -31,6 +32,8 @@ SKIPPED_DIRECTORIES = frozenset(
     }
 )
 DOCUMENT_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+#: The PL001 message for a file symlink whose target is outside every scanned root.
+LEAVES_ROOTS = "symlink leads outside the scanned roots: not read"
 
 
 class Candidate(Record):
@@ -62,6 +65,7 @@ def discover(
 ) -> Iterator[Candidate]:
     """Candidates in a stable order (sorted walk), each file once."""
     seen: set[object] = set()
+    roots = Roots([p.resolve() for p in paths if p.is_dir()])
     for root in paths:
         if root.is_dir():
             for path, error in _walk(root):
@@ -70,7 +74,13 @@ def discover(
                 if error is not None:
                     yield Candidate(path, None, error=error)
                     continue
-                info = _stat(path)
+                info, link = _lstat(path)
+                if link and not roots.contains(path):
+                    # A file portlint would read is a PL001 at the link; the target is
+                    # never opened (sniffing by content follows no symlink).
+                    if _classify(path, registry, explicit=False) is not None:
+                        yield Candidate(path, None, error=LEAVES_ROOTS)
+                    continue
                 if info is not None and not stat.S_ISREG(info.st_mode):
                     continue  # a FIFO, socket or device: opening it could block forever
                 candidate = _classify(path, registry, explicit=False)
@@ -85,6 +95,18 @@ def discover(
                 if info is not None and stat.S_ISREG(info.st_mode):
                     candidate.size = info.st_size
                 yield candidate
+
+
+def _lstat(path: Path) -> tuple[os.stat_result | None, bool]:
+    """(the stat of the file a path names, whether it is a symlink): one lstat for a
+    plain file, where it is the same as a stat; a stat more for a symlink."""
+    try:
+        info = os.lstat(path)
+    except (OSError, ValueError):
+        return None, False
+    if not stat.S_ISLNK(info.st_mode):
+        return info, False
+    return _stat(path), True
 
 
 def _stat(path: Path) -> os.stat_result | None:

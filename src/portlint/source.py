@@ -213,6 +213,24 @@ def read_bytes(
     return data
 
 
+def read_head(path: Path | str, size: int = 65536) -> bytes:
+    """The first `size` bytes of a regular file, for sniffing a format by content; b""
+    for anything else (a FIFO, a device, an unreadable file, a symlink: a parser's
+    `matches()` does not know the roots), without ever blocking."""
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return b""
+        return os.read(descriptor, size)
+    except OSError:
+        return b""
+    finally:
+        os.close(descriptor)
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), or UTF-16/32 with a BOM; anything else is an error."""
     for bom, encoding in (

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from portlint import source
 from portlint.model import (
     MAX_PORT,
     Binding,
@@ -110,11 +111,7 @@ class HostBindings:
 def read_head(path: Path, size: int = 65536) -> bytes:
     """The first `size` bytes of a file, for `matches()` to sniff a config by content
     (b"" when it cannot be read: the file is then not claimed)."""
-    try:
-        with path.open("rb") as handle:
-            return handle.read(size)
-    except OSError:
-        return b""
+    return source.read_head(path, size)  # the guarded reader: never blocks on a FIFO
 
 
 def is_templated(text: str) -> bool:
