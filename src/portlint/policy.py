@@ -153,7 +153,7 @@ def _preset_text(name: str) -> tuple[str, str]:
         pass  # not installed: a source checkout
     checkout = Path(__file__).resolve().parents[2] / "policies" / filename
     if checkout.is_file():
-        return checkout.read_text("utf-8"), f"preset {name} ({checkout})"
+        return read_text(checkout, "policy"), f"preset {name} ({checkout})"
     raise ConfigError(f"policy preset {name!r} is missing from this installation")
 
 

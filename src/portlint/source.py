@@ -173,7 +173,7 @@ def read_source(
 
 
 def read_bytes(
-    path: Path, max_bytes: int, size: int | None = None, roots: Roots | None = None
+    path: Path | str, max_bytes: int, size: int | None = None, roots: Roots | None = None
 ) -> bytes:
     """The bytes of a regular file inside `roots` (None: any path, the user's own choice),
     at most `max_bytes` of them; ReadError says why not, never quoting the file.
