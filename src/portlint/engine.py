@@ -118,7 +118,6 @@ class _ChunkParser:
     def __init__(self, reg: Registry, ctx: ParseContext, roots: Roots, debug: bool) -> None:
         self.reg = reg
         self.ctx = ctx
-        self.roots = roots
         self.debug = debug
         self.sources: dict[str, SourceFile] = {}
         ctx.read = lambda p: _read_included(p, ctx, roots, self.sources)
@@ -155,7 +154,9 @@ class _ChunkParser:
                 display,
                 self.ctx.options.limits.max_file_bytes,
                 size=candidate.size,
-                roots=self.roots,
+                # Discovery applied the roots rule (Roots.contains) when it found the file;
+                # the stat it made is the size: no second lstat or fstat per file.
+                roots=None,
             )
         except ReadError as error:
             self.files += 1
