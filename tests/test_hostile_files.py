@@ -239,3 +239,12 @@ def test_a_fifo_named_on_the_command_line_does_not_block(repo):
     assert found == [
         ("PL001", "site.conf", 1, "not a regular file (a FIFO, socket or device): not read")
     ]
+
+
+def test_a_config_nested_too_deep_is_bounded_like_a_scanned_document(repo, capsys):
+    (repo / ".portlint.yaml").write_text("exclude: " + "[" * 600 + "]" * 600 + "\n")
+    assert main(["check", "."]) == 2
+    assert capsys.readouterr().err == (
+        f"portlint: error: {repo / '.portlint.yaml'}:1:509: YAML not checked: "
+        "nesting deeper than the limit of 500 levels (max-depth)\n"
+    )
