@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from portlint import suppress, workers
+from portlint import resolve, suppress, workers
 from portlint.discover import Candidate, discover
 from portlint.findings import Finding, Severity
 from portlint.jsonnodes import compose_json
@@ -26,7 +26,6 @@ from portlint.model import Diagnostic, Model, ParseResult
 from portlint.options import Options
 from portlint.parsers import DocumentParser, ParseContext, Registry, registry
 from portlint.records import Record
-from portlint.resolve import containerize
 from portlint.rules import all_checks
 from portlint.rules.catalogue import BY_ID
 from portlint.source import Location, SourceFile, display_path
@@ -186,8 +185,7 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
         for display, source in part.sources[part.scanned_sources :]:
             sources.setdefault(display, source)
 
-    containerize(result)
-    model = Model.from_result(result, sum(part.files for part in parsed))
+    model = resolve.build(result, options, sum(part.files for part in parsed))
     errors: list[str] = []
     findings = run_rules(model, options, debug, errors)
     kept, used = suppress.apply(findings, result.suppressions, sources, options)

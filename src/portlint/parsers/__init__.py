@@ -52,50 +52,32 @@ class DocumentParser(Protocol):
 
 
 class ParseContext(Record):
-    """What a parser may know beyond its own file: options, roots, and grouping."""
+    """What a parser may know beyond its own file: options and roots. Host groups and
+    clusters are not for parsers to decide: `portlint.resolve` does it from each
+    binding's path."""
 
     options: Options
     roots: list[Path]
     #: Reads another file (an include) only when it lies inside the roots; returns None
     #: otherwise. Set by the engine.
     read: Callable[[Path], SourceFile | None] | None
-    #: (kind, display path) -> group name: parsers ask once per binding, and matching
-    #: globs against absolute paths costs more than parsing the binding.
-    _groups: dict[tuple[str, str], str]
-
-    def host_for(self, display_path: str) -> str:
-        key = ("host", display_path)
-        found = self._groups.get(key)
-        if found is None:
-            found = self._groups[key] = _group_for(display_path, self.options.hosts, "default")
-        return found
-
-    def cluster_for(self, display_path: str) -> str:
-        key = ("cluster", display_path)
-        found = self._groups.get(key)
-        if found is None:
-            found = _group_for(display_path, self.options.clusters, "default")
-            self._groups[key] = found
-        return found
 
     #: Directories that discovery walked: inside a root, as the walk follows no symlinked
     #: directory. A file in one needs a check only when it is itself a symlink.
     walked_directories: set[str]
 
-    __slots__ = ("options", "roots", "read", "_groups", "walked_directories")
+    __slots__ = ("options", "roots", "read", "walked_directories")
 
     def __init__(
         self,
         options: Options,
         roots: list[Path] | None = None,
         read: Callable[[Path], SourceFile | None] | None = None,
-        _groups: dict[tuple[str, str], str] | None = None,
         walked_directories: set[str] | None = None,
     ) -> None:
         self.options = options
         self.roots = [] if roots is None else roots
         self.read = read
-        self._groups = {} if _groups is None else _groups
         self.walked_directories = set() if walked_directories is None else walked_directories
 
     def inside_roots(self, path: Path) -> bool:
