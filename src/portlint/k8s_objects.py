@@ -157,32 +157,32 @@ class Selection(Record):
     def __init__(
         self,
         workloads: list[list[PodTemplate]],
-        partial: bool | None = None,
-        ports: list[ContainerPort] | None = None,
-        names: dict[str, set[Protocol]] | None = None,
-        numbers: set[tuple[int, Protocol]] | None = None,
+        partial: bool,
+        ports: list[ContainerPort],
+        names: dict[str, set[Protocol]],
+        numbers: set[tuple[int, Protocol]],
     ) -> None:
         self.workloads = workloads
-        self.partial = (
-            any(all(copy.partial for copy in copies) for copies in workloads)
-            if partial is None
-            else partial
-        )
-        self.ports = (
-            [p for copies in workloads for copy in copies for c in copy.serving() for p in c.ports]
-            if ports is None
-            else ports
-        )
-        if names is None:
-            names = {}
-            for port in self.ports:
-                if port.name:
-                    names.setdefault(port.name, set()).add(port.protocol)
+        self.partial = partial
+        self.ports = ports
         self.names = names
-        self.numbers = (
-            {(p.number, p.protocol) for p in self.ports if p.number is not None}
-            if numbers is None
-            else numbers
+        self.numbers = numbers
+
+    @classmethod
+    def of(cls, workloads: list[list[PodTemplate]]) -> Selection:
+        ports = [
+            p for copies in workloads for copy in copies for c in copy.serving() for p in c.ports
+        ]
+        names: dict[str, set[Protocol]] = {}
+        for port in ports:
+            if port.name:
+                names.setdefault(port.name, set()).add(port.protocol)
+        return cls(
+            workloads,
+            partial=any(all(copy.partial for copy in copies) for copies in workloads),
+            ports=ports,
+            names=names,
+            numbers={(p.number, p.protocol) for p in ports if p.number is not None},
         )
 
 

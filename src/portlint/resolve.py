@@ -155,7 +155,7 @@ def select_workloads(services: Iterable[Service], workloads: Iterable[PodTemplat
         key = (place, tuple(sorted(service.selector.items())))
         selection = shared.get(key)
         if selection is None:
-            selection = shared[key] = Selection(index.selected(place, service.selector))
+            selection = shared[key] = Selection.of(index.selected(place, service.selector))
         service.selected = selection
 
 
