@@ -104,7 +104,7 @@ def parse_workload(ctx: ObjectContext, document: MappingNode) -> PodTemplate | N
     name_node = get(get(document, "metadata"), "name") or get(document, "kind") or document
     return PodTemplate(
         ident=ctx.ident,
-        cluster=ctx.cluster,
+        cluster="",  # decided by the resolve stage
         labels=labels,
         containers=containers,
         location=ctx.loc(name_node),

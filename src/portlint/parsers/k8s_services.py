@@ -42,7 +42,7 @@ def parse_service(ctx: ObjectContext, document: MappingNode) -> Service:
     ports_node = get(spec, "ports")
     service = Service(
         ident=ctx.ident,
-        cluster=ctx.cluster,
+        cluster="",  # decided by the resolve stage
         type=service_type,
         selector=selector,
         ports=[],
@@ -148,7 +148,7 @@ def _backend(ctx: ObjectContext, backend: Node | None) -> IngressBackend | None:
         value = _service_port_ref(ctx, node)
     if name is None or value is None or node is None:
         return None
-    return IngressBackend(ctx.ident, ctx.cluster, name, value, ctx.loc(node))
+    return IngressBackend(ctx.ident, "", name, value, ctx.loc(node))
 
 
 def _service_port_ref(ctx: ObjectContext, node: Node | None) -> int | str | None:

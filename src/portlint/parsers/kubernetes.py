@@ -1,7 +1,7 @@
 """Kubernetes manifests: YAML (multi-document) and JSON objects, `kind: List`, stdin.
 
 Every object becomes bindings (container ports, host ports, hostNetwork listeners,
-Service ports, NodePorts) and facts for the reference rules (`portlint.k8s_objects`). Namespaces:
+Service ports, NodePorts) and objects for the reference rules (`k8s_objects`). Namespaces:
 
 - ``pod:<cluster>/<ns>/<Kind>/<name>``        the containers of one pod template
 - ``k8s-node:<cluster>``                      hostPorts and hostNetwork ports
@@ -110,9 +110,7 @@ def _parse_object(
         result.diagnostics.append(_template_error(source, placeholder))
         return
     _annotation_suppressions(source, node, kind, result)
-    octx = ObjectContext(
-        source, result, kind, namespace, name or "?", cluster=""
-    )  # the cluster is decided by the resolve stage
+    octx = ObjectContext(source, result, kind, namespace, name or "?")
     if kind in TEMPLATE_PATHS:
         pod: PodTemplate | None = parse_workload(octx, node)
         if pod is not None:
