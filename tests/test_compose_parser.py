@@ -102,7 +102,7 @@ def test_container_ports_and_expose_live_in_the_service_namespace():
     assert (Role.EXPOSE, 7003, 29) in roles
     namespaces = {b.namespace for b in report.model.bindings if b.role == Role.CONTAINER}
     (namespace,) = namespaces
-    assert namespace.startswith("container:") and namespace.endswith("/all-forms")
+    assert namespace.kind == "container" and namespace.key.endswith("/all-forms")
 
 
 def test_explicit_ipv6_wildcard_is_v6_only_like_docker(tmp_path):
@@ -120,7 +120,11 @@ def test_network_mode_host_turns_container_ports_into_host_listeners(tmp_path):
         "services:\n  mon:\n    network_mode: host\n    ports: ['9100:9100']\n"
     )
     (binding,) = run(tmp_path).model.bindings
-    assert (binding.role, binding.namespace, binding.port) == (Role.LISTEN, "host:default", 9100)
+    assert (binding.role, binding.namespace.key, binding.port) == (
+        Role.LISTEN,
+        "host:default",
+        9100,
+    )
 
 
 def test_network_mode_service_joins_the_other_namespace(tmp_path):

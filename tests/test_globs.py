@@ -57,7 +57,7 @@ def tree(tmp_path_factory) -> Path:
 
 def _ports(tree: Path, config: dict) -> dict[int, str | None]:
     report = run(tree, config=config, config_path=tree / ".portlint.yaml")
-    return {b.port: b.host for b in report.model.bindings if b.port in FILES.values()}
+    return {b.port: b.namespace.group for b in report.model.bindings if b.port in FILES.values()}
 
 
 @pytest.mark.parametrize("pattern", sorted(TABLE))
@@ -80,7 +80,7 @@ def test_clusters_use_the_same_dialect(tmp_path):
     )
     config = {"clusters": [{"name": "edge", "paths": ["/k8s/*/pod.yaml"]}]}
     report = run(tmp_path, config=config, config_path=tmp_path / ".portlint.yaml")
-    assert {b.namespace for b in report.model.bindings if b.port == 8080} == {"k8s-node:edge"}
+    assert {b.namespace.key for b in report.model.bindings if b.port == 8080} == {"k8s-node:edge"}
 
 
 def test_paths_outside_the_base_match_no_pattern(tmp_path):

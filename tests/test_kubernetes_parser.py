@@ -18,7 +18,9 @@ def _bindings(path: Path | str, **kwargs):
 
 def test_container_ports_share_the_pod_namespace_but_plain_init_containers_do_not():
     by_owner = {
-        (b.owner, b.port): b.namespace for b in _bindings(K8S / "pod") if b.role == Role.CONTAINER
+        (b.owner, b.port): b.namespace.key
+        for b in _bindings(K8S / "pod")
+        if b.role == Role.CONTAINER
     }
     pod = "pod:default/shop/Deployment/web"
     assert by_owner[("Deployment/shop/web/app", 8080)] == pod
@@ -33,7 +35,7 @@ def test_init_container_on_an_app_port_is_not_a_collision():
 
 
 def test_host_ports_and_host_network_bind_the_node_with_kind_and_replicas():
-    node = [b for b in _bindings(K8S / "nodes") if b.namespace == "k8s-node:default"]
+    node = [b for b in _bindings(K8S / "nodes") if b.namespace.key == "k8s-node:default"]
     summary = {
         (
             b.owner,
@@ -41,8 +43,8 @@ def test_host_ports_and_host_network_bind_the_node_with_kind_and_replicas():
             b.port,
             str(b.address),
             b.replicas,
-            b.extra.get("kind"),
-            b.extra.get("node_name"),
+            b.workload_kind,
+            b.node_name,
         )
         for b in node
     }
@@ -79,7 +81,7 @@ def test_daemonsets_collide_as_errors_and_other_workloads_as_scheduling_warnings
 
 def test_nodeports_are_cluster_wide_and_zero_means_allocated():
     nodeports = [b for b in _bindings(K8S / "nodeports") if b.role == Role.NODE_PORT]
-    assert sorted((b.owner, b.port, b.namespace) for b in nodeports) == [
+    assert sorted((b.owner, b.port, b.namespace.key) for b in nodeports) == [
         ("Service/default/web", 30080, "k8s-nodeports:default"),
         ("Service/ops/admin", 30080, "k8s-nodeports:default"),
     ]
@@ -95,7 +97,7 @@ def test_nodeport_collision_is_an_error():
 
 def test_service_ports_are_one_namespace_per_service_and_file():
     ports = [b for b in _bindings(K8S / "nodeports") if b.role == Role.SERVICE_PORT]
-    namespaces = {b.namespace for b in ports}
+    namespaces = {b.namespace.key for b in ports}
     assert namespaces == {
         "service:default/default/web@" + _display(K8S / "nodeports" / "services.yaml"),
         "service:default/ops/admin@" + _display(K8S / "nodeports" / "services.yaml"),
@@ -174,19 +176,21 @@ def test_annotation_on_the_pod_template_suppresses_only_the_named_rules():
 def test_clusters_split_bindings_by_path():
     config = {"clusters": [{"name": "{parent}", "paths": ["**"]}]}
     report = run(K8S / "nodes", K8S / "nodeports", config=config)
-    by_cluster = {(b.host or "").rsplit("/", 1)[-1] for b in report.model.bindings}
+    by_cluster = {b.namespace.group.rsplit("/", 1)[-1] for b in report.model.bindings}
     assert by_cluster == {"nodes", "nodeports"}
     node_ports = {
-        b.namespace.rsplit("/", 1)[-1] for b in report.model.bindings if b.role == Role.NODE_PORT
+        b.namespace.key.rsplit("/", 1)[-1]
+        for b in report.model.bindings
+        if b.role == Role.NODE_PORT
     }
     assert node_ports == {"nodeports"}
 
 
 def test_pl202_extras_follow_container_over_pod_security_context():
     extras = {
-        (b.extra["container"], b.port): (b.extra["non_root"], b.extra["net_bind_dropped"])
+        (b.container.name, b.port): (b.container.non_root, b.container.net_bind_dropped)
         for b in _bindings(FIXTURES / "PL202" / "fail-k8s-non-root")
-        if b.role == Role.CONTAINER
+        if b.role == Role.CONTAINER and b.container is not None
     }
     assert extras == {
         ("nginx", 80): (True, False),

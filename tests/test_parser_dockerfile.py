@@ -22,7 +22,7 @@ def test_expose_forms_and_variables():
 def test_expose_is_documentation_in_its_own_namespace():
     for binding in binding_list("dockerfile/multi"):
         assert binding.role is Role.EXPOSE
-        assert binding.namespace.startswith("dockerfile:")
+        assert binding.namespace.key.startswith("dockerfile:")
 
 
 def test_unresolved_variable_is_pl003():

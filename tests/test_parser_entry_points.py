@@ -8,7 +8,7 @@ import pytest
 
 import portlint.parsers as parsers
 from helpers import run
-from portlint.model import Binding, ParseResult, Protocol, Role
+from portlint.model import Binding, Namespace, ParseResult, Protocol, Role
 from portlint.source import Location
 
 
@@ -25,7 +25,7 @@ class FakeParser:
                 Binding(
                     4242,
                     Protocol.TCP,
-                    "host:default",
+                    Namespace.host(),
                     Role.LISTEN,
                     "fake",
                     "fake",

@@ -21,7 +21,7 @@ def test_redis_port_zero_disables_tcp():
 def test_sentinel_without_port_uses_its_default_and_says_so():
     (sentinel,) = binding_list("keyvalue/redis/sentinel.conf")
     assert (sentinel.port, sentinel.location.line, sentinel.location.column) == (26379, 1, 1)
-    assert sentinel.extra["default"] is True and sentinel.identity == "redis-sentinel"
+    assert sentinel.default is True and sentinel.identity == "redis-sentinel"
 
 
 def test_redis_and_sentinel_are_different_owners():
@@ -35,7 +35,7 @@ def test_postgresql_commented_port_and_listen_addresses_default_to_localhost():
         (3, 9, "127.0.0.1:5432/tcp"),
         (3, 9, "[::1]:5432/tcp"),
     ]
-    assert all(b.extra["default"] for b in found)
+    assert all(b.default for b in found)
 
 
 def test_mysql_reads_server_groups_only():

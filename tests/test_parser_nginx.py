@@ -27,7 +27,7 @@ def test_ipv6_wildcard_is_v6only_unless_ipv6only_off():
 
 def test_address_without_port_defaults_to_80_and_says_so():
     default = [b for b in binding_list("nginx/basic") if b.location.path.endswith("default")]
-    assert default[0].extra["default"] is True
+    assert default[0].default is True
 
 
 def test_out_of_range_port_is_pl002_at_the_port():

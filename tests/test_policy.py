@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from portlint.config import ConfigError
-from portlint.model import Binding, Protocol, Role
+from portlint.model import Binding, Namespace, Protocol, Role
 from portlint.options import Policy, PortSpan
 from portlint.policy import load_policy
 from portlint.source import Location
@@ -81,8 +81,13 @@ def test_errors_name_the_file_line_and_key(tmp_path, text, where):
     assert where in str(error.value)
 
 
-def _binding(owner: str, fmt: str, role: Role = Role.PUBLISH, ns: str = "host:default"):
-    return Binding(9000, Protocol.TCP, ns, role, owner, fmt, Location.point("f", 1))
+_CONTAINER = Namespace.container("p/s")
+_POD = Namespace.pod("ns", "D", "x")
+
+
+def _binding(owner: str, fmt: str, role: Role = Role.PUBLISH, ns: Namespace | None = None):
+    namespace = ns or Namespace("host", "default")
+    return Binding(9000, Protocol.TCP, namespace, role, owner, fmt, Location.point("f", 1))
 
 
 def test_allocation_globs_match_compose_services_and_kubernetes_workloads(tmp_path):
@@ -111,7 +116,7 @@ def test_default_roles_cover_shared_namespaces_and_pod_ports(tmp_path):
     )
     default, containers = load_policy("ports-policy.yaml", tmp_path).forbidden
     assert default.forbids(_binding("p/s", "compose"))
-    assert not default.forbids(_binding("p/s", "compose", Role.CONTAINER, "container:p/s"))
-    assert default.forbids(_binding("D/ns/x/c", "kubernetes", Role.CONTAINER, "pod:ns/D/x"))
+    assert not default.forbids(_binding("p/s", "compose", Role.CONTAINER, _CONTAINER))
+    assert default.forbids(_binding("D/ns/x/c", "kubernetes", Role.CONTAINER, _POD))
     assert not default.forbids(_binding("p/s", "compose", Role.EXPOSE))
-    assert containers.forbids(_binding("p/s", "compose", Role.CONTAINER, "container:p/s"))
+    assert containers.forbids(_binding("p/s", "compose", Role.CONTAINER, _CONTAINER))

@@ -368,7 +368,7 @@ def _bindings(report: Report) -> list[tuple]:
             b.port,
             b.end_port,
             b.v6only,
-            b.namespace.rsplit("/", 1)[0].split(":", 1)[0],
+            b.namespace.kind,
         )
         for b in report.model.bindings
     )

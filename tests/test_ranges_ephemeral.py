@@ -3,7 +3,7 @@ fixture tests through Compose files live in test_ranges.py)."""
 
 from __future__ import annotations
 
-from portlint.model import Binding, Model, Protocol, Role
+from portlint.model import Binding, Model, Namespace, Protocol, Role
 from portlint.options import Options, Policy, PortSpan
 from portlint.rules.ranges import ephemeral_ports
 from portlint.source import Location
@@ -15,7 +15,7 @@ def _binding(
     end: int = -1,
     image: str | None = None,
     identity: str | None = None,
-    **extra,
+    pick_one: bool = False,
 ) -> Binding:
     return Binding(
         image=image,
@@ -23,12 +23,12 @@ def _binding(
         port=port,
         end_port=end,
         protocol=Protocol.TCP,
-        namespace="host:default",
+        namespace=Namespace("host", "default"),
         role=role,
         owner="demo/api",
         format="compose",
         location=Location.point("compose.yaml", 3, 9, 5),
-        extra=extra,
+        pick_one=pick_one,
     )
 
 

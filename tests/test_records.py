@@ -9,7 +9,7 @@ import pickle
 import pkgutil
 
 import portlint
-from portlint.model import Binding, Protocol, Role
+from portlint.model import Binding, Namespace, Protocol, Role, Target
 from portlint.options import Limits
 from portlint.records import FrozenRecord, Record
 from portlint.source import Location
@@ -41,13 +41,13 @@ def test_pickle_replace_equality_and_hash():
     binding = Binding(
         8080,
         Protocol.TCP,
-        "host:default",
+        Namespace("host", "default"),
         Role.PUBLISH,
         "web",
         "compose",
         where,
         end_port=8081,
-        extra={"target": (80, 81)},
+        target=Target(80, 81),
     )
     copy = pickle.loads(pickle.dumps(binding))
     assert copy == binding and copy is not binding

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from portlint import chunks, suppress, workers
+from portlint import chunks, resolve, suppress, workers
 from portlint.chunks import Parsed
 from portlint.discover import Candidate, discover
 from portlint.findings import Finding, Severity
@@ -23,7 +23,6 @@ from portlint.model import Diagnostic, Model, ParseResult
 from portlint.options import Options
 from portlint.parsers import DocumentParser, ParseContext, Registry, registry
 from portlint.records import Record
-from portlint.resolve import containerize
 from portlint.rules import all_checks
 from portlint.rules.catalogue import BY_ID
 from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
@@ -101,8 +100,7 @@ def check(
     )
 
     result, sources, files = chunks.merge(parsed)
-    containerize(result)
-    model = Model.from_result(result, files)
+    model = resolve.build(result, options, files)
     errors: list[str] = []
     findings = run_rules(model, options, debug, errors)
     kept, used = suppress.apply(findings, result.suppressions, sources, options)

@@ -4,27 +4,45 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
+from typing import Protocol as Structural
 
-from portlint.model import Binding, Protocol
+from portlint.namespaces import Namespace
 from portlint.options import PortSpan
+from portlint.sockets import Protocol
+
+_Key = tuple[Namespace, Protocol]
+
+
+class Taken(Structural):
+    """What a port-taking binding (`model.Binding`) offers: no import of the model, which
+    builds one `UsedPorts` per run."""
+
+    @property
+    def namespace(self) -> Namespace: ...
+    @property
+    def protocol(self) -> Protocol: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def end_port(self) -> int: ...
 
 
 class UsedPorts:
     """Ports taken per (namespace, protocol), built once per run so that suggesting a free
     port for each of thousands of findings stays cheap."""
 
-    def __init__(self, bindings: Iterable[Binding]) -> None:
-        self._used: dict[tuple[str, Protocol], set[int]] = {}
-        self._wide: dict[tuple[str, Protocol], list[tuple[int, int]]] = {}
-        self._merged: dict[tuple[str, Protocol], list[tuple[int, int]]] = {}
-        self._run_starts: dict[tuple[str, Protocol], list[int]] = {}
+    def __init__(self, bindings: Iterable[Taken]) -> None:
+        self._used: dict[_Key, set[int]] = {}
+        self._wide: dict[_Key, list[tuple[int, int]]] = {}
+        self._merged: dict[_Key, list[tuple[int, int]]] = {}
+        self._run_starts: dict[_Key, list[int]] = {}
         #: Bindings per key; their port sets are built on the first query of that key,
         #: so namespaces no finding asks about (most container namespaces) cost nothing.
-        self._pending: dict[tuple[str, Protocol], list[Binding]] = {}
+        self._pending: dict[_Key, list[Taken]] = {}
         for b in bindings:
             self._pending.setdefault((b.namespace, b.protocol), []).append(b)
 
-    def _load(self, key: tuple[str, Protocol]) -> None:
+    def _load(self, key: _Key) -> None:
         pending = self._pending.pop(key, None)
         if not pending:
             return
@@ -34,7 +52,7 @@ class UsedPorts:
             else:
                 self._used.setdefault(key, set()).update(range(b.port, b.end_port + 1))
 
-    def is_free(self, namespace: str, protocol: Protocol, port: int) -> bool:
+    def is_free(self, namespace: Namespace, protocol: Protocol, port: int) -> bool:
         key = (namespace, protocol)
         self._load(key)
         if port in self._used.get(key, ()):
@@ -43,7 +61,7 @@ class UsedPorts:
 
     def nearest_free(
         self,
-        namespace: str,
+        namespace: Namespace,
         protocol: Protocol,
         port: int,
         span: PortSpan | None = None,
@@ -69,7 +87,7 @@ class UsedPorts:
 
     def _free_from(
         self,
-        key: tuple[str, Protocol],
+        key: _Key,
         candidate: int,
         step: int,
         span: PortSpan,
@@ -96,7 +114,7 @@ class UsedPorts:
             return candidate
         return None
 
-    def _runs(self, key: tuple[str, Protocol]) -> list[tuple[int, int]]:
+    def _runs(self, key: _Key) -> list[tuple[int, int]]:
         """Taken ports of one (namespace, protocol) as sorted, merged (start, end) runs."""
         self._load(key)
         runs = self._merged.get(key)

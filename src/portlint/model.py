@@ -1,79 +1,61 @@
-"""The port model: bindings in network namespaces, references to ports, and diagnostics.
-
-A port is unique only inside a network namespace, so every `Binding` names the namespace
-it lives in. Namespace keys (see DESIGN.md):
-
-- ``host:<group>``                      Compose published ports, service-config listeners
-- ``container:<project>/<service>``     a Compose service's own namespace
-- ``pod:<k8s-ns>/<Kind>/<name>``        every container of one pod template
-- ``k8s-node:<cluster>``                hostPort and hostNetwork ports
-- ``k8s-nodeports:<cluster>``           the cluster's NodePorts
-- ``service:<cluster>/<k8s-ns>/<name>`` one Service's ports
+"""The port model: bindings in network namespaces, and the diagnostics and facts parsers
+report. Parsers fill `ParseResult`s; `portlint.resolve.build` turns them into the `Model`
+the rules read (host groups, clusters, mounted configs and Service selection decided once).
 """
 
 from __future__ import annotations
 
-import ipaddress
-from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING
 
+from portlint.facts import Mount, PodContainer, Target
+from portlint.k8s_objects import IngressBackend, PodTemplate, Service
+from portlint.namespaces import Namespace
 from portlint.records import Record
+from portlint.sockets import (
+    HOST_FACING,
+    MAX_PORT,
+    IPAddress,
+    Protocol,
+    Role,
+    is_wildcard,
+    parse_address,
+)
 from portlint.source import Location
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+if TYPE_CHECKING:
+    from portlint.freeports import UsedPorts
 
-MAX_PORT = 65535
-
-
-class Protocol(str, Enum):
-    TCP = "tcp"
-    UDP = "udp"
-    SCTP = "sctp"
-
-    @classmethod
-    def parse(cls, text: str) -> Protocol | None:
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            return None
-
-
-class Role(str, Enum):
-    PUBLISH = "publish"  # host side of a container port mapping
-    LISTEN = "listen"  # a process binds it directly (nginx listen, hostNetwork pod)
-    CONTAINER = "container"  # container side of a mapping / containerPort
-    EXPOSE = "expose"  # documentation only (Dockerfile EXPOSE, compose expose)
-    SERVICE_PORT = "service-port"
-    NODE_PORT = "node-port"
-    HOST_PORT = "host-port"
-
-
-#: Roles whose port is reachable on a host's own interfaces.
-HOST_FACING = frozenset({Role.PUBLISH, Role.LISTEN, Role.HOST_PORT})
-
-
-def parse_address(text: str | None) -> IPAddress | None:
-    """An address literal, or None for a wildcard ('', '*', 0.0.0.0 stays explicit)."""
-    if text is None:
-        return None
-    text = text.strip()
-    if text.startswith("[") and text.endswith("]"):
-        text = text[1:-1]
-    if text in ("", "*"):
-        return None
-    return ipaddress.ip_address(text)
-
-
-def is_wildcard(address: IPAddress | None) -> bool:
-    return address is None or address.is_unspecified
+__all__ = [
+    "HOST_FACING",
+    "MAX_PORT",
+    "Binding",
+    "Diagnostic",
+    "IPAddress",
+    "Model",
+    "Mount",
+    "Namespace",
+    "ParseResult",
+    "PodContainer",
+    "Protocol",
+    "Role",
+    "Suppression",
+    "Target",
+    "addresses_overlap",
+    "is_wildcard",
+    "parse_address",
+]
 
 
 class Binding(Record):
-    """Something that occupies a socket or declares one, at the exact place it is written."""
+    """Something that occupies a socket or declares one, at the exact place it is written.
+
+    Parsers fill in what the text says; the resolve stage fills the namespace's group, the
+    per-host owner of a `daemon`, and moves listeners of mounted configs into containers.
+    """
 
     port: int
     protocol: Protocol
-    namespace: str
+    namespace: Namespace
     role: Role
     owner: str
     format: str
@@ -83,11 +65,26 @@ class Binding(Record):
     v6only: bool | None  # for an IPv6 wildcard: does it also take IPv4?
     identity: str | None  # the software, e.g. "postgresql"
     image: str | None
-    host: str | None  # host group name, for messages
     replicas: int | None
-    #: Free-form facts a parser knows and a rule may use (e.g. "target": 80,
-    #: "pick_one": True for a host range Docker picks one port from, "kind": "DaemonSet").
-    extra: dict[str, Any]
+    #: How messages name the owner when its key is not what users call it: a Compose
+    #: service ("service 'web'"), a config mounted into one ("nginx in service 'web'").
+    label: str | None
+    #: What a published port or Service port forwards to.
+    target: Target | None
+    pick_one: bool  # a host range Docker picks one free port from ("8000-8010:80")
+    publish_mode: str | None  # Compose long syntax `mode` ("ingress": swarm's routing mesh)
+    project: str | None  # the Compose project (profiles are alternatives inside one)
+    profiles: frozenset[str]  # Compose profiles (empty: always started)
+    workload_kind: str | None  # the Kubernetes kind ("DaemonSet", "Service", ...)
+    node_name: str | None  # a pod pinned to one node (`spec.nodeName`)
+    container: PodContainer | None  # the Kubernetes container of a containerPort
+    default: bool  # not written: the software's default port (a missing `listen`)
+    #: One process of this daemon per host group: the resolve stage names the owner
+    #: `<daemon>@<host>` (nginx, apache, sshd, ...).
+    daemon: str | None
+    #: The main config when the binding is written in a file it includes ("": its own
+    #: file): the host group follows the file the daemon is started with.
+    main_file: str
 
     __slots__ = (
         "port",
@@ -102,16 +99,26 @@ class Binding(Record):
         "v6only",
         "identity",
         "image",
-        "host",
         "replicas",
-        "extra",
+        "label",
+        "target",
+        "pick_one",
+        "publish_mode",
+        "project",
+        "profiles",
+        "workload_kind",
+        "node_name",
+        "container",
+        "default",
+        "daemon",
+        "main_file",
     )
 
     def __init__(
         self,
         port: int,
         protocol: Protocol,
-        namespace: str,
+        namespace: Namespace,
         role: Role,
         owner: str,
         format: str,
@@ -121,9 +128,19 @@ class Binding(Record):
         v6only: bool | None = None,
         identity: str | None = None,
         image: str | None = None,
-        host: str | None = None,
         replicas: int | None = None,
-        extra: dict[str, Any] | None = None,
+        label: str | None = None,
+        target: Target | None = None,
+        pick_one: bool = False,
+        publish_mode: str | None = None,
+        project: str | None = None,
+        profiles: frozenset[str] = frozenset(),
+        workload_kind: str | None = None,
+        node_name: str | None = None,
+        container: PodContainer | None = None,
+        default: bool = False,
+        daemon: str | None = None,
+        main_file: str = "",
     ) -> None:
         self.port = port
         self.protocol = protocol
@@ -137,9 +154,36 @@ class Binding(Record):
         self.v6only = v6only
         self.identity = identity
         self.image = image
-        self.host = host
         self.replicas = replicas
-        self.extra = {} if extra is None else extra
+        self.label = label
+        self.target = target
+        self.pick_one = pick_one
+        self.publish_mode = publish_mode
+        self.project = project
+        self.profiles = profiles
+        self.workload_kind = workload_kind
+        self.node_name = node_name
+        self.container = container
+        self.default = default
+        self.daemon = daemon
+        self.main_file = main_file
+
+    def owner_label(self) -> str:
+        """The owner as users name it, quoted when it is a key ("'Deployment/ns/x/c'")."""
+        return self.label or f"'{self.owner}'"
+
+    def party_label(self) -> str:
+        """The other party of a collision: a Compose service or Kubernetes object, else
+        the software (its file is named beside it)."""
+        if self.label:
+            return self.label
+        if self.format in ("compose", "kubernetes"):
+            return self.owner
+        return self.identity or self.format
+
+    def target_text(self) -> str:
+        """What the port forwards to ("80", "80-81", a port name; "?" when unknown)."""
+        return "?" if self.target is None else self.target.text()
 
     @property
     def is_range(self) -> bool:
@@ -182,38 +226,6 @@ def _covers(a: Binding, b: Binding) -> bool:
         return True
     # :: covers IPv4 only when dual-stack.
     return a.address.version == 6 and a.v6only is False and b.address.version == 4
-
-
-class PortRef(Record):
-    """A reference to a port by number or name, resolved against `target`."""
-
-    value: int | str
-    kind: str  # e.g. "target-port", "probe", "ingress-backend"
-    owner: str
-    format: str
-    location: Location
-    target: str  # what it should resolve against (a selector, a container, a Service)
-    extra: dict[str, Any]
-
-    __slots__ = ("value", "kind", "owner", "format", "location", "target", "extra")
-
-    def __init__(
-        self,
-        value: int | str,
-        kind: str,
-        owner: str,
-        format: str,
-        location: Location,
-        target: str = "",
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        self.value = value
-        self.kind = kind
-        self.owner = owner
-        self.format = format
-        self.location = location
-        self.target = target
-        self.extra = {} if extra is None else extra
 
 
 class Diagnostic(Record):
@@ -266,80 +278,102 @@ class ParseResult(Record):
     """What one parser made of one file or one Compose project."""
 
     bindings: list[Binding]
-    refs: list[PortRef]
     diagnostics: list[Diagnostic]
     suppressions: list[Suppression]
-    #: Format-specific objects rules may need (e.g. "kubernetes": [objects...]).
-    facts: dict[str, list[Any]]
+    workloads: list[PodTemplate]  # Kubernetes pod templates (workloads and bare Pods)
+    services: list[Service]  # Kubernetes Services
+    backends: list[IngressBackend]  # Kubernetes Ingress backends
+    mounts: list[Mount]  # host paths Compose services mount
 
-    __slots__ = ("bindings", "refs", "diagnostics", "suppressions", "facts")
+    __slots__ = (
+        "bindings",
+        "diagnostics",
+        "suppressions",
+        "workloads",
+        "services",
+        "backends",
+        "mounts",
+    )
 
     def __init__(
         self,
         bindings: list[Binding] | None = None,
-        refs: list[PortRef] | None = None,
         diagnostics: list[Diagnostic] | None = None,
         suppressions: list[Suppression] | None = None,
-        facts: dict[str, list[Any]] | None = None,
+        workloads: list[PodTemplate] | None = None,
+        services: list[Service] | None = None,
+        backends: list[IngressBackend] | None = None,
+        mounts: list[Mount] | None = None,
     ) -> None:
         self.bindings = [] if bindings is None else bindings
-        self.refs = [] if refs is None else refs
         self.diagnostics = [] if diagnostics is None else diagnostics
         self.suppressions = [] if suppressions is None else suppressions
-        self.facts = {} if facts is None else facts
+        self.workloads = [] if workloads is None else workloads
+        self.services = [] if services is None else services
+        self.backends = [] if backends is None else backends
+        self.mounts = [] if mounts is None else mounts
 
     def extend(self, other: ParseResult) -> None:
         self.bindings.extend(other.bindings)
-        self.refs.extend(other.refs)
         self.diagnostics.extend(other.diagnostics)
         self.suppressions.extend(other.suppressions)
-        for key, values in other.facts.items():
-            self.facts.setdefault(key, []).extend(values)
+        self.workloads.extend(other.workloads)
+        self.services.extend(other.services)
+        self.backends.extend(other.backends)
+        self.mounts.extend(other.mounts)
 
 
 class Model(Record):
-    """Everything parsed in one run; rules are pure functions of it."""
+    """Everything parsed in one run, resolved (`portlint.resolve.build`): rules are pure
+    functions of it."""
 
     bindings: list[Binding]
-    refs: list[PortRef]
     diagnostics: list[Diagnostic]
-    facts: dict[str, list[Any]]
+    workloads: list[PodTemplate]
+    services: list[Service]  # each with `selected` filled in
+    backends: list[IngressBackend]
     files: int
-    _used_ports: Any
+    _used_ports: UsedPorts | None
 
-    __slots__ = ("bindings", "refs", "diagnostics", "facts", "files", "_used_ports")
+    __slots__ = (
+        "bindings",
+        "diagnostics",
+        "workloads",
+        "services",
+        "backends",
+        "files",
+        "_used_ports",
+    )
 
     def __init__(
         self,
         bindings: list[Binding] | None = None,
-        refs: list[PortRef] | None = None,
         diagnostics: list[Diagnostic] | None = None,
-        facts: dict[str, list[Any]] | None = None,
+        workloads: list[PodTemplate] | None = None,
+        services: list[Service] | None = None,
+        backends: list[IngressBackend] | None = None,
         files: int = 0,
-        _used_ports: Any = None,
+        _used_ports: UsedPorts | None = None,
     ) -> None:
         self.bindings = [] if bindings is None else bindings
-        self.refs = [] if refs is None else refs
         self.diagnostics = [] if diagnostics is None else diagnostics
-        self.facts = {} if facts is None else facts
+        self.workloads = [] if workloads is None else workloads
+        self.services = [] if services is None else services
+        self.backends = [] if backends is None else backends
         self.files = files
         self._used_ports = _used_ports
 
-    def used_ports(self) -> Any:
-        """The ports taken per namespace (`freeports.UsedPorts`), built once per run and
-        shared by every rule that suggests a free port."""
+    def used_ports(self) -> UsedPorts:
+        """The ports taken per namespace, built once per run and shared by every rule that
+        suggests a free port."""
         if self._used_ports is None:
             from portlint.freeports import UsedPorts
 
             self._used_ports = UsedPorts(self.bindings)
         return self._used_ports
 
-    @classmethod
-    def from_result(cls, result: ParseResult, files: int) -> Model:
-        return cls(result.bindings, result.refs, result.diagnostics, result.facts, files)
-
-    def by_namespace(self) -> dict[str, list[Binding]]:
-        groups: dict[str, list[Binding]] = {}
+    def by_namespace(self) -> dict[Namespace, list[Binding]]:
+        groups: dict[Namespace, list[Binding]] = {}
         for binding in self.bindings:
             groups.setdefault(binding.namespace, []).append(binding)
         return groups

@@ -37,7 +37,7 @@ def _role_applies(roles: frozenset[Role] | None, binding: Binding) -> bool:
     if roles is not None:
         return binding.role in roles
     if binding.role == Role.CONTAINER:
-        return binding.namespace.startswith("pod:")
+        return binding.namespace.kind == "pod"
     return binding.role in SHARED_ROLES
 
 

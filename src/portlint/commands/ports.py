@@ -52,10 +52,10 @@ _NAMESPACE_ORDER = ("host", "k8s-node", "k8s-nodeports", "service", "pod", "cont
 
 def _sort_key(b: Binding) -> tuple:
     """Shared namespaces (hosts, nodes) first, then per-workload ones."""
-    kind = b.namespace.split(":", 1)[0]
+    kind = b.namespace.kind
     rank = _NAMESPACE_ORDER.index(kind) if kind in _NAMESPACE_ORDER else 99
     role = _ROLE_ORDER.index(b.role.value) if b.role.value in _ROLE_ORDER else 99
-    return (rank, b.namespace, b.port, b.protocol.value, role, b.location.path, b.location.line)
+    return (rank, b.namespace.key, b.port, b.protocol.value, role, b.location.path, b.location.line)
 
 
 def inventory(model: Model) -> list[dict[str, Any]]:
@@ -78,7 +78,7 @@ def inventory(model: Model) -> list[dict[str, Any]]:
                 "format": b.format,
                 "owner": b.owner,
                 "identity": b.identity,
-                "namespace": b.namespace,
+                "namespace": b.namespace.key,
                 "role": b.role.value,
                 "protocol": b.protocol.value,
                 "address": None if b.address is None else str(b.address),

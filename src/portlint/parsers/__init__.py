@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import importlib
 import os
-import posixpath
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from portlint.globs import glob_match, relative_posix
 from portlint.model import ParseResult
-from portlint.options import HostGroup, Options
+from portlint.options import Options
 from portlint.records import Record
 from portlint.source import Roots, SourceFile
 from portlint.yamlnodes import YamlDocument
@@ -51,78 +49,37 @@ class DocumentParser(Protocol):
 
 
 class ParseContext(Record):
-    """What a parser may know beyond its own file: options, roots, and grouping."""
+    """What a parser may know beyond its own file: options and roots. Host groups and
+    clusters are not for parsers to decide: `portlint.resolve` does it from each
+    binding's path."""
 
     options: Options
     roots: list[Path]
     #: Reads another file (an include) only when it lies inside the roots; returns None
     #: otherwise. Set by the engine.
     read: Callable[[Path], SourceFile | None] | None
-    #: (kind, display path) -> group name: parsers ask once per binding, and matching
-    #: globs against absolute paths costs more than parsing the binding.
-    _groups: dict[tuple[str, str], str]
-
-    def host_for(self, display_path: str) -> str:
-        key = ("host", display_path)
-        found = self._groups.get(key)
-        if found is None:
-            found = self._groups[key] = _group_for(display_path, self.options.hosts, "default")
-        return found
-
-    def cluster_for(self, display_path: str) -> str:
-        key = ("cluster", display_path)
-        found = self._groups.get(key)
-        if found is None:
-            found = _group_for(display_path, self.options.clusters, "default")
-            self._groups[key] = found
-        return found
 
     #: Directories that discovery walked: inside a root, as the walk follows no symlinked
     #: directory. A file in one needs a check only when it is itself a symlink.
     walked_directories: set[str]
 
-    __slots__ = ("options", "roots", "read", "_groups", "walked_directories")
+    __slots__ = ("options", "roots", "read", "walked_directories")
 
     def __init__(
         self,
         options: Options,
         roots: list[Path] | None = None,
         read: Callable[[Path], SourceFile | None] | None = None,
-        _groups: dict[tuple[str, str], str] | None = None,
         walked_directories: set[str] | None = None,
     ) -> None:
         self.options = options
         self.roots = [] if roots is None else roots
         self.read = read
-        self._groups = {} if _groups is None else _groups
         self.walked_directories = set() if walked_directories is None else walked_directories
 
     def inside_roots(self, path: Path) -> bool:
         """The one "inside the roots" rule (portlint.source.Roots)."""
         return Roots(self.roots, self.walked_directories).contains(path)
-
-
-def _group_for(display_path: str, groups: list[HostGroup], default: str) -> str:
-    """First matching group's name; `{dir}` is what the glob matched before its first
-    `**`, `{parent}` the file's own directory."""
-    for group in groups:
-        relative = relative_posix(display_path, group.base)
-        if relative is None:
-            continue  # outside the configuration's directory: no glob matches it
-        for pattern in group.paths:
-            if glob_match(relative, pattern):
-                return _expand_group_name(group.name, relative, pattern)
-    return default
-
-
-def _expand_group_name(name: str, path: str, pattern: str) -> str:
-    if "{dir}" in name:
-        prefix = pattern.split("**", 1)[0].strip("/")
-        depth = len([part for part in prefix.split("/") if part not in ("", ".")])
-        name = name.replace("{dir}", "/".join(path.split("/")[:depth]) or ".")
-    if "{parent}" in name:
-        name = name.replace("{parent}", posixpath.dirname(path) or ".")
-    return name
 
 
 #: Third-party parsers register here (pyproject: `[project.entry-points."portlint.parsers"]`).

@@ -54,8 +54,7 @@ class ApacheParser:
         return bool(_SNIFF_LISTEN.search(head) and _SNIFF_BLOCK.search(head))
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
-        host = ctx.host_for(source.display)
-        out = HostBindings(source, ctx, "apache", "apache", f"apache@{host}")
+        out = HostBindings(source, ctx, "apache", "apache", daemon="apache")
         if source.path.name.lower() not in MAIN_NAMES and _included_by_main(source, ctx):
             return out.result
         root = source.path.parent
@@ -110,11 +109,9 @@ def _listen(source: SourceFile, out: HostBindings, start: int, value: str, rest:
     addresses = resolve_host(host)
     if addresses is None:
         return
-    protocol_name = rest.split("#", 1)[0].strip().lower()
-    extra = {"scheme": protocol_name} if protocol_name else {}
     for address in addresses:
         v6only = False if address is not None and address.version == 6 else None
-        out.add(Listener(port, location, address=address, v6only=v6only, extra=extra))
+        out.add(Listener(port, location, address=address, v6only=v6only))
 
 
 def _logical_lines(text: str):

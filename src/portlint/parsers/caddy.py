@@ -45,8 +45,7 @@ class CaddyParser:
         )
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
-        host = ctx.host_for(source.display)
-        out = HostBindings(source, ctx, "caddy", "caddy", f"caddy@{host}")
+        out = HostBindings(source, ctx, "caddy", "caddy", daemon="caddy")
         lines = _lines(source)
         http_port, https_port = 80, 443
         default_bind: list[str] = []
@@ -61,10 +60,10 @@ class CaddyParser:
             words = [t for t, _ in tokens]
             if depth == 0 and not single_site:
                 if words == ["{"] and not sites:
-                    index = _global(lines, index, out)
-                    http_port = out.result.facts.pop("http_port", [http_port])[-1]
-                    https_port = out.result.facts.pop("https_port", [https_port])[-1]
-                    default_bind = out.result.facts.pop("default_bind", [[]])[-1]
+                    index, options, bind = _global(lines, index, out)
+                    http_port = options.get("http_port", http_port)
+                    https_port = options.get("https_port", https_port)
+                    default_bind = [] if bind is None else bind
                     continue
                 if words[0].startswith(("(", "&(")):
                     depth += words.count("{") - words.count("}")
@@ -110,7 +109,10 @@ def _lines(source: SourceFile) -> list[list[tuple[str, Location]]]:
     return found
 
 
-def _global(lines, index: int, out: HostBindings) -> int:
+def _global(lines, index: int, out: HostBindings) -> tuple[int, dict[str, int], list[str] | None]:
+    """The global options block: (index after it, http_port/https_port, default_bind)."""
+    ports: dict[str, int] = {}
+    bind: list[str] | None = None
     depth = 1
     while index < len(lines) and depth > 0:
         words = [t for t, _ in lines[index]]
@@ -119,12 +121,12 @@ def _global(lines, index: int, out: HostBindings) -> int:
             if port is None:
                 out.diagnostic("PL002", f"{words[0]}: {port_problem(words[1])}", lines[index][1][1])
             else:
-                out.result.facts.setdefault(words[0], []).append(port)
+                ports[words[0]] = port
         if depth == 1 and words[0] == "default_bind":
-            out.result.facts.setdefault("default_bind", []).append(words[1:])
+            bind = words[1:]
         depth += words.count("{") - words.count("}")
         index += 1
-    return index
+    return index, ports, bind
 
 
 def _site(
@@ -157,22 +159,15 @@ def _site(
                 "PL002", f"site address {text}: {port_problem(port_text)}", port_location, key=text
             )
             return
-        ports = [(port, {})]
+        ports = [(port, False)]
     elif scheme.lower() in ("http", "ws"):
-        ports, port_location = [(http_port, {"default": True})], location
+        ports, port_location = [(http_port, True)], location
     else:
         port_location = location
-        ports = [
-            (https_port, {"default": True}),
-            (http_port, {"default": True, "note": "automatic HTTP->HTTPS redirect"}),
-        ]
+        ports = [(https_port, True), (http_port, True)]  # and the automatic HTTP->HTTPS redirect
     for address, protocol, v6only in _bind_addresses(binds):
-        for port, extra in ports:
-            out.add(
-                Listener(
-                    port, port_location, protocol, address, v6only, extra={"site": text, **extra}
-                )
-            )
+        for port, default in ports:
+            out.add(Listener(port, port_location, protocol, address, v6only, default=default))
 
 
 def _bind_addresses(binds: list[str]):

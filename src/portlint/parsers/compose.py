@@ -16,7 +16,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from portlint import registry
-from portlint.model import Binding, Diagnostic, IPAddress, ParseResult, Protocol, Role
+from portlint.model import (
+    Binding,
+    Diagnostic,
+    IPAddress,
+    Mount,
+    Namespace,
+    ParseResult,
+    Protocol,
+    Role,
+    Target,
+)
 from portlint.parsers import ParseContext
 from portlint.parsers.compose_ports import (
     PortSpec,
@@ -208,11 +218,9 @@ class _Project:
         return self.result
 
     def _record_mounts(self, service: _Service) -> None:
-        from portlint.resolve import MOUNTS_FACT, Mount
-
         if service.network_mode == "host":
             return  # a host-network container listens on the host itself
-        mounts = self.result.facts.setdefault(MOUNTS_FACT, [])
+        mounts = self.result.mounts
         for host_path in service.mounts:
             if self._resolved_directory is None:
                 self._resolved_directory = self.directory.resolve()
@@ -445,8 +453,7 @@ class _Project:
             if spec.host
             else container_loc
         )
-        extra = {"variables": list(dict.fromkeys(resolved.used))} if resolved.used else {}
-        self._add_bindings(service, source, spec, container_loc, host_loc, mode, extra)
+        self._add_bindings(service, source, spec, container_loc, host_loc, mode)
 
     def _add_bindings(
         self,
@@ -456,7 +463,6 @@ class _Project:
         container_loc: Location,
         host_loc: Location,
         mode: str | None,
-        extra: dict | None = None,
     ) -> None:
         mapping = (
             service.name,
@@ -469,7 +475,7 @@ class _Project:
         first_file = self.mappings.setdefault(mapping, source.display)
         if first_file != source.display:
             return  # an override repeating the base file's mapping: Compose merges them
-        common = self._common(service, source, extra)
+        common = self._common(service)
         network_mode = service.network_mode or ""
         if network_mode == "host":
             self.result.bindings.append(
@@ -477,7 +483,7 @@ class _Project:
                     port=spec.container.start,
                     end_port=spec.container.end,
                     protocol=spec.protocol,
-                    namespace=self._host_namespace(source),
+                    namespace=Namespace.host(),
                     role=Role.LISTEN,
                     location=container_loc,
                     **common,
@@ -497,24 +503,21 @@ class _Project:
         )
         if spec.host is None:
             return
-        publish_extra = dict(common["extra"])
-        publish_extra["target"] = (spec.container.start, spec.container.end)
-        if spec.pick_one:
-            publish_extra["pick_one"] = True
-        if mode:
-            publish_extra["mode"] = mode
         self.result.bindings.append(
             Binding(
                 port=spec.host.start,
                 end_port=spec.host.end,
                 protocol=spec.protocol,
-                namespace=self._host_namespace(source),
+                namespace=Namespace.host(),
                 role=Role.PUBLISH,
                 location=host_loc,
                 address=spec.address,
                 v6only=_docker_v6only(spec.address),
                 replicas=service.replicas,
-                **{**common, "extra": publish_extra},
+                target=Target(spec.container.start, spec.container.end),
+                pick_one=spec.pick_one,
+                publish_mode=mode or None,
+                **common,
             )
         )
 
@@ -549,12 +552,10 @@ class _Project:
                 port=start,
                 end_port=end,
                 protocol=protocol,
-                namespace=self._host_namespace(source)
-                if host_mode
-                else self._container_namespace(service),
+                namespace=Namespace.host() if host_mode else self._container_namespace(service),
                 role=Role.LISTEN if host_mode else Role.EXPOSE,
                 location=loc,
-                **self._common(service, source),
+                **self._common(service),
             )
         )
 
@@ -586,43 +587,34 @@ class _Project:
                 Binding(
                     port=entry.port,
                     protocol=entry.protocol,
-                    namespace=self._host_namespace(source)
-                    if host_mode
-                    else self._container_namespace(service),
+                    namespace=Namespace.host() if host_mode else self._container_namespace(service),
                     role=Role.LISTEN if host_mode else Role.CONTAINER,
                     location=port_loc,
                     address=address,
-                    **self._common(service, source, {"entrypoint": entry.name}),
+                    **self._common(service),
                 )
             )
 
     # -- helpers ---------------------------------------------------------------------
 
-    def _common(self, service: _Service, source: SourceFile, extra: dict | None = None) -> dict:
-        data = dict(extra or {})
-        data["label"] = f"service '{service.name}'"
-        data["project"] = self.key
-        if service.profiles:
-            data["profiles"] = service.profiles
+    def _common(self, service: _Service) -> dict:
         return {
             "owner": f"{self.key}/{service.name}",
             "format": FORMAT,
             "identity": registry.identify(image=service.image, name=service.name),
             "image": service.image,
-            "host": self.ctx.host_for(source.display),
-            "extra": data,
+            "label": f"service '{service.name}'",
+            "project": self.key,
+            "profiles": service.profiles,
         }
 
-    def _host_namespace(self, source: SourceFile) -> str:
-        return "host:" + self.ctx.host_for(source.display)
-
-    def _container_namespace(self, service: _Service) -> str:
+    def _container_namespace(self, service: _Service) -> Namespace:
         mode = service.network_mode or ""
         if mode.startswith("service:"):
-            return f"container:{self.key}/{mode[len('service:') :]}"
+            return Namespace.container(f"{self.key}/{mode[len('service:') :]}")
         if mode.startswith("container:"):
-            return f"container:{mode[len('container:') :]}"
-        return f"container:{self.key}/{service.name}"
+            return Namespace.container(mode[len("container:") :])
+        return Namespace.container(f"{self.key}/{service.name}")
 
     def _part(
         self, source: SourceFile, node: ScalarNode, offset: int, length: int, exact: bool

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from portlint.model import Binding, Diagnostic, ParseResult, Protocol, Role
+from portlint.model import Binding, Diagnostic, Namespace, ParseResult, Protocol, Role
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import parse_port, port_problem
 from portlint.source import SourceFile
@@ -195,20 +195,16 @@ def _expose(
             Diagnostic("PL002", f"EXPOSE {token}: {problem}", port_location, key=token)
         )
         return
-    extra = {"stage": stage}
-    if written_variable:
-        extra["resolved_from"] = token
     result.bindings.append(
         Binding(
             port=start,
             end_port=end,
             protocol=protocol,
-            namespace=f"dockerfile:{source.display}",
+            namespace=Namespace.dockerfile(source.display),
             role=Role.EXPOSE,
             owner=owner,
             format="dockerfile",
             location=port_location,
-            extra=extra,
         )
     )
 

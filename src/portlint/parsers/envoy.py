@@ -98,7 +98,7 @@ def _address(source: SourceFile, out: HostBindings, node: Node | None, name: str
     compat = (_text(get(socket, "ipv4_compat")) or "").lower() == "true"
     for address in addresses:
         v6only = (not compat) if address is not None and address.version == 6 else None
-        out.add(Listener(port, where, protocol, address, v6only, extra={"listener": name}))
+        out.add(Listener(port, where, protocol, address, v6only))
 
 
 PARSERS = [EnvoyParser()]

@@ -78,8 +78,7 @@ class HAProxyParser:
         return bool(_SNIFF.search(head) and b"bind" in head)
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
-        host = ctx.host_for(source.display)
-        out = HostBindings(source, ctx, "haproxy", "haproxy", f"haproxy@{host}")
+        out = HostBindings(source, ctx, "haproxy", "haproxy", daemon="haproxy")
         section = ""
         for line_start, line in iter_lines(source.text):
             words = _words(line)
@@ -190,7 +189,6 @@ def _bind_one(
                 address,
                 v6only if address is not None and address.version == 6 else None,
                 end_port=end,
-                extra={"section": section},
             )
         )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from pathlib import Path
-from typing import Any
 
 from portlint import source
 from portlint.model import (
@@ -18,6 +17,7 @@ from portlint.model import (
     Binding,
     Diagnostic,
     IPAddress,
+    Namespace,
     ParseResult,
     Protocol,
     Role,
@@ -48,9 +48,9 @@ class Listener(Record):
     address: IPAddress | None
     v6only: bool | None
     end_port: int
-    extra: dict[str, Any]
+    default: bool  # not written: the software's default port
 
-    __slots__ = ("port", "location", "protocol", "address", "v6only", "end_port", "extra")
+    __slots__ = ("port", "location", "protocol", "address", "v6only", "end_port", "default")
 
     def __init__(
         self,
@@ -60,7 +60,7 @@ class Listener(Record):
         address: IPAddress | None = None,
         v6only: bool | None = None,
         end_port: int = -1,
-        extra: dict[str, Any] | None = None,
+        default: bool = False,
     ) -> None:
         self.port = port
         self.location = location
@@ -68,21 +68,29 @@ class Listener(Record):
         self.address = address
         self.v6only = v6only
         self.end_port = end_port
-        self.extra = {} if extra is None else extra
+        self.default = default
 
 
 class HostBindings:
     """Collects one file's host-namespace listeners for one owner and software."""
 
     def __init__(
-        self, source: SourceFile, ctx: ParseContext, fmt: str, identity: str, owner: str
+        self,
+        source: SourceFile,
+        ctx: ParseContext,
+        fmt: str,
+        identity: str,
+        owner: str = "",
+        daemon: str | None = None,
     ) -> None:
+        """`daemon`: one process per host group, owner `<daemon>@<host>` (the resolve
+        stage decides the host); else `owner` names the process."""
         self.source = source
-        self.host = ctx.host_for(source.display)
-        self.namespace = "host:" + self.host
+        self.namespace = Namespace.host()
+        self.daemon = daemon
         self.format = fmt
         self.identity = identity
-        self.owner = owner
+        self.owner = owner or (daemon or "")
         self.result = ParseResult()
 
     def add(self, listener: Listener, location_source: SourceFile | None = None) -> Binding:
@@ -98,8 +106,9 @@ class HostBindings:
             address=listener.address,
             v6only=listener.v6only,
             identity=self.identity,
-            host=self.host,
-            extra=dict(listener.extra),
+            default=listener.default,
+            daemon=self.daemon,
+            main_file="" if listener.location.path == self.source.display else self.source.display,
         )
         self.result.bindings.append(binding)
         return binding

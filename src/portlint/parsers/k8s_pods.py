@@ -8,8 +8,8 @@ a plain init container runs alone before them, so it gets a namespace of its own
 
 from __future__ import annotations
 
-from portlint.model import Binding, Protocol, Role, parse_address
-from portlint.parsers.k8s_model import Container, ContainerPort, PodTemplate, PortUse
+from portlint.k8s_objects import Container, ContainerPort, PodTemplate, PortUse
+from portlint.model import Binding, Namespace, PodContainer, Protocol, Role, parse_address
 from portlint.parsers.k8s_values import (
     ObjectContext,
     check_svc_name,
@@ -104,7 +104,7 @@ def parse_workload(ctx: ObjectContext, document: MappingNode) -> PodTemplate | N
     name_node = get(get(document, "metadata"), "name") or get(document, "kind") or document
     return PodTemplate(
         ident=ctx.ident,
-        cluster=ctx.cluster,
+        cluster="",  # decided by the resolve stage
         labels=labels,
         containers=containers,
         location=ctx.loc(name_node),
@@ -151,9 +151,7 @@ class _PodReader:
         self.security = _Security().merged(security)
         self.windows = (scalar_text(get(fields.get("os"), "name")) or "").lower() == "windows"
         self.unprivileged_start = _sysctl_start(get(security, "sysctls"))
-        cluster, ns, kind, name = ctx.cluster, ctx.namespace, ctx.kind, ctx.name
-        self.pod_namespace = f"pod:{cluster}/{ns}/{kind}/{name}"
-        self.node_namespace = f"k8s-node:{cluster}"
+        self.node_namespace = Namespace.node()
 
     def read(self) -> list[Container]:
         containers: list[Container] = []
@@ -182,26 +180,25 @@ class _PodReader:
         )
         security_node = fields.get("securityContext")
         security = self.security.merged(security_node)
-        extra = {
-            "kind": self.ctx.kind,
-            "container": name,
-            "container_role": role,
-            "non_root": None if self.windows else security.non_root,
-            **_capabilities(get(security_node, "capabilities")),
-            "unprivileged_port_start": None if self.host_network else self.unprivileged_start,
-            "host_network": self.host_network,
-        }
+        net_bind_service, net_bind_dropped = _capabilities(get(security_node, "capabilities"))
+        facts = PodContainer(
+            name,
+            non_root=None if self.windows else security.non_root,
+            net_bind_service=net_bind_service,
+            net_bind_dropped=net_bind_dropped,
+            unprivileged_port_start=None if self.host_network else self.unprivileged_start,
+        )
         if isinstance(ports_node, SequenceNode):
             for entry in ports_node.value:
                 if isinstance(entry, MappingNode):
-                    port = self._port(entry, container, image, extra)
+                    port = self._port(entry, container, image, facts)
                     if port is not None:
                         container.ports.append(port)
         container.uses.extend(self._uses(fields))
         return container
 
     def _port(
-        self, entry: MappingNode, container: Container, image: str | None, extra: dict
+        self, entry: MappingNode, container: Container, image: str | None, facts: PodContainer
     ) -> ContainerPort | None:
         ctx = self.ctx
         fields = as_dict(entry)  # one pass over the entry's keys
@@ -218,10 +215,8 @@ class _PodReader:
             return ContainerPort(None, name, proto, ctx.loc(name_node or entry)) if name else None
         identity = identify(image=image, name=container.name)
         owner = f"{ctx.owner}/{container.name}"
-        namespace = self.pod_namespace
-        if container.role == "init":
-            namespace += f"#init/{container.name}"
-        common = {"format": "kubernetes", "identity": identity, "image": image, "host": ctx.cluster}
+        init = container.name if container.role == "init" else None
+        namespace = Namespace.pod(ctx.namespace, ctx.kind, ctx.name, init)
         ctx.bindings.append(
             Binding(
                 number,
@@ -231,11 +226,14 @@ class _PodReader:
                 owner,
                 location=ctx.loc(number_node),
                 replicas=self.replicas,
-                extra=dict(extra),
-                **common,
+                workload_kind=ctx.kind,
+                container=facts,
+                format="kubernetes",
+                identity=identity,
+                image=image,
             )
         )
-        self._host_side(fields, number_node, number, proto, common)
+        self._host_side(fields, number_node, number, proto, identity, image)
         return ContainerPort(number, name, proto, ctx.loc(number_node))
 
     def _host_side(
@@ -244,7 +242,8 @@ class _PodReader:
         number_node: Node,
         number: int,
         proto: Protocol,
-        common: dict,
+        identity: str | None,
+        image: str | None,
     ) -> None:
         """A hostPort, or a hostNetwork listener: both occupy the node's own ports (`fields`:
         the port entry's keys)."""
@@ -257,9 +256,6 @@ class _PodReader:
                 f"hostPort {host_port} must equal containerPort {number} with hostNetwork: true",
                 host_node,
             )
-        extra: dict = {"kind": ctx.kind}
-        if self.node_name:
-            extra["node_name"] = self.node_name
         if host_port and host_node is not None:
             ip_node = fields.get("hostIP")
             address = None
@@ -279,8 +275,11 @@ class _PodReader:
                     location=ctx.loc(host_node),
                     address=address,
                     replicas=self.replicas,
-                    extra=extra,
-                    **common,
+                    workload_kind=ctx.kind,
+                    node_name=self.node_name or None,
+                    format="kubernetes",
+                    identity=identity,
+                    image=image,
                 )
             )
         elif self.host_network:
@@ -293,8 +292,11 @@ class _PodReader:
                     ctx.owner,
                     location=ctx.loc(number_node),
                     replicas=self.replicas,
-                    extra=extra,
-                    **common,
+                    workload_kind=ctx.kind,
+                    node_name=self.node_name or None,
+                    format="kubernetes",
+                    identity=identity,
+                    image=image,
                 )
             )
 
@@ -325,7 +327,7 @@ class _PodReader:
         return uses
 
 
-def _capabilities(node: Node | None) -> dict[str, bool]:
+def _capabilities(node: Node | None) -> tuple[bool, bool]:
     """NET_BIND_SERVICE added, and whether a drop (ALL or NET_BIND_SERVICE) removes it."""
 
     def names(key: str) -> set[str]:
@@ -341,7 +343,7 @@ def _capabilities(node: Node | None) -> dict[str, bool]:
 
     added = "NET_BIND_SERVICE" in names("add")
     dropped = bool(names("drop") & {"ALL", "NET_BIND_SERVICE"})
-    return {"net_bind_service": added, "net_bind_dropped": dropped and not added}
+    return added, dropped and not added
 
 
 def _sysctl_start(node: Node | None) -> int | None:

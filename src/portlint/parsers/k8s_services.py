@@ -4,8 +4,8 @@ Ingress backends in both the networking.k8s.io/v1 and the older serviceName form
 
 from __future__ import annotations
 
-from portlint.model import Binding, Role
-from portlint.parsers.k8s_model import IngressBackend, Service, ServicePort
+from portlint.k8s_objects import IngressBackend, Service, ServicePort
+from portlint.model import Binding, Namespace, Role, Target
 from portlint.parsers.k8s_values import (
     ObjectContext,
     check_dns_label,
@@ -42,7 +42,7 @@ def parse_service(ctx: ObjectContext, document: MappingNode) -> Service:
     ports_node = get(spec, "ports")
     service = Service(
         ident=ctx.ident,
-        cluster=ctx.cluster,
+        cluster="",  # decided by the resolve stage
         type=service_type,
         selector=selector,
         ports=[],
@@ -74,17 +74,19 @@ def _service_port(
     node_port = port_number(ctx, node_port_node, "nodePort", zero_means_unset=True)
     if number is None or port_node is None:
         return None
-    common = {"format": "kubernetes", "identity": identify(name=ctx.name), "host": ctx.cluster}
+    identity = identify(name=ctx.name)
     ctx.bindings.append(
         Binding(
             number,
             proto,
-            f"service:{ctx.cluster}/{ctx.namespace}/{ctx.name}@{ctx.source.display}",
+            Namespace.service(ctx.namespace, ctx.name, ctx.source.display),
             Role.SERVICE_PORT,
             f"{ctx.owner}#{index}",
             location=ctx.loc(port_node),
-            extra={"kind": "Service", "name": name, "target": target},
-            **common,
+            workload_kind="Service",
+            target=None if target is None else Target.of(target),
+            format="kubernetes",
+            identity=identity,
         )
     )
     if node_port and node_port_node is not None and service_type in _NODE_PORT_TYPES:
@@ -92,12 +94,13 @@ def _service_port(
             Binding(
                 node_port,
                 proto,
-                f"k8s-nodeports:{ctx.cluster}",
+                Namespace.node_ports(),
                 Role.NODE_PORT,
                 ctx.owner,
                 location=ctx.loc(node_port_node),
-                extra={"kind": "Service"},
-                **common,
+                workload_kind="Service",
+                format="kubernetes",
+                identity=identity,
             )
         )
     return ServicePort(
@@ -145,7 +148,7 @@ def _backend(ctx: ObjectContext, backend: Node | None) -> IngressBackend | None:
         value = _service_port_ref(ctx, node)
     if name is None or value is None or node is None:
         return None
-    return IngressBackend(ctx.ident, ctx.cluster, name, value, ctx.loc(node))
+    return IngressBackend(ctx.ident, "", name, value, ctx.loc(node))
 
 
 def _service_port_ref(ctx: ObjectContext, node: Node | None) -> int | str | None:

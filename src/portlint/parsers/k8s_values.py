@@ -28,10 +28,9 @@ class ObjectContext(Record):
     kind: str
     namespace: str
     name: str
-    cluster: str
     bindings: list[Binding]
 
-    __slots__ = ("source", "result", "kind", "namespace", "name", "cluster", "bindings")
+    __slots__ = ("source", "result", "kind", "namespace", "name", "bindings")
 
     def __init__(
         self,
@@ -40,7 +39,6 @@ class ObjectContext(Record):
         kind: str,
         namespace: str,
         name: str,
-        cluster: str,
         bindings: list[Binding] | None = None,
     ) -> None:
         self.source = source
@@ -48,7 +46,6 @@ class ObjectContext(Record):
         self.kind = kind
         self.namespace = namespace
         self.name = name
-        self.cluster = cluster
         self.bindings = [] if bindings is None else bindings
 
     @property

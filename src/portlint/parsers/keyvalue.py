@@ -13,7 +13,7 @@ Defaults encoded (each daemon's own documentation):
 - sshd: `Port` (repeatable) default 22, `ListenAddress host[:port]` default every address.
 
 When the port line is absent or commented out, the default port is bound at the commented
-line (else at the address line, else line 1) with `extra["default"] = True`.
+line (else at the address line, else line 1) with `Binding.default` set.
 
 Owners: redis and postgresql run one process per config file (`redis:<path>`, so
 redis.conf and sentinel.conf are two owners); mysql reads every option file into one
@@ -153,11 +153,11 @@ class KeyValueParser:
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
         daemon = daemon_for(source.path)
         assert daemon is not None
-        host = ctx.host_for(source.display)
-        owner = (
-            f"{daemon.format}@{host}" if daemon.per_host else f"{daemon.format}:{source.display}"
-        )
-        out = HostBindings(source, ctx, daemon.format, daemon.identity, owner)
+        if daemon.per_host:
+            out = HostBindings(source, ctx, daemon.format, daemon.identity, daemon=daemon.format)
+        else:
+            owner = f"{daemon.format}:{source.display}"
+            out = HostBindings(source, ctx, daemon.format, daemon.identity, owner)
         ports, addresses, in_server = _read(source, daemon)
         if daemon.sections and not in_server:
             return out.result  # a client-only option file
@@ -291,15 +291,14 @@ def _bind(
             continue
         for port, location, defaulted in targets:
             for address in resolved:
-                extra = (
-                    {"default": True, "note": f"default {daemon.identity} port"}
-                    if (defaulted)
-                    else {}
-                )
                 v6only = True if address is not None and address.version == 6 else None
                 out.add(
                     Listener(
-                        port, location or ports[0][1], address=address, v6only=v6only, extra=extra
+                        port,
+                        location or ports[0][1],
+                        address=address,
+                        v6only=v6only,
+                        default=defaulted,  # the daemon's default port
                     )
                 )
 

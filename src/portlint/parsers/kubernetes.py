@@ -1,7 +1,7 @@
 """Kubernetes manifests: YAML (multi-document) and JSON objects, `kind: List`, stdin.
 
 Every object becomes bindings (container ports, host ports, hostNetwork listeners,
-Service ports, NodePorts) and facts for the reference rules (`k8s_model`). Namespaces:
+Service ports, NodePorts) and objects for the reference rules (`k8s_objects`). Namespaces:
 
 - ``pod:<cluster>/<ns>/<Kind>/<name>``        the containers of one pod template
 - ``k8s-node:<cluster>``                      hostPorts and hostNetwork ports
@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from portlint.k8s_objects import PodTemplate
 from portlint.model import MAX_PORT, Diagnostic, ParseResult, Suppression
 from portlint.parsers import ParseContext
-from portlint.parsers.k8s_model import PodTemplate
 from portlint.parsers.k8s_pods import TEMPLATE_PATHS, parse_workload, template_of
 from portlint.parsers.k8s_services import parse_ingress, parse_service
 from portlint.parsers.k8s_values import ObjectContext, scalar_text
@@ -110,23 +110,18 @@ def _parse_object(
         result.diagnostics.append(_template_error(source, placeholder))
         return
     _annotation_suppressions(source, node, kind, result)
-    octx = ObjectContext(
-        source, result, kind, namespace, name or "?", ctx.cluster_for(source.display)
-    )
-    facts: list[object] = []
+    octx = ObjectContext(source, result, kind, namespace, name or "?")
     if kind in TEMPLATE_PATHS:
         pod: PodTemplate | None = parse_workload(octx, node)
         if pod is not None:
-            facts.append(pod)
+            result.workloads.append(pod)
     elif kind == "Service":
-        facts.append(parse_service(octx, node))
+        result.services.append(parse_service(octx, node))
     elif kind == "Ingress":
-        facts.extend(parse_ingress(octx, node))
+        result.backends.extend(parse_ingress(octx, node))
     elif kind == "PodSecurityPolicy":
         _psp_host_ports(octx, get(get(node, "spec"), "hostPorts"))
     result.bindings.extend(octx.bindings)
-    if facts:
-        result.facts.setdefault("kubernetes", []).extend(facts)
 
 
 def _psp_host_ports(ctx: ObjectContext, ranges: Node | None) -> None:

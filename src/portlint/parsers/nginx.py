@@ -145,8 +145,7 @@ class NginxParser:
         return bool(_SERVER_BLOCK.search(head) and _LISTEN_LINE.search(head))
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
-        host = ctx.host_for(source.display)
-        out = HostBindings(source, ctx, "nginx", "nginx", f"nginx@{host}")
+        out = HostBindings(source, ctx, "nginx", "nginx", daemon="nginx")
         try:
             tree = lex_tree(source)
         except NginxSyntaxError as error:
@@ -199,7 +198,7 @@ class _Walker:
                     80,
                     _word_location(server.source, server.line, "server", None),
                     address=resolve_host("0.0.0.0")[0],  # type: ignore[index]
-                    extra={"default": True, "note": "a server without listen listens on *:80"},
+                    default=True,  # a server without listen listens on *:80
                 )
             )
 
@@ -244,11 +243,6 @@ class _Walker:
             if key in self.seen:
                 continue
             self.seen.add(key)
-            extra: dict[str, object] = {"context": context}
-            if defaulted:
-                extra.update(default=True, note="no port given: nginx listens on 80")
-            if "default_server" in params or "default" in params:
-                extra["default_server"] = True
             self.out.add(
                 Listener(
                     port,
@@ -256,7 +250,7 @@ class _Walker:
                     protocol,
                     address,
                     v6only if address is not None and address.version == 6 else None,
-                    extra=extra,
+                    default=defaulted,  # no port given: nginx listens on 80
                 )
             )
 

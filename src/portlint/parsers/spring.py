@@ -167,11 +167,9 @@ def _listener(
         out.diagnostic("PL002", f"{which} port: {port_problem(text)}", where, key=text)
         return
     addresses = resolve_host(host) if host and host not in ("0.0.0.0", "::") else [None]
-    extra: dict[str, object] = {"listener": which}
-    if default:
-        extra.update(default=True, note="server.port is commented out: Spring Boot uses 8080")
     for address in addresses or []:
-        out.add(Listener(port, where, address=address, extra=extra))
+        # default: server.port is commented out, and Spring Boot uses 8080
+        out.add(Listener(port, where, address=address, default=default))
 
 
 PARSERS = [SpringPropertiesParser(), SpringYamlParser()]

@@ -55,10 +55,10 @@ class SystemdSocketParser:
             unit = source.path.parent.name[: -len(".d")]
         identity = unit.rsplit(".", 1)[0].rstrip("@")
         daemon = ACTIVATES.get(identity)
-        owner = (
-            f"{daemon}@{ctx.host_for(source.display)}" if daemon else f"systemd:{source.display}"
-        )
-        out = HostBindings(source, ctx, "systemd", identity, owner)
+        if daemon:
+            out = HostBindings(source, ctx, "systemd", identity, daemon=daemon)
+        else:
+            out = HostBindings(source, ctx, "systemd", identity, f"systemd:{source.display}")
         section = ""
         pending: list[tuple[Protocol, Location, int, str | None]] = []
         v6only: bool | None = False
@@ -92,19 +92,11 @@ class SystemdSocketParser:
                 continue
             pending.append((_KINDS[key], location, port, host))  # type: ignore[arg-type]
         for protocol, location, port, host in pending:
-            if host is None:
-                addresses = [ipaddress.ip_address("::")]
-                extra = {"note": "a bare port listens on [::] (and IPv4 when dual-stack)"}
-            else:
-                addresses = resolve_host(host) or []
-                extra = {}
+            # a bare port listens on [::] (and IPv4 when dual-stack)
+            addresses = [ipaddress.ip_address("::")] if host is None else resolve_host(host) or []
             for address in addresses:
                 is_v6 = address is not None and address.version == 6
-                out.add(
-                    Listener(
-                        port, location, protocol, address, v6only if is_v6 else None, extra=extra
-                    )
-                )
+                out.add(Listener(port, location, protocol, address, v6only if is_v6 else None))
         return out.result
 
 

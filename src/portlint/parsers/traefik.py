@@ -138,7 +138,6 @@ def add_entrypoint(
                 port_location,
                 parsed.protocol,
                 address,
-                extra={"entrypoint": name},
             )
         )
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from portlint import registry
 from portlint.findings import Finding
-from portlint.model import Binding, Model, Role, is_wildcard
+from portlint.model import Binding, Model, Role, Target, is_wildcard
 from portlint.options import Options
 from portlint.rules import check
 
@@ -25,8 +25,8 @@ def sensitive_ports(model: Model, options: Options) -> Iterator[Finding]:
         service = _sensitive_service(b)
         if service is None:
             continue
-        label = b.extra.get("label") or b.owner
-        target = b.extra.get("target", (b.port, b.port))[0]
+        label = b.owner_label()
+        target = b.target.start if b.target is not None else b.port
         yield Finding(
             "PL501",
             f"{service.title} port of {label} is published on all interfaces as "
@@ -42,17 +42,17 @@ def _sensitive_service(b: Binding) -> registry.KnownService | None:
     """The sensitive software behind a published port, only when the image (or service
     name) says what it is: a custom image on 7000 or 9000 is not presumed to be
     Cassandra or ClickHouse. A false alarm here would teach users to ignore the rule."""
-    target = b.extra.get("target", (b.port, b.port))
-    if target[0] != target[1] or not b.identity:
+    target = b.target or Target(b.port)
+    if target.is_range or target.name or not b.identity:
         return None
     protocol = b.protocol.value
     own = registry.by_name(b.identity)
     if own is not None:
-        if own.sensitive and own.protocol == protocol and target[0] in own.ports:
+        if own.sensitive and own.protocol == protocol and target.start in own.ports:
             return own
         return None
     proxies = getattr(registry, "PROXIES", ())
-    for service in registry.known(target[0], protocol):
+    for service in registry.known(target.start, protocol):
         if (
             service.sensitive
             and b.identity not in proxies
@@ -71,7 +71,7 @@ def _variant(identity: str, service: registry.KnownService) -> bool:
 @check("PL502")
 def unbound_interfaces(model: Model, options: Options) -> Iterator[Finding]:
     for b in _published_everywhere(model):
-        label = b.extra.get("label") or b.owner
+        label = b.owner_label()
         yield Finding(
             "PL502",
             f"host port {b.port_text()} of {label} is published on all interfaces; name the "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from portlint.findings import Finding
-from portlint.model import Model, Role
+from portlint.model import Binding, Model, Role
 from portlint.options import Options
 from portlint.rules import check
 
@@ -21,7 +21,7 @@ def privileged_host_ports(model: Model, options: Options) -> Iterator[Finding]:
     for b in model.bindings:
         if b.role != Role.PUBLISH or b.format not in CONTAINER_ENGINE_FORMATS or b.port >= start:
             continue
-        label = b.extra.get("label") or b.owner
+        label = b.owner_label()
         yield Finding(
             "PL201",
             f"host port {b.port_text()} of {label} is below {start}: rootless Docker and "
@@ -41,11 +41,8 @@ def _suggest(port: int, start: int) -> int:
     return start
 
 
-def _target(b) -> str:
-    target = b.extra.get("target")
-    if not target:
-        return str(b.port)
-    return str(target[0]) if target[0] == target[1] else f"{target[0]}-{target[1]}"
+def _target(b: Binding) -> str:
+    return str(b.port) if b.target is None else b.target.text()
 
 
 # --- PL202 (Kubernetes) --------------------------------------------------------------
@@ -56,20 +53,21 @@ def privileged_ports_non_root(model: Model, options: Options) -> Iterator[Findin
     """A container that listens below the unprivileged start as a non-root user (or
     with NET_BIND_SERVICE dropped) gets EACCES at bind time and crash-loops."""
     for b in model.bindings:
-        if b.role != Role.CONTAINER or b.format != "kubernetes":
+        container = b.container
+        if b.role != Role.CONTAINER or b.format != "kubernetes" or container is None:
             continue
-        start = b.extra.get("unprivileged_port_start")
+        start = container.unprivileged_port_start
         if start is None:
             start = options.policy.unprivileged_port_start
-        if b.port >= start or b.extra.get("net_bind_service"):
+        if b.port >= start or container.net_bind_service:
             continue
-        non_root, dropped = b.extra.get("non_root"), b.extra.get("net_bind_dropped")
+        non_root, dropped = container.non_root, container.net_bind_dropped
         if not non_root and not dropped:
             continue
         who = "runs as non-root" if non_root else "drops NET_BIND_SERVICE (capabilities.drop)"
         yield Finding(
             "PL202",
-            f"container {b.extra.get('container')!r} of {b.owner.rsplit('/', 1)[0]} listens "
+            f"container {container.name!r} of {b.owner.rsplit('/', 1)[0]} listens "
             f"on {b.port_text()}, below {start}, but {who} without NET_BIND_SERVICE: the "
             "bind fails with EACCES. Listen on a port >= 1024 (e.g. "
             f"{_suggest(b.port, 1024)}) and map it with the Service's targetPort, add "

@@ -17,7 +17,7 @@ from portlint.source import display_path
 
 def _fixed(binding: Binding) -> bool:
     """A port someone chose: not 0 (any free port), not a range Docker picks one from."""
-    return binding.port > 0 and not binding.extra.get("pick_one")
+    return binding.port > 0 and not binding.pick_one
 
 
 def _overlap(binding: Binding, span: PortSpan) -> PortSpan | None:
@@ -92,7 +92,7 @@ def _own_default(binding: Binding) -> bool:
 
 
 def _key(binding: Binding) -> str:
-    return f"{binding.owner}|{binding.namespace}|{binding.port_text()}"
+    return f"{binding.owner}|{binding.namespace.key}|{binding.port_text()}"
 
 
 # --- PL301 ---------------------------------------------------------------------------
@@ -287,7 +287,7 @@ def forbidden_ports(model: Model, options: Options) -> Iterator[Finding]:
 
 def _label(binding: Binding) -> str:
     """The owner as users name it: the Compose service, the workload, the config file."""
-    return str(binding.extra.get("label") or f"'{binding.owner}'")
+    return binding.owner_label()
 
 
 def _policy_label(options: Options) -> str:

@@ -2,7 +2,8 @@
 targetPort, a probe's named port, an Ingress backend's Service port — and multi-port
 Services with an unnamed port.
 
-Resolution works on the Kubernetes facts (`parsers.k8s_model`). Copies of one object
+Resolution works on the Kubernetes objects (`portlint.k8s_objects`); which workloads a
+Service selects is decided by the resolve stage (`Service.selected`). Copies of one object
 (same cluster, kind, namespace and name: a base and its overlay, or a strategic-merge
 patch) are merged: a port declared by any copy counts, and a reference that can only be
 resolved against partial copies (patches without containers or images) is not judged.
@@ -14,22 +15,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from portlint.findings import Finding, Related, Severity
+from portlint.k8s_objects import Container, PodTemplate, Selection, Service, ServicePort
 from portlint.model import Model, Protocol
 from portlint.options import Options
-from portlint.parsers.k8s_model import (
-    Container,
-    ContainerPort,
-    IngressBackend,
-    PodTemplate,
-    Service,
-)
 from portlint.rules import check
 
 _Key = tuple[str, str, str, str]  # (cluster, kind, namespace, name)
 
-
-def _facts(model: Model, kind: type) -> list:
-    return [fact for fact in model.facts.get("kubernetes", ()) if isinstance(fact, kind)]
+#: How many selected workloads a PL401 message names (and relates): a Service over 4,000
+#: Deployments says "and 3,997 others", not 4,000 names per port.
+MAX_LISTED = 3
 
 
 def _by_object(facts: Iterable[PodTemplate | Service]) -> dict[_Key, list]:
@@ -37,10 +32,6 @@ def _by_object(facts: Iterable[PodTemplate | Service]) -> dict[_Key, list]:
     for fact in facts:
         groups[(fact.cluster, *fact.ident)].append(fact)
     return groups
-
-
-def _selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
-    return all(labels.get(key) == value for key, value in selector.items())
 
 
 def _workload(copies: list[PodTemplate]) -> str:
@@ -55,12 +46,9 @@ def _workload(copies: list[PodTemplate]) -> str:
 def unknown_target_ports(model: Model, options: Options) -> Iterator[Finding]:
     """A Service whose targetPort no selected container declares sends traffic nowhere
     (named: the endpoint is never created) or to a port that may not be listening."""
-    index = _LabelIndex(_by_object(_facts(model, PodTemplate)).values())
-    for service in _facts(model, Service):
-        if service.type == "ExternalName" or not service.selector:
-            continue
-        selected = index.selected(service)
-        if not selected:
+    for service in model.services:
+        selected = service.selected
+        if selected is None or not selected.workloads:
             continue  # selects nothing scanned: its pods are deployed from elsewhere
         for port in service.ports:
             finding = _check_target(service, port, selected)
@@ -68,69 +56,34 @@ def unknown_target_ports(model: Model, options: Options) -> Iterator[Finding]:
                 yield finding
 
 
-class _LabelIndex:
-    """Workloads by (cluster, namespace) and by label, so a Service looks only at the
-    workloads carrying its rarest selector label: scanning a namespace's every workload
-    for every Service was quadratic (1,000 Services and Deployments in one namespace:
-    50,000 label comparisons)."""
-
-    def __init__(self, workloads: Iterable[list[PodTemplate]]) -> None:
-        self.groups: dict[tuple, list[list[PodTemplate]]] = defaultdict(list)
-        self.postings: dict[tuple, dict[tuple[str, str], list[int]]] = defaultdict(dict)
-        for copies in workloads:
-            cluster, (_kind, namespace, _name) = copies[0].cluster, copies[0].ident
-            place = (cluster, namespace)
-            number = len(self.groups[place])
-            self.groups[place].append(copies)
-            postings = self.postings[place]
-            for copy in copies:
-                for label in copy.labels.items():
-                    found = postings.setdefault(label, [])
-                    if not found or found[-1] != number:
-                        found.append(number)
-
-    def selected(self, service: Service) -> list[list[PodTemplate]]:
-        """The workloads (all copies of each) whose pods the Service selects, in order."""
-        place = (service.cluster, service.ident[1])
-        postings = self.postings.get(place, {})
-        lists = [postings.get(label, []) for label in service.selector.items()]
-        groups = self.groups.get(place, [])
-        return [
-            groups[number]
-            for number in min(lists, key=len)
-            if any(_selects(service.selector, copy.labels) for copy in groups[number])
-        ]
-
-
-def _serving_ports(copies: list[PodTemplate]) -> list[ContainerPort]:
-    return [p for copy in copies for c in copy.serving() for p in c.ports]
-
-
-def _check_target(service: Service, port, selected: list[list[PodTemplate]]) -> Finding | None:
+def _check_target(service: Service, port: ServicePort, selected: Selection) -> Finding | None:
     target = port.target if port.target is not None else port.port
     if target is None:
         return None
     # Workloads known only from patches may declare the port in a base that is not here.
-    if any(all(copy.partial for copy in copies) for copies in selected):
+    if selected.partial:
         return None
-    declared = [(p, copies) for copies in selected for p in _serving_ports(copies)]
     where = port.target_location or port.location
     _, namespace, name = service.ident
-    workloads = ", ".join(_workload(copies) for copies in selected)
+    listed_workloads = selected.workloads[:MAX_LISTED]
+    workloads = ", ".join(_workload(copies) for copies in listed_workloads)
+    more = len(selected.workloads) - len(listed_workloads)
+    if more:
+        workloads += f" and {more} other{'s' if more != 1 else ''}"
     related = [
         Related(copies[0].location, f"selected by Service {namespace}/{name}")
-        for copies in selected
+        for copies in listed_workloads
     ]
     proto = port.protocol
     if isinstance(target, str):
-        same_name = [p for p, _ in declared if p.name == target]
-        if any(p.protocol == proto for p in same_name):
+        protocols_named = selected.names.get(target)
+        if protocols_named and proto in protocols_named:
             return None
-        if same_name:
-            protocols = "/".join(sorted({p.protocol.name for p in same_name}))
+        if protocols_named:
+            protocols = "/".join(sorted(p.name for p in protocols_named))
             problem = f"name port {target!r} only for {protocols}, not {proto.name}"
         else:
-            names = sorted({p.name for p, _ in declared if p.name})
+            names = sorted(selected.names)
             problem = f"declare no port named {target!r}" + (
                 f" (their named ports: {', '.join(names)})" if names else ""
             )
@@ -143,10 +96,9 @@ def _check_target(service: Service, port, selected: list[list[PodTemplate]]) -> 
             related=related,
             key=f"Service/{namespace}/{name}|{target}/{proto.value}",
         )
-    numbers = [p for p, _ in declared if p.number is not None]
-    if not numbers or any(p.number == target and p.protocol == proto for p in numbers):
+    if not selected.numbers or (target, proto) in selected.numbers:
         return None  # containers that declare no ports at all say nothing either way
-    listed = ", ".join(sorted({f"{p.number}/{p.protocol.name}" for p in numbers}))
+    listed = ", ".join(sorted({f"{number}/{p.name}" for number, p in selected.numbers}))
     return Finding(
         "PL401",
         f"targetPort {target}/{proto.name} of Service {namespace}/{name} is not among the "
@@ -166,7 +118,7 @@ def _check_target(service: Service, port, selected: list[list[PodTemplate]]) -> 
 def unknown_probe_ports(model: Model, options: Options) -> Iterator[Finding]:
     """A probe or hook naming a port its container does not declare: the kubelet cannot
     resolve it, so the probe fails and the pod never becomes ready (or restarts)."""
-    for copies in _by_object(_facts(model, PodTemplate)).values():
+    for copies in _by_object(model.workloads).values():
         containers: dict[str, list[Container]] = defaultdict(list)
         for copy in copies:
             for container in copy.containers:
@@ -204,8 +156,8 @@ def _probe_findings(
 def unknown_backend_ports(model: Model, options: Options) -> Iterator[Finding]:
     """An Ingress backend port the Service does not define: the controller has no
     endpoints for the rule and answers 503."""
-    services = _by_object(_facts(model, Service))
-    for backend in _facts(model, IngressBackend):
+    services = _by_object(model.services)
+    for backend in model.backends:
         namespace = backend.ingress[1]
         copies = services.get((backend.cluster, "Service", namespace, backend.service))
         if not copies or not any(copy.ports for copy in copies):
@@ -236,7 +188,7 @@ def unknown_backend_ports(model: Model, options: Options) -> Iterator[Finding]:
 @check("PL404")
 def unnamed_service_ports(model: Model, options: Options) -> Iterator[Finding]:
     """A Service with several ports must name every one: the API server rejects it."""
-    for copies in _by_object(_facts(model, Service)).values():
+    for copies in _by_object(model.services).values():
         named: set[tuple[int | None, Protocol]] = {
             (p.port, p.protocol) for copy in copies for p in copy.ports if p.name
         }

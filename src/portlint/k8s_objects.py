@@ -1,8 +1,9 @@
 """Kubernetes objects the reference rules (PL401-PL404) need beyond bindings.
 
-The parser puts these in `ParseResult.facts["kubernetes"]`. They are deliberately small:
-only what resolving a Service to its pods, a probe to its container and an Ingress to its
-Service needs, each value with the location where it is written.
+The Kubernetes parser puts these in `ParseResult.workloads`, `.services` and `.backends`;
+the resolve stage sets their cluster and each Service's selected workloads. They are
+deliberately small: only what resolving a Service to its pods, a probe to its container
+and an Ingress to its Service needs, each value with the location where it is written.
 
 Several files may hold the same object (a kustomize base and its overlay, two
 environments): `ident` (kind, namespace, name) is what makes them the same object, and
@@ -11,8 +12,8 @@ rules merge copies instead of comparing them with each other.
 
 from __future__ import annotations
 
-from portlint.model import Protocol
 from portlint.records import Record
+from portlint.sockets import Protocol
 from portlint.source import Location
 
 Ident = tuple[str, str, str]  # (kind, namespace, name)
@@ -85,7 +86,7 @@ class PodTemplate(Record):
     """A workload's pod template (or a bare Pod)."""
 
     ident: Ident
-    cluster: str
+    cluster: str  # set by the resolve stage
     labels: dict[str, str]
     containers: list[Container]
     location: Location  # the object's metadata.name (or kind) value
@@ -141,16 +142,70 @@ class ServicePort(Record):
         self.target_location = target_location
 
 
+class Selection(Record):
+    """The workloads a Service selects (every copy of each, in order), shared by the
+    Services with the same selector, and what PL401 asks of them, computed once."""
+
+    workloads: list[list[PodTemplate]]
+    partial: bool  # a workload known only from patches (its ports may be in a base)
+    ports: list[ContainerPort]  # the serving containers' ports, every copy
+    names: dict[str, set[Protocol]]  # port name -> protocols it is declared for
+    numbers: set[tuple[int, Protocol]]
+
+    __slots__ = ("workloads", "partial", "ports", "names", "numbers")
+
+    def __init__(
+        self,
+        workloads: list[list[PodTemplate]],
+        partial: bool,
+        ports: list[ContainerPort],
+        names: dict[str, set[Protocol]],
+        numbers: set[tuple[int, Protocol]],
+    ) -> None:
+        self.workloads = workloads
+        self.partial = partial
+        self.ports = ports
+        self.names = names
+        self.numbers = numbers
+
+    @classmethod
+    def of(cls, workloads: list[list[PodTemplate]]) -> Selection:
+        ports = [
+            p for copies in workloads for copy in copies for c in copy.serving() for p in c.ports
+        ]
+        names: dict[str, set[Protocol]] = {}
+        for port in ports:
+            if port.name:
+                names.setdefault(port.name, set()).add(port.protocol)
+        return cls(
+            workloads,
+            partial=any(all(copy.partial for copy in copies) for copies in workloads),
+            ports=ports,
+            names=names,
+            numbers={(p.number, p.protocol) for p in ports if p.number is not None},
+        )
+
+
 class Service(Record):
     ident: Ident
-    cluster: str
+    cluster: str  # set by the resolve stage
     type: str  # ClusterIP, NodePort, LoadBalancer, ExternalName
     selector: dict[str, str] | None  # None: no selector (endpoints managed elsewhere)
     ports: list[ServicePort]
     location: Location
     has_ports_key: bool
+    selected: Selection | None  # set by the resolve stage (None: selects by no labels)
 
-    __slots__ = ("ident", "cluster", "type", "selector", "ports", "location", "has_ports_key")
+    __slots__ = (
+        "ident",
+        "cluster",
+        "type",
+        "selector",
+        "ports",
+        "location",
+        "has_ports_key",
+        "selected",
+    )
 
     def __init__(
         self,
@@ -161,6 +216,7 @@ class Service(Record):
         ports: list[ServicePort],
         location: Location,
         has_ports_key: bool = False,
+        selected: Selection | None = None,
     ) -> None:
         self.ident = ident
         self.cluster = cluster
@@ -169,11 +225,12 @@ class Service(Record):
         self.ports = ports
         self.location = location
         self.has_ports_key = has_ports_key
+        self.selected = selected
 
 
 class IngressBackend(Record):
     ingress: Ident
-    cluster: str
+    cluster: str  # set by the resolve stage
     service: str
     port: int | str
     location: Location  # the port number or name value

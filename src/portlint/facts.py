@@ -1,0 +1,94 @@
+"""Typed facts parsers report beside the socket itself: what a published port forwards to,
+the container a Kubernetes port belongs to, the host paths a Compose service mounts.
+
+Each is a field a rule reads by name (and mypy checks), where the parsers once put string
+keys into a dictionary.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from portlint.namespaces import Namespace
+from portlint.records import FrozenRecord
+
+
+class Target(FrozenRecord):
+    """Where a port sends its traffic: a Compose mapping's container port range
+    (`"8080:80"` -> 80-80), or a Kubernetes Service's targetPort, a number or a name."""
+
+    start: int  # 0 for a named target
+    end: int
+    name: str  # a port name ("" for numbers)
+
+    __slots__ = ("start", "end", "name")
+
+    def __init__(self, start: int = 0, end: int = -1, name: str = "") -> None:
+        self.start = start
+        self.end = start if end < 0 else end
+        self.name = name
+
+    @classmethod
+    def of(cls, value: int | str) -> Target:
+        """A Kubernetes IntOrString targetPort."""
+        return cls(name=value) if isinstance(value, str) else cls(value)
+
+    @property
+    def is_range(self) -> bool:
+        return self.end != self.start
+
+    def text(self) -> str:
+        """ "80", "80-81", "http"; "?" when nothing is known."""
+        if self.name or not self.start:
+            return self.name or "?"
+        return str(self.start) if not self.is_range else f"{self.start}-{self.end}"
+
+
+class PodContainer(FrozenRecord):
+    """The Kubernetes container a containerPort belongs to, and what decides whether it may
+    bind a port below 1024 (PL202)."""
+
+    name: str
+    non_root: bool | None  # runAsNonRoot / a non-zero runAsUser (None: unknown, Windows)
+    net_bind_service: bool  # capabilities.add NET_BIND_SERVICE
+    net_bind_dropped: bool  # capabilities.drop ALL or NET_BIND_SERVICE, and not added
+    unprivileged_port_start: int | None  # the pod's sysctl (None: the policy's default)
+
+    __slots__ = (
+        "name",
+        "non_root",
+        "net_bind_service",
+        "net_bind_dropped",
+        "unprivileged_port_start",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        non_root: bool | None = None,
+        net_bind_service: bool = False,
+        net_bind_dropped: bool = False,
+        unprivileged_port_start: int | None = None,
+    ) -> None:
+        self.name = name
+        self.non_root = non_root
+        self.net_bind_service = net_bind_service
+        self.net_bind_dropped = net_bind_dropped
+        self.unprivileged_port_start = unprivileged_port_start
+
+
+class Mount(FrozenRecord):
+    """A host path a Compose service mounts (or uses as a config)."""
+
+    source: Path  # absolute, normalised
+    namespace: Namespace  # the service's container namespace
+    owner: str
+    label: str
+
+    __slots__ = ("source", "namespace", "owner", "label")
+
+    def __init__(self, source: Path, namespace: Namespace, owner: str, label: str) -> None:
+        self.source = source
+        self.namespace = namespace
+        self.owner = owner
+        self.label = label

@@ -1,0 +1,99 @@
+"""Network namespaces as values: what a port is unique inside, built by the parsers
+without a group and completed by the resolve stage (`portlint.resolve`)."""
+
+from __future__ import annotations
+
+from portlint.records import FrozenRecord
+
+#: Namespace kinds whose group is a host group (`hosts:` in the config) or a cluster
+#: (`clusters:`); the resolve stage fills the group in.
+HOST_KINDS = frozenset({"host"})
+CLUSTER_KINDS = frozenset({"pod", "k8s-node", "k8s-nodeports", "service"})
+
+
+class Namespace(FrozenRecord):
+    """A network namespace: a port is unique only inside one. Its `key` is the string the
+    JSON output and fingerprints show (see DESIGN.md):
+
+    - ``host:<group>``                           Compose published ports, service configs
+    - ``container:<project>/<service>``          a Compose service's own namespace
+    - ``pod:<cluster>/<k8s-ns>/<Kind>/<name>``   every container of one pod template
+    - ``k8s-node:<cluster>``                     hostPort and hostNetwork ports
+    - ``k8s-nodeports:<cluster>``                the cluster's NodePorts
+    - ``service:<cluster>/<k8s-ns>/<name>@<file>``  one Service's ports in one file
+    - ``dockerfile:<file>``                      a Dockerfile's EXPOSE lines
+
+    Parsers build namespaces without a group; `portlint.resolve` sets it.
+    """
+
+    kind: str
+    group: str  # host group or cluster ("" until resolved, and for other kinds)
+    path: str  # inside the group: "<project>/<service>", "<k8s-ns>/<Kind>/<name>", ...
+    file: str  # a Service's file: one namespace per Service and file ("" otherwise)
+
+    __slots__ = ("kind", "group", "path", "file")
+
+    def __init__(self, kind: str, group: str = "", path: str = "", file: str = "") -> None:
+        self.kind = kind
+        self.group = group
+        self.path = path
+        self.file = file
+
+    @classmethod
+    def host(cls) -> Namespace:
+        return cls("host")
+
+    @classmethod
+    def container(cls, path: str) -> Namespace:
+        return cls("container", path=path)
+
+    @classmethod
+    def pod(cls, k8s_namespace: str, kind: str, name: str, init: str | None = None) -> Namespace:
+        """`init`: a plain init container, which runs alone in a namespace of its own."""
+        path = f"{k8s_namespace}/{kind}/{name}"
+        return cls("pod", path=path if init is None else f"{path}#init/{init}")
+
+    @classmethod
+    def node(cls) -> Namespace:
+        return cls("k8s-node")
+
+    @classmethod
+    def node_ports(cls) -> Namespace:
+        return cls("k8s-nodeports")
+
+    @classmethod
+    def service(cls, k8s_namespace: str, name: str, file: str) -> Namespace:
+        return cls("service", path=f"{k8s_namespace}/{name}", file=file)
+
+    @classmethod
+    def dockerfile(cls, file: str) -> Namespace:
+        return cls("dockerfile", path=file)
+
+    @property
+    def key(self) -> str:
+        body = "/".join(part for part in (self.group, self.path) if part)
+        return f"{self.kind}:{body}@{self.file}" if self.file else f"{self.kind}:{body}"
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def is_node(self) -> bool:
+        """A Kubernetes node's own ports (hostPort, hostNetwork)."""
+        return self.kind == "k8s-node"
+
+    def describe(self) -> str:
+        """Where a port is, as a message says it ("on host 'edge'", "in pod ns/Kind/x")."""
+        if self.kind == "host":
+            return f"on host '{self.group}'"
+        if self.kind == "container":
+            return f"in the network namespace of service '{self.path.rsplit('/', 1)[-1]}'"
+        if self.kind == "pod":
+            return f"in pod {self.path}"
+        if self.kind == "k8s-node":
+            return "on the node"
+        if self.kind == "k8s-nodeports":
+            return "in the cluster's NodePorts"
+        if self.kind == "service":
+            return f"in Service {self.path}"
+        return f"in {self.key}"

@@ -1,0 +1,54 @@
+"""What a socket is made of: protocols, roles, addresses. The vocabulary every other model
+module (bindings, Kubernetes objects, facts) is written in, so none of them imports another."""
+
+from __future__ import annotations
+
+import ipaddress
+from enum import Enum
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+MAX_PORT = 65535
+
+
+class Protocol(str, Enum):
+    TCP = "tcp"
+    UDP = "udp"
+    SCTP = "sctp"
+
+    @classmethod
+    def parse(cls, text: str) -> Protocol | None:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            return None
+
+
+class Role(str, Enum):
+    PUBLISH = "publish"  # host side of a container port mapping
+    LISTEN = "listen"  # a process binds it directly (nginx listen, hostNetwork pod)
+    CONTAINER = "container"  # container side of a mapping / containerPort
+    EXPOSE = "expose"  # documentation only (Dockerfile EXPOSE, compose expose)
+    SERVICE_PORT = "service-port"
+    NODE_PORT = "node-port"
+    HOST_PORT = "host-port"
+
+
+#: Roles whose port is reachable on a host's own interfaces.
+HOST_FACING = frozenset({Role.PUBLISH, Role.LISTEN, Role.HOST_PORT})
+
+
+def parse_address(text: str | None) -> IPAddress | None:
+    """An address literal, or None for a wildcard ('', '*', 0.0.0.0 stays explicit)."""
+    if text is None:
+        return None
+    text = text.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    if text in ("", "*"):
+        return None
+    return ipaddress.ip_address(text)
+
+
+def is_wildcard(address: IPAddress | None) -> bool:
+    return address is None or address.is_unspecified
