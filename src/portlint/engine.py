@@ -155,6 +155,12 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
     file_paths = sorted({Path(p) for p in paths if p != "-"}, key=lambda p: p.as_posix())
     candidates = list(discover(file_paths, reg, options.exclude, Path(options.config_dir)))
     stdin = stdin_text if "-" in paths else None
+    # --- rendered sources (portlint.render): charts, kustomizations, `# Source:` stdin ---
+    from portlint.render import prepare
+
+    rendered = prepare(candidates, options, stdin)
+    candidates, stdin = rendered.candidates, rendered.stdin
+    # --- end rendered sources ---
     directories = [os.path.dirname(os.path.abspath(c.path)) for c in candidates]
     # Directories discovery walked: inside a root, as the walk follows no symlinked
     # directory, so a file read from one (an include, a .env) needs no resolve(). Shared,
@@ -162,17 +168,16 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
     walked = {d for d, c in zip(directories, candidates, strict=True) if not c.explicit}
     context_roots = [r if r.is_dir() else r.parent for r in roots]
 
-    def parse(chunk: list[Candidate], stdin: str | None = None) -> _Parsed:
+    def parse(chunk: list[Candidate], last: bool) -> _Parsed:
         ctx = ParseContext(options=options, roots=context_roots, walked_directories=walked)
-        return _ChunkParser(reg, ctx, debug).parse(chunk, stdin)
+        parser = _ChunkParser(reg, ctx, debug)
+        return parser.parse(chunk, stdin if last else None, rendered.sources if last else [])
 
     chunks, processes = _chunks(
         candidates, directories, options, one_process=debug or stdin is not None
     )
     parsed = workers.run_chunks(
-        len(chunks),
-        lambda i: parse(chunks[i], stdin if i == len(chunks) - 1 else None),
-        processes,
+        len(chunks), lambda i: parse(chunks[i], i == len(chunks) - 1), processes
     )
 
     result = ParseResult()
@@ -186,10 +191,12 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
         for display, source in part.sources[part.scanned_sources :]:
             sources.setdefault(display, source)
 
+    result.extend(rendered.result)  # rendered sources: PL007 notes
     containerize(result)
-    model = Model.from_result(result, sum(part.files for part in parsed))
+    model = Model.from_result(result, sum(part.files for part in parsed) + rendered.files)
     errors: list[str] = []
     findings = run_rules(model, options, debug, errors)
+    rendered.remapper.remap(findings, sources)  # rendered sources: back to their origins
     kept, used = suppress.apply(findings, result.suppressions, sources, options)
     _fingerprint(kept)
     kept.sort(key=Finding.sort_key)
@@ -255,9 +262,17 @@ class _ChunkParser:
         self.doc_groups: dict[tuple[int, str], list[YamlDocument]] = defaultdict(list)
         self.doc_parsers: dict[int, DocumentParser] = {}
 
-    def parse(self, candidates: list[Candidate], stdin_text: str | None) -> _Parsed:
+    def parse(
+        self,
+        candidates: list[Candidate],
+        stdin_text: str | None,
+        rendered: list[SourceFile] | tuple[SourceFile, ...] = (),
+    ) -> _Parsed:
         for candidate in candidates:
             self._file(candidate)
+        for source in rendered:  # rendered manifests (portlint.render), counted there
+            self.sources[source.display] = source
+            self._documents(source)
         if stdin_text is not None:
             self.files += 1
             source = SourceFile(Path(STDIN_NAME), STDIN_NAME, stdin_text)
