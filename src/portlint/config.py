@@ -104,6 +104,7 @@ def build_options(
     fail_on: str | None = None,
     policy: str | None = None,
     env_from_shell: bool = False,
+    helm_values: list[str] | None = None,
 ) -> Options:
     """Options from a validated config mapping plus command-line overrides."""
     where = str(config_path) if config_path else "command line"
@@ -143,6 +144,10 @@ def build_options(
         env_from_shell=env_from_shell or bool(data.get("env-from-shell")),
         config_path=str(config_path) if config_path else None,
         config_dir=str(base_dir),
+        # Rendered sources: values files from `helm: values:` (relative to the config
+        # file), then --values (relative to the current directory).
+        helm_values=[str(base_dir / p) for p in (data.get("helm") or {}).get("values") or []]
+        + [str(Path(p)) for p in helm_values or []],
     )
     policy_name = policy or data.get("policy")
     if policy_name:

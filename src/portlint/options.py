@@ -142,6 +142,8 @@ class Options(Record):
     jobs: int
     config_path: str | None
     config_dir: str
+    #: Helm values files charts are rendered with, after their values.yaml (portlint.render)
+    helm_values: list[str]
 
     __slots__ = (
         "enabled",
@@ -156,6 +158,7 @@ class Options(Record):
         "jobs",
         "config_path",
         "config_dir",
+        "helm_values",
     )
 
     def __init__(
@@ -172,6 +175,7 @@ class Options(Record):
         jobs: int = 0,
         config_path: str | None = None,
         config_dir: str = ".",
+        helm_values: list[str] | None = None,
     ) -> None:
         self.enabled = set() if enabled is None else enabled
         self.severity = {} if severity is None else severity
@@ -185,3 +189,4 @@ class Options(Record):
         self.jobs = jobs
         self.config_path = config_path
         self.config_dir = config_dir
+        self.helm_values = [] if helm_values is None else helm_values

@@ -38,7 +38,7 @@ def take(prepared: Prepared, options: Options) -> None:
         if not any(inside(os.path.abspath(c.path), chart) for chart in charts)
     ]
     engine = helm.renderer()
-    extra = [Path(p) for p in getattr(options, "helm_values", [])]
+    extra = [Path(os.path.abspath(p)) for p in options.helm_values]
     for chart in charts:
         render_chart(prepared, Path(chart), engine, extra)
 
@@ -81,7 +81,7 @@ def render_chart(
     for source_path, text in manifests.items():
         real = helm.template_file(chart, source_path)
         origin = read_text(real) if real is not None else None
-        if origin is None:
+        if real is None or origin is None:
             display = display_path(chart.parent / source_path)
             prepared.add_virtual(display, chart.parent / source_path, text, None)
             continue

@@ -95,12 +95,12 @@ def template_file(chart: Path, source_path: str) -> Path | None:
     """The file behind a `# Source:` path: `<name>/templates/x.yaml` in the chart, or
     `<name>/charts/<sub>/templates/x.yaml` in a subchart (named by its Chart.yaml)."""
     parts = source_path.split("/")[1:]
-    directory = chart
-    while len(parts) > 2 and parts[0] == "charts":
+    directory: Path | None = chart
+    while directory is not None and len(parts) > 2 and parts[0] == "charts":
         directory = _subchart(directory, parts[1])
-        if directory is None:
-            return None
         parts = parts[2:]
+    if directory is None:
+        return None
     path = directory.joinpath(*parts)
     return path if path.is_file() else None
 

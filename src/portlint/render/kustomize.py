@@ -243,7 +243,7 @@ def _origins(rendered: str, chain: list[SourceFile]) -> list[Origin | None]:
     """Each rendered line's origin: the last file of the chain whose object of the same
     kind (and a name the rendered one contains: prefixes and suffixes) has the line."""
     objects = {id(s): _objects(s.text) for s in chain}
-    stripped = {id(s): [line.strip() for line in s.text.splitlines()] for s in chain}
+    stripped = {id(s): [_bare(line) for line in s.text.splitlines()] for s in chain}
     result: list[Origin | None] = []
     lines = rendered.splitlines()
     for obj in _objects(rendered):
@@ -256,10 +256,17 @@ def _origins(rendered: str, chain: list[SourceFile]) -> list[Origin | None]:
             if candidate.kind == obj.kind and candidate.name and candidate.name in obj.name
         ]
         for index in range(obj.first, min(obj.last + 1, len(lines))):
-            result.append(_home(lines[index].strip(), homes, stripped))
+            result.append(_home(_bare(lines[index]), homes, stripped))
     while len(result) < len(lines):
         result.append(None)
     return result
+
+
+def _bare(line: str) -> str:
+    """A line without indentation and list dash: kustomize re-indents and reorders keys,
+    so `- name: http` in a patch may be `name: http` in the output."""
+    text = line.strip()
+    return text[2:].lstrip() if text.startswith("- ") else text
 
 
 def _home(
@@ -271,6 +278,16 @@ def _home(
         lines = stripped[id(source)]
         for index in range(obj.first, min(obj.last + 1, len(lines))):
             if lines[index] == text:
+                return Origin(source, index + 1)
+    # A value a transformer changed (namePrefix, images:): the same key where it was
+    # first declared, the base.
+    key = text.partition(":")[0] + ":"
+    if key == ":":
+        return None
+    for source, obj in reversed(homes):
+        lines = stripped[id(source)]
+        for index in range(obj.first, min(obj.last + 1, len(lines))):
+            if lines[index].startswith(key):
                 return Origin(source, index + 1)
     return None
 

@@ -11,6 +11,7 @@ the same key, else the last matched line.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from portlint.findings import Finding, Related
 from portlint.records import Record
@@ -143,6 +144,7 @@ class Remapper(Record):
             for item in finding.related:
                 where, _value = self._place(item.location)
                 related.append(Related(where, item.message))
+            finding.message = self._message(finding.message)
             where, value = self._place(finding.location)
             if value is not None and finding.location.path in self.files:
                 related.insert(0, Related(where, "rendered by this template"))
@@ -154,8 +156,24 @@ class Remapper(Record):
         for display, source in self.originals.items():
             sources[display] = source
 
+    def _message(self, message: str) -> str:
+        """A message that names a rendered `path:line` names its origin instead."""
+        for display in self.files:
+            if display + ":" not in message:
+                continue
+            pattern = re.compile(re.escape(display) + r":(\d+)")
+            message = pattern.sub(partial(self._line_text, display), message)
+        return message
+
+    def _line_text(self, display: str, match: re.Match[str]) -> str:
+        return _short(self._place(Location.point(display, int(match.group(1))))[0])
+
     def _place(self, location: Location) -> tuple[Location, Location | None]:
         file = self.files.get(location.path)
         if file is None:
             return location, None
         return file.locate(location)
+
+
+def _short(location: Location) -> str:
+    return f"{location.path}:{location.line}"

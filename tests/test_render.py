@@ -1,0 +1,162 @@
+"""Helm charts and kustomizations are rendered by their own engines and checked on the
+output; findings land on the template line, the values key or the base/overlay/patch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import FIXTURES, run
+from portlint.render import charts, helm, kustomize
+from portlint.source import display_path
+
+RENDER = FIXTURES / "render"
+WEB = RENDER / "chart" / "web"
+needs_helm = pytest.mark.skipif(helm.renderer() is None, reason="no Helm engine installed")
+needs_kustomize = pytest.mark.skipif(kustomize.renderer() is None, reason="no kustomize")
+
+
+def rows(report, base: Path = RENDER):
+    return [
+        (
+            f.rule,
+            Path(f.location.path).resolve().relative_to(base).as_posix(),
+            f.location.line,
+            f.location.column,
+            [
+                (Path(r.location.path).name, r.location.line, r.location.column, r.message)
+                for r in f.related
+            ],
+        )
+        for f in report.findings
+    ]
+
+
+@needs_helm
+def test_a_chart_is_rendered_and_findings_land_on_the_template_or_the_values_key():
+    assert rows(run(RENDER / "chart")) == [
+        # The subchart's values.yaml set the broken targetPort (and .helmignore kept the
+        # unparsable templates/scratch.yaml out: no PL001).
+        (
+            "PL401",
+            "chart/web/charts/cache/values.yaml",
+            2,
+            14,
+            [
+                ("cache.yaml", 29, 19, "rendered by this template"),
+                ("cache.yaml", 4, 9, "selected by Service default/release-name-cache"),
+            ],
+        ),
+        # A literal in the template: the template's line.
+        (
+            "PL401",
+            "chart/web/templates/service.yaml",
+            14,
+            19,
+            [("deployment.yaml", 4, 9, "selected by Service default/release-name-web")],
+        ),
+        # {{ .Values.service.targetPort }}: the key in values.yaml, where a user changes it.
+        (
+            "PL401",
+            "chart/web/values.yaml",
+            5,
+            15,
+            [
+                ("service.yaml", 11, 19, "rendered by this template"),
+                ("deployment.yaml", 4, 9, "selected by Service default/release-name-web"),
+            ],
+        ),
+    ]
+
+
+@needs_helm
+def test_values_files_from_the_config_override_values_yaml_and_take_the_finding():
+    config = {"helm": {"values": [str(RENDER / "values" / "prod.yaml")]}}
+    report = run(RENDER / "chart", config=config)
+    placed = [(r[1], r[2], r[3]) for r in rows(report) if r[0] == "PL401"]
+    assert ("values/prod.yaml", 2, 15) in placed
+    assert ("chart/web/values.yaml", 5, 15) not in placed
+    assert any("8082/TCP" in f.message for f in report.findings)
+
+
+def test_without_a_helm_engine_one_info_per_chart_and_no_parse_errors(monkeypatch):
+    monkeypatch.setattr(helm, "renderer", lambda: None)
+    report = run(RENDER / "chart")
+    assert [
+        (f.rule, f.severity.value, f.location.line, f.location.column) for f in report.findings
+    ] == [("PL007", "info", 1, 1)]
+    finding = report.findings[0]
+    assert Path(finding.location.path).name == "Chart.yaml"
+    assert finding.message == (
+        "Helm chart web not rendered, so its ports are not checked: " + charts.INSTALL_HINT
+    )
+
+
+@needs_helm
+def test_a_chart_that_does_not_render_is_one_info_naming_helms_error(tmp_path):
+    chart = tmp_path / "bad"
+    shutil.copytree(WEB, chart)
+    (chart / "templates" / "service.yaml").write_text('{{ required "set port" .Values.nope }}\n')
+    report = run(tmp_path)
+    assert [(f.rule, Path(f.location.path).name) for f in report.findings] == [
+        ("PL007", "Chart.yaml")
+    ]
+    assert "set port" in report.findings[0].message
+
+
+@needs_helm
+def test_helm_template_output_on_stdin_is_attributed_to_the_source_file(monkeypatch):
+    rendered = helm.renderer()[1](WEB, {})
+    stream = "".join(f"---\n# Source: {path}\n{text}" for path, text in sorted(rendered.items()))
+    monkeypatch.chdir(WEB.parent)  # `# Source: web/templates/...` is relative to here
+    report = run("-", stdin=stream)
+    placed = [
+        (f.rule, f.location.path, f.location.line, f.location.column) for f in report.findings
+    ]
+    assert ("PL401", "web/templates/service.yaml", 14, 19) in placed
+
+
+@needs_kustomize
+def test_a_kustomize_overlay_is_one_object_with_findings_in_the_patch_that_set_them():
+    assert rows(run(RENDER / "kustomize")) == [
+        ("PL005", "kustomize/overlay/ports.yaml", 11, 21, []),
+        (
+            "PL401",
+            "kustomize/overlay/service-patch.yaml",
+            9,
+            19,
+            [("deployment.yaml", 4, 3, "selected by Service default/prod-api")],
+        ),
+    ]  # base and overlay never collide (hostPort 8443 is one object's)
+
+
+def test_without_kustomize_one_info_per_top_level_kustomization(monkeypatch):
+    monkeypatch.setattr(kustomize, "renderer", lambda: None)
+    report = run(RENDER / "kustomize")
+    overlay = RENDER / "kustomize" / "overlay"
+    assert [(f.rule, f.location.path, f.message) for f in report.findings] == [
+        (
+            "PL007",
+            display_path(overlay / "kustomization.yaml"),
+            f"kustomization {display_path(overlay)}/ not rendered, so its ports are not "
+            "checked: install kubectl or kustomize",
+        )
+    ]
+
+
+@needs_kustomize
+def test_a_kustomization_that_fails_to_build_is_one_info_and_its_files_are_read_alone(tmp_path):
+    shutil.copytree(RENDER / "kustomize", tmp_path / "k")
+    (tmp_path / "k" / "overlay" / "kustomization.yaml").write_text(
+        "resources:\n  - ../base\n  - missing.yaml\n"
+    )
+    report = run(tmp_path)
+    assert [(f.rule, f.location.path, f.location.line) for f in report.findings] == [
+        ("PL007", str(tmp_path / "k/overlay/kustomization.yaml"), 1),
+        ("PL005", str(tmp_path / "k/overlay/ports.yaml"), 11),  # no longer a patch
+    ]
+    assert "missing.yaml" in report.findings[0].message
+    assert report.findings[0].message.endswith("; its files are checked one by one")
+    assert report.files == 6  # base files read on their own again
