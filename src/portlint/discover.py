@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from portlint import filekinds
 from portlint.parsers import Registry, TextParser
 from portlint.records import Record
 
@@ -140,6 +141,13 @@ def _excluded(path: Path, patterns: list[str], base: Path) -> bool:
 
 
 def _classify(path: Path, registry: Registry, explicit: bool) -> Candidate | None:
+    # --- file kinds (portlint.filekinds): templates, other tools' files ---
+    special = filekinds.special_parser(path, registry)
+    if special is filekinds.SKIP:
+        return None
+    if isinstance(special, filekinds.TemplateFile):
+        return Candidate(path, special, explicit)
+    # --- end file kinds ---
     for parser in registry.text:
         if parser.matches(path):
             return Candidate(path, parser, explicit)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from portlint import suppress, workers
+from portlint import filekinds, suppress, workers
 from portlint.discover import Candidate, discover
 from portlint.findings import Finding, Severity
 from portlint.jsonnodes import compose_json
@@ -196,7 +196,7 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
     model = Model.from_result(result, sum(part.files for part in parsed) + rendered.files)
     errors: list[str] = []
     findings = run_rules(model, options, debug, errors)
-    rendered.remapper.remap(findings, sources)  # rendered sources: back to their origins
+    findings = rendered.remapper.remap(findings, sources)  # rendered sources: to origins
     kept, used = suppress.apply(findings, result.suppressions, sources, options)
     _fingerprint(kept)
     kept.sort(key=Finding.sort_key)
@@ -322,8 +322,13 @@ class _ChunkParser:
             # JSON that libyaml rejects (UTF-16 surrogate escapes) is still JSON.
             fallback = compose_json(source) if isinstance(error, yaml.YAMLError) else None
             if fallback is None:
-                self.scanned.diagnostics.append(_yaml_error(source, error))
-                return True
+                # A template (PL007), a file a parser claims (PL001), or no config at all.
+                found: Diagnostic | None = _yaml_error(source, error)
+                if isinstance(error, yaml.YAMLError) and found is not None:
+                    found = filekinds.unparsable(source, found)
+                if found is not None:
+                    self.scanned.diagnostics.append(found)
+                return found is not None
             documents = fallback
         claimed = False
         for document in documents:

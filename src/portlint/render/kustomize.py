@@ -55,6 +55,8 @@ class Kustomization:
         self.uses: list[Path] = []  # resources and components (files or directories)
         self.patches: list[Path] = []
         data = _load(file)
+        #: A Component renders only inside the kustomization that lists it.
+        self.component = data.get("kind") == "Component"
         for key in _LIST_KEYS:
             for entry in _strings(data.get(key)):
                 self.uses.append(self.directory / entry)
@@ -78,10 +80,10 @@ def take(prepared: Prepared, options: Options) -> None:
     for kustomization in by_directory.values():
         for path in kustomization.uses:
             used.add(os.path.normpath(str(path)))
-    top = [k for d, k in sorted(by_directory.items()) if d not in used]
+    top = [k for d, k in sorted(by_directory.items()) if d not in used and not k.component]
     consumed: set[str] = set()
     chains: dict[str, list[Path]] = {}
-    for kustomization in top:
+    for kustomization in by_directory.values():
         chain = _chain(kustomization, by_directory)
         chains[str(kustomization.directory)] = chain
         consumed.update(os.path.normpath(str(p)) for p in chain)

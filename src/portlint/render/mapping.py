@@ -136,9 +136,11 @@ class Remapper(Record):
     def add(self, display: str, file: VirtualFile) -> None:
         self.files[display] = file
 
-    def remap(self, findings: list[Finding], sources: dict[str, SourceFile]) -> None:
+    def remap(self, findings: list[Finding], sources: dict[str, SourceFile]) -> list[Finding]:
+        """The findings at their origins; one finding where several renderings (two
+        overlays of one base) put the same one on the same origin line."""
         if not self.files:
-            return
+            return findings
         for finding in findings:
             related = []
             for item in finding.related:
@@ -155,6 +157,14 @@ class Remapper(Record):
             sources.pop(display, None)
         for display, source in self.originals.items():
             sources[display] = source
+        kept: list[Finding] = []
+        seen: set[tuple[str, Location, str]] = set()
+        for finding in findings:
+            identity = (finding.rule, finding.location, finding.message)
+            if identity not in seen:
+                seen.add(identity)
+                kept.append(finding)
+        return kept
 
     def _message(self, message: str) -> str:
         """A message that names a rendered `path:line` names its origin instead."""

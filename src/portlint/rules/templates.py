@@ -14,6 +14,9 @@ from portlint.rules import check
 
 @check("PL007")
 def unrendered_templates(model: Model, options: Options) -> Iterator[Finding]:
+    seen: set[str] = set()
     for diagnostic in model.diagnostics:
-        if diagnostic.rule == "PL007":
+        # One note per file: each object of a template file has its placeholders.
+        if diagnostic.rule == "PL007" and diagnostic.location.path not in seen:
+            seen.add(diagnostic.location.path)
             yield Finding("PL007", diagnostic.message, diagnostic.location, key=diagnostic.key)
