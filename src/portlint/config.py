@@ -148,6 +148,7 @@ def build_options(
         # file), then --values (relative to the current directory).
         helm_values=[str(base_dir / p) for p in (data.get("helm") or {}).get("values") or []]
         + [str(Path(p)) for p in helm_values or []],
+        default_exclude=data.get("default-exclude"),  # None: portlint.filekinds' list
     )
     policy_name = policy or data.get("policy")
     if policy_name:

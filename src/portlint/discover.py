@@ -59,18 +59,28 @@ class Candidate(Record):
 
 
 def discover(
-    paths: list[Path], registry: Registry, exclude: list[str], exclude_base: Path
+    paths: list[Path],
+    registry: Registry,
+    exclude: list[str],
+    exclude_base: Path,
+    default_exclude: tuple[str, ...] | list[str] = filekinds.DEFAULT_EXCLUDE,
 ) -> Iterator[Candidate]:
     """Candidates in a stable order (sorted walk), each file once."""
     seen: set[object] = set()
     for root in paths:
         if root.is_dir():
-            for path, error in _walk(root):
+            for path, error in _walk(root, default_exclude):
                 if _excluded(path, exclude, exclude_base):
                     continue
                 if error is not None:
                     yield Candidate(path, None, error=error)
                     continue
+                if os.path.islink(path):  # an /etc snapshot's absolute link (filekinds)
+                    snapshot = filekinds.snapshot_target(path, root)
+                    if snapshot is filekinds.SKIP:
+                        continue
+                    if isinstance(snapshot, Path):
+                        path = snapshot
                 info = _stat(path)
                 if info is not None and not stat.S_ISREG(info.st_mode):
                     continue  # a FIFO, socket or device: opening it could block forever
@@ -107,7 +117,9 @@ def _first_time(path: Path, info: os.stat_result | None, seen: set[object]) -> b
     return True
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
+def _walk(
+    root: Path, default_exclude: tuple[str, ...] | list[str] = ()
+) -> Iterator[tuple[Path, str | None]]:
     """Files below root, sorted, each with None; a directory that cannot be listed, with
     the reason. Symlinked directories are not followed (no loops)."""
     unlisted: list[OSError] = []
@@ -118,6 +130,13 @@ def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
             reason = error.strerror or str(error)
             yield Path(error.filename or directory), f"cannot list directory: {reason}"
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRECTORIES)
+        if default_exclude:  # testdata/ and fixture trees (portlint.filekinds)
+            below = os.path.relpath(directory, root)
+            dirnames[:] = [
+                d
+                for d in dirnames
+                if not filekinds.default_excluded(f"{below}/{d}", default_exclude)
+            ]
         parent = Path(directory)  # once per directory: building a Path is most of a yield
         for name in sorted(filenames):
             yield parent / name, None

@@ -153,7 +153,11 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
     # Sorted: the output must not depend on the order the paths were given in (pre-commit
     # passes file names in any order), and related locations follow discovery order.
     file_paths = sorted({Path(p) for p in paths if p != "-"}, key=lambda p: p.as_posix())
-    candidates = list(discover(file_paths, reg, options.exclude, Path(options.config_dir)))
+    candidates = list(
+        discover(
+            file_paths, reg, options.exclude, Path(options.config_dir), options.default_exclude
+        )
+    )
     stdin = stdin_text if "-" in paths else None
     # --- rendered sources (portlint.render): charts, kustomizations, `# Source:` stdin ---
     from portlint.render import prepare

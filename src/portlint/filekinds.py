@@ -9,7 +9,9 @@ file a parser claims by name or by confident content (PL001), or nothing portlin
 
 from __future__ import annotations
 
+import os
 import re
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +39,16 @@ _GO_ACTION = re.compile(r"\{\{-?\s*(?:\.|\$|/\*|[a-zA-Z_]+\b[^}]*)\}?\}")
 #: Top-level keys that make a YAML file one a parser would claim even when it does not
 #: parse: Compose, Kubernetes, Envoy and Traefik.
 _CONFIDENT = re.compile(r"^(?:services|apiVersion|static_resources|entryPoints)\s*:", re.M)
+#: Directories not walked by default (`default-exclude` in the config replaces the list):
+#: Go's testdata/ (ignored by the Go tool itself) and test fixture trees, whose files are
+#: deliberately broken or unrelated samples. Matched below the scanned root only, so a
+#: fixture directory named on the command line is still checked.
+DEFAULT_EXCLUDE = (
+    "**/testdata/**",
+    "**/test/fixtures/**",
+    "**/tests/fixtures/**",
+    "**/__fixtures__/**",
+)
 _COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]*)?\.ya?ml$", re.I)
 
 
@@ -112,3 +124,38 @@ def unparsable(source: SourceFile, error: Diagnostic) -> Diagnostic | None:
     if _COMPOSE_NAME.match(source.path.name) or _CONFIDENT.search(source.text):
         return error
     return None
+
+
+def default_excluded(relative_directory: str, patterns: tuple[str, ...] | list[str]) -> bool:
+    """Whether a directory (posix path below the scanned root) matches a default
+    exclude: `**/testdata/**` matches `testdata` and `a/b/testdata`."""
+    text = f"/{relative_directory.strip('/')}/"
+    for pattern in patterns:
+        glob = "*/" + pattern.removeprefix("**/").lstrip("/")
+        if fnmatchcase(text, glob if glob.endswith("*") else glob + "*"):
+            return True
+    return False
+
+
+def snapshot_target(link: Path, root: Path) -> Path | _Skip | None:
+    """Where an absolute symlink inside a copied tree (an /etc snapshot:
+    `sites-enabled/default -> /etc/nginx/sites-available/default`) points within the
+    copy: the target under the nearest directory at or above the link, up to the
+    scanned root, where it exists; SKIP when it exists under none (never the machine's
+    own /etc). None for a relative link or not a link: the caller follows it as usual."""
+    try:
+        target = os.readlink(link)
+    except (OSError, ValueError):
+        return None
+    if not os.path.isabs(target):
+        return None
+    relative = target.lstrip("/")
+    top = os.path.abspath(root)
+    directory = os.path.dirname(os.path.abspath(link))
+    while True:
+        candidate = os.path.join(directory, relative)
+        if os.path.isfile(candidate) and not os.path.islink(candidate):
+            return Path(candidate)
+        if directory == top or len(directory) <= len(top):
+            return SKIP
+        directory = os.path.dirname(directory)
