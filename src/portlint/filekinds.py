@@ -115,12 +115,35 @@ def has_go_template(text: str) -> bool:
     return "{{" in text and _GO_ACTION.search(text) is not None
 
 
+_BLOCK_ACTION = re.compile(r"^[ \t]*\{\{", re.M)
+
+
+def _breaking_action(source: SourceFile, error: Location) -> Location | None:
+    """The template action that makes the file unparsable: one on a line of its own
+    (`{{- if }}`, Helm's and gomplate's blocks), or one on the error's line before the
+    error (Traefik's `"...{{env "X"}}"`); None when the actions sit harmlessly in
+    strings for a tool's own runtime templating (Alertmanager's `'{{ template }}'`)."""
+    if not has_go_template(source.text):
+        return None
+    block = _BLOCK_ACTION.search(source.text)
+    if block is not None:
+        start = block.end() - 2
+        match = _GO_ACTION.match(source.text, start)
+        return source.location(start, match.end() if match else start + 2)
+    line = source.line_text(error.line)
+    for match in _GO_ACTION.finditer(line):
+        if match.start() + 1 <= error.column:
+            return Location.point(
+                source.display, error.line, match.start() + 1, match.end() - match.start()
+            )
+    return None
+
+
 def unparsable(source: SourceFile, error: Diagnostic) -> Diagnostic | None:
     """What a YAML/JSON file that does not parse is reported as (see module docstring)."""
-    if has_go_template(source.text):
-        match = _GO_ACTION.search(source.text)
-        where = source.location(match.start(), match.end()) if match else None
-        return template_note(source.display, "Go template", where)
+    action = _breaking_action(source, error.location)
+    if action is not None:
+        return template_note(source.display, "Go template", action)
     if _COMPOSE_NAME.match(source.path.name) or _CONFIDENT.search(source.text):
         return error
     return None

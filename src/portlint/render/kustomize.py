@@ -118,6 +118,7 @@ def _reason(stderr: str, kustomization: Kustomization, where: str) -> str:
     """kustomize's error without klog's time stamp and process id (the output must not
     change from run to run) and with the directory as shown, shortened."""
     text = _KLOG_PREFIX.sub("", stderr or "").replace(f"{kustomization.directory}/", where)
+    text = text.replace('"command failed" err=', "")
     lines = [line for line in text.strip().splitlines() if line]
     reason = lines[-1] if lines else "failed"
     return reason if len(reason) <= _MAX_REASON else reason[: _MAX_REASON - 3] + "..."
