@@ -160,3 +160,14 @@ def test_a_kustomization_that_fails_to_build_is_one_info_and_its_files_are_read_
     assert "missing.yaml" in report.findings[0].message
     assert report.findings[0].message.endswith("; its files are checked one by one")
     assert report.files == 6  # base files read on their own again
+
+
+@needs_helm
+def test_bindings_of_a_rendered_chart_are_listed_at_their_template_lines():
+    report = run(RENDER / "chart")
+    where = sorted(
+        (Path(b.location.path).name, b.location.line, b.port)
+        for b in report.model.bindings
+        if Path(b.location.path).name == "service.yaml"
+    )
+    assert where == [("service.yaml", 10, 80), ("service.yaml", 13, 9000)]

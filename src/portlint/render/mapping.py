@@ -11,7 +11,9 @@ the same key, else the last matched line.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import partial
+from typing import Any
 
 from portlint.findings import Finding, Related
 from portlint.records import Record
@@ -136,11 +138,20 @@ class Remapper(Record):
     def add(self, display: str, file: VirtualFile) -> None:
         self.files[display] = file
 
-    def remap(self, findings: list[Finding], sources: dict[str, SourceFile]) -> list[Finding]:
+    def remap(
+        self,
+        findings: list[Finding],
+        sources: dict[str, SourceFile],
+        bindings: Sequence[Any] = (),
+    ) -> list[Finding]:
         """The findings at their origins; one finding where several renderings (two
-        overlays of one base) put the same one on the same origin line."""
+        overlays of one base) put the same one on the same origin line. Bindings (what
+        `portlint ports` lists) move to their template lines too."""
         if not self.files:
             return findings
+        for binding in bindings:
+            if binding.location.path in self.files:
+                binding.location = self._place(binding.location)[0]
         for finding in findings:
             related = []
             for item in finding.related:
