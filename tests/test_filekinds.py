@@ -95,3 +95,15 @@ def test_a_dangling_snapshot_link_is_no_parse_error_and_the_target_is_read_once(
     report = run(CASE / "etc-snapshot")
     assert not [f for f in report.findings if f.rule == "PL001"]
     assert report.files == 1  # sites-available/default, reached by its name and the link
+
+
+def test_an_envoy_config_dump_is_neither_compose_nor_envoy_config(tmp_path):
+    # `curl localhost:9901/config_dump`: the running config, wrapped; its listeners are
+    # the dump of a proxy's state, not a file anyone deploys.
+    (tmp_path / "config_dump.json").write_text(
+        '{"configs": [{"@type": "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump",'
+        ' "bootstrap": {"static_resources": {"listeners": [{"name": "l",'
+        ' "address": {"socket_address": {"address": "0.0.0.0", "port_value": 99999}}}]}}}]}'
+    )
+    report = run(tmp_path)
+    assert report.findings == [] and report.files == 0

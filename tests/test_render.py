@@ -171,3 +171,32 @@ def test_bindings_of_a_rendered_chart_are_listed_at_their_template_lines():
         if Path(b.location.path).name == "service.yaml"
     )
     assert where == [("service.yaml", 10, 80), ("service.yaml", 13, 9000)]
+
+
+def test_the_helm_binary_is_preferred_and_given_the_chart_values_and_namespace(
+    tmp_path, monkeypatch
+):
+    # A stand-in `helm` that records its arguments and prints a `helm template` stream.
+    log = tmp_path / "args"
+    stream = (
+        "---\n# Source: web/templates/service.yaml\n"
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n"
+        "  selector: {app: none}\n  ports:\n    - port: 9000\n      targetPort: 9999\n"
+    )
+    (tmp_path / "stream").write_text(stream)
+    fake = tmp_path / "bin" / "helm"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {log}\ncat {tmp_path / "stream"}\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
+    name, _render = helm.renderer()
+    assert name == "helm template"
+    report = run(RENDER / "chart")
+    calls = log.read_text().splitlines()
+    assert calls[0] == f"template release-name {WEB} --namespace default"
+    assert "--values" in calls[1]  # the second rendering: the sentinel values
+    # The Service from the binary's stream is read, at the template's lines.
+    assert [
+        (Path(b.location.path).name, b.location.line, b.location.column, b.port)
+        for b in report.model.bindings
+    ] == [("service.yaml", 13, 13, 9000)]

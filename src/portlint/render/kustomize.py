@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from portlint.records import Record
 from portlint.render import Prepared, read_text
-from portlint.render.mapping import Origin, VirtualFile
+from portlint.render.mapping import Origin, VirtualFile, bare
 from portlint.source import Location, SourceFile, display_path
 from portlint.yamlnodes import SafeLoader
 
@@ -46,25 +47,40 @@ def renderer() -> list[str] | None:
     return None
 
 
-class Kustomization:
+class Kustomization(Record):
     """One kustomization file: the directories and files it uses."""
 
-    def __init__(self, file: Path) -> None:
+    file: Path
+    uses: list[Path]  # resources and components (files or directories)
+    patches: list[Path]
+    component: bool  # a Component renders only inside the kustomization that lists it
+
+    __slots__ = ("file", "uses", "patches", "component")
+
+    def __init__(
+        self, file: Path, uses: list[Path], patches: list[Path], component: bool = False
+    ) -> None:
         self.file = file
-        self.directory = file.parent
-        self.uses: list[Path] = []  # resources and components (files or directories)
-        self.patches: list[Path] = []
-        data = _load(file)
-        #: A Component renders only inside the kustomization that lists it.
-        self.component = data.get("kind") == "Component"
-        for key in _LIST_KEYS:
-            for entry in _strings(data.get(key)):
-                self.uses.append(self.directory / entry)
-        for key in _PATCH_KEYS:
-            for entry in data.get(key) or []:
-                path = entry.get("path") if isinstance(entry, dict) else entry
-                if isinstance(path, str):
-                    self.patches.append(self.directory / path)
+        self.uses = uses
+        self.patches = patches
+        self.component = component
+
+    @property
+    def directory(self) -> Path:
+        return self.file.parent
+
+
+def read_kustomization(file: Path) -> Kustomization:
+    data = _load(file)
+    directory = file.parent
+    uses = [directory / entry for key in _LIST_KEYS for entry in _strings(data.get(key))]
+    patches = []
+    for key in _PATCH_KEYS:
+        for entry in data.get(key) or []:
+            path = entry.get("path") if isinstance(entry, dict) else entry
+            if isinstance(path, str):
+                patches.append(directory / path)
+    return Kustomization(file, uses, patches, data.get("kind") == "Component")
 
 
 def take(prepared: Prepared, options: Options) -> None:
@@ -75,7 +91,7 @@ def take(prepared: Prepared, options: Options) -> None:
     ]
     if not files:
         return
-    by_directory = {str(k.directory): k for k in map(Kustomization, files)}
+    by_directory = {str(k.directory): k for k in map(read_kustomization, files)}
     used: set[str] = set()
     for kustomization in by_directory.values():
         for path in kustomization.uses:
@@ -153,7 +169,7 @@ def _chain(root: Kustomization, by_directory: dict[str, Kustomization]) -> list[
 def _directory_kustomization(directory: Path) -> Kustomization | None:
     for name in sorted(FILE_NAMES):
         if (directory / name).is_file():
-            return Kustomization(directory / name)
+            return read_kustomization(directory / name)
     return None
 
 
@@ -208,11 +224,21 @@ def _render(
         prepared.remapper.originals[display] = own
 
 
-class _Object:
+class _Object(Record):
     """An object of a file: kind, name and the 0-based line span of its document."""
 
+    kind: str
+    name: str
+    first: int
+    last: int
+
+    __slots__ = ("kind", "name", "first", "last")
+
     def __init__(self, kind: str, name: str, first: int, last: int) -> None:
-        self.kind, self.name, self.first, self.last = kind, name, first, last
+        self.kind = kind
+        self.name = name
+        self.first = first
+        self.last = last
 
 
 def _objects(text: str) -> list[_Object]:
@@ -246,7 +272,7 @@ def _origins(rendered: str, chain: list[SourceFile]) -> list[Origin | None]:
     """Each rendered line's origin: the last file of the chain whose object of the same
     kind (and a name the rendered one contains: prefixes and suffixes) has the line."""
     objects = {id(s): _objects(s.text) for s in chain}
-    stripped = {id(s): [_bare(line) for line in s.text.splitlines()] for s in chain}
+    stripped = {id(s): [bare(line) for line in s.text.splitlines()] for s in chain}
     result: list[Origin | None] = []
     lines = rendered.splitlines()
     for obj in _objects(rendered):
@@ -259,17 +285,10 @@ def _origins(rendered: str, chain: list[SourceFile]) -> list[Origin | None]:
             if candidate.kind == obj.kind and candidate.name and candidate.name in obj.name
         ]
         for index in range(obj.first, min(obj.last + 1, len(lines))):
-            result.append(_home(_bare(lines[index]), homes, stripped))
+            result.append(_home(bare(lines[index]), homes, stripped))
     while len(result) < len(lines):
         result.append(None)
     return result
-
-
-def _bare(line: str) -> str:
-    """A line without indentation and list dash: kustomize re-indents and reorders keys,
-    so `- name: http` in a patch may be `name: http` in the output."""
-    text = line.strip()
-    return text[2:].lstrip() if text.startswith("- ") else text
 
 
 def _home(

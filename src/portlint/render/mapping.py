@@ -80,12 +80,12 @@ class VirtualFile(Record):
 def match_lines(rendered: str, origin: SourceFile) -> list[Origin | None]:
     """Each rendered line's origin line in `origin` (see the module docstring)."""
     origin_lines = origin.text.splitlines()
-    stripped = [line.strip() for line in origin_lines]
+    stripped = [bare(line) for line in origin_lines]
     keys = [_key(line) for line in origin_lines]
     result: list[Origin | None] = []
     cursor = 0  # index of the last matched origin line
     for line in rendered.splitlines():
-        text = line.strip()
+        text = bare(line)
         if not text or text == "---" or text.startswith("#"):
             result.append(None)
             continue
@@ -99,6 +99,13 @@ def match_lines(rendered: str, origin: SourceFile) -> list[Origin | None]:
             cursor = found
         result.append(Origin(origin, found + 1))
     return result
+
+
+def bare(line: str) -> str:
+    """A line without indentation and list dash: renderers re-indent and reorder keys,
+    so `- name: http` in the origin may be `name: http` in the output and back."""
+    text = line.strip()
+    return text[2:].lstrip() if text.startswith("- ") else text
 
 
 def _find(
