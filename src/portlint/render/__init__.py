@@ -53,6 +53,17 @@ class Prepared(Record):
         self.remapper = Remapper() if remapper is None else remapper
         self.files = files
 
+    def show(self, path: Path | str) -> Path:
+        """A path written as the user's paths are: relative to the current directory
+        when they were (`../repo/chart/values.yaml`, not `/home/.../values.yaml`)."""
+        relative = bool(self.candidates) and not os.path.isabs(self.candidates[0].path)
+        if relative and os.path.isabs(path):
+            return Path(os.path.relpath(path))
+        return Path(path)
+
+    def read(self, path: Path | str) -> SourceFile | None:
+        return read_text(self.show(path))
+
     def note(self, rule: str, message: str, display: str, key: str) -> None:
         self.result.diagnostics.append(Diagnostic(rule, message, Location.point(display, 1), key))
 

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from portlint.render import Prepared, helm, inside, read_text
+from portlint.render import Prepared, helm, inside
 from portlint.render import values as sentinel
 from portlint.source import Location, SourceFile, display_path
 
@@ -49,7 +49,7 @@ def render_chart(
     engine: tuple[str, helm.Render] | None,
     extra_values: list[Path],
 ) -> None:
-    chart_file = display_path(chart / "Chart.yaml")
+    chart_file = display_path(prepared.show(chart / "Chart.yaml"))
     name = helm.chart_name(chart)
     if engine is None:
         prepared.note(
@@ -61,10 +61,10 @@ def render_chart(
         return
     engine_name, render = engine
     values_files = [p for p in extra_values if _applies(p, chart)]
-    layers = _value_layers(chart, values_files)
+    layers = _value_layers(prepared, chart, values_files)
     user: dict[str, Any] = {}
     for source, data, _prefix in layers:
-        if source.path in values_files:
+        if Path(os.path.abspath(source.path)) in values_files:
             user = sentinel.merge(user, data)
     try:
         manifests = render(chart, user)
@@ -80,9 +80,9 @@ def render_chart(
     keys = _value_keys(chart, render, layers, manifests)
     for source_path, text in manifests.items():
         real = helm.template_file(chart, source_path)
-        origin = read_text(real) if real is not None else None
+        origin = prepared.read(real) if real is not None else None
         if real is None or origin is None:
-            display = display_path(chart.parent / source_path)
+            display = display_path(prepared.show(chart.parent / source_path))
             prepared.add_virtual(display, chart.parent / source_path, text, None)
             continue
         virtual = prepared.add_virtual(origin.display, real, text, origin)
@@ -108,16 +108,16 @@ def _applies(values_file: Path, chart: Path) -> bool:
 Layer = tuple[SourceFile, dict[str, Any], tuple[str, ...]]
 
 
-def _value_layers(chart: Path, values_files: list[Path]) -> list[Layer]:
+def _value_layers(prepared: Prepared, chart: Path, values_files: list[Path]) -> list[Layer]:
     """Values in Helm's precedence, lowest first: subcharts' values.yaml (under their
     name), the chart's values.yaml, then the given files in order."""
     layers: list[Layer] = []
     for name, sub in helm.subcharts(chart):
-        source = read_text(sub / "values.yaml")
+        source = prepared.read(sub / "values.yaml")
         if source is not None:
             layers.append((source, {name: sentinel.load(source)}, (name,)))
     for path in [chart / "values.yaml", *values_files]:
-        source = read_text(path)
+        source = prepared.read(path)
         if source is not None:
             layers.append((source, sentinel.load(source), ()))
     return layers

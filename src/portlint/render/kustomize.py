@@ -180,8 +180,8 @@ def _render(
     command: list[str] | None,
     restore: list[Candidate],
 ) -> None:
-    display = display_path(kustomization.file)
-    where = display_path(kustomization.directory) + "/"
+    display = display_path(prepared.show(kustomization.file))
+    where = display_path(prepared.show(kustomization.directory)) + "/"
     if command is None:
         prepared.note(
             "PL007",
@@ -211,11 +211,11 @@ def _render(
         prepared.candidates.extend(restore)
         return
     text = done.stdout
-    own = read_text(kustomization.file)
+    own = prepared.read(kustomization.file)
     fallback = Location.point(display, 1)
     rendered = SourceFile(kustomization.file, display, text)
     prepared.sources.append(rendered)
-    origins = _origins(text, [s for s in map(read_text, chain) if s is not None])
+    origins = _origins(text, [s for s in map(prepared.read, chain) if s is not None])
     prepared.remapper.add(display, VirtualFile(rendered, origins, fallback))
     for origin in origins:
         if origin is not None:
