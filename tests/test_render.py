@@ -200,3 +200,27 @@ def test_the_helm_binary_is_preferred_and_given_the_chart_values_and_namespace(
         (Path(b.location.path).name, b.location.line, b.location.column, b.port)
         for b in report.model.bindings
     ] == [("service.yaml", 13, 13, 9000)]
+
+
+def test_an_overlay_scanned_without_its_base_is_not_rendered_beyond_the_scanned_paths():
+    overlay = RENDER / "kustomize" / "overlay"
+    report = run(overlay)
+    assert [(f.rule, Path(f.location.path).name, f.location.line) for f in report.findings] == [
+        ("PL007", "kustomization.yaml", 1),
+        ("PL005", "ports.yaml", 11),  # the patch, read on its own
+    ]
+    assert "it uses ../base/deployment.yaml, outside the scanned paths" in (
+        report.findings[0].message
+    )
+
+
+def test_a_remote_base_is_never_fetched(tmp_path, monkeypatch):
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources:\n  - https://github.com/example/app//deploy?ref=v1\n"
+    )
+    monkeypatch.setattr(kustomize, "renderer", lambda: ["/bin/false"])  # must not run
+    report = run(tmp_path)
+    assert [f.rule for f in report.findings] == ["PL007"]
+    assert "it uses https://github.com/example/app//deploy?ref=v1, outside" in (
+        report.findings[0].message
+    )

@@ -162,7 +162,7 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
     # --- rendered sources (portlint.render): charts, kustomizations, `# Source:` stdin ---
     from portlint.render import prepare
 
-    rendered = prepare(candidates, options, stdin)
+    rendered = prepare(candidates, options, stdin, roots)
     candidates, stdin = rendered.candidates, rendered.stdin
     # --- end rendered sources ---
     directories = [os.path.dirname(os.path.abspath(c.path)) for c in candidates]

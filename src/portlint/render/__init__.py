@@ -82,8 +82,14 @@ class Prepared(Record):
         return virtual
 
 
-def prepare(candidates: list[Candidate], options: Options, stdin: str | None) -> Prepared:
-    """Split off and render charts and kustomizations (see the module docstring)."""
+def prepare(
+    candidates: list[Candidate],
+    options: Options,
+    stdin: str | None,
+    roots: list[Path] | None = None,
+) -> Prepared:
+    """Split off and render charts and kustomizations (see the module docstring);
+    `roots`, the scanned paths, bound what a kustomization may read."""
     from portlint.render import charts, kustomize
 
     prepared = Prepared(candidates, stdin)
@@ -95,7 +101,8 @@ def prepare(candidates: list[Candidate], options: Options, stdin: str | None) ->
     if "Chart.yaml" in names:
         charts.take(prepared, options)
     if names & kustomize.FILE_NAMES:
-        kustomize.take(prepared, options)
+        real = None if roots is None else [os.path.realpath(r) for r in roots]
+        kustomize.take(prepared, options, real)
     prepared.files += len(candidates) - len(prepared.candidates)
     return prepared
 

@@ -34,6 +34,10 @@ TIMEOUT_SECONDS = 120
 INSTALL_HINT = "install kubectl or kustomize"
 _LIST_KEYS = ("resources", "bases", "components", "crds")
 _PATCH_KEYS = ("patchesStrategicMerge", "patches", "patchesJson6902")
+#: A base kustomize would fetch over the network (a URL, `github.com/...`).
+_REMOTE = re.compile(
+    r"^(?:https?|ssh|git|file):/|^git@|\?ref=|^(?:github\.com|gitlab\.com|bitbucket\.org)/"
+)
 
 
 def renderer() -> list[str] | None:
@@ -54,16 +58,23 @@ class Kustomization(Record):
     uses: list[Path]  # resources and components (files or directories)
     patches: list[Path]
     component: bool  # a Component renders only inside the kustomization that lists it
+    remote: list[str]  # bases kustomize would fetch (URLs, github.com/...)
 
-    __slots__ = ("file", "uses", "patches", "component")
+    __slots__ = ("file", "uses", "patches", "component", "remote")
 
     def __init__(
-        self, file: Path, uses: list[Path], patches: list[Path], component: bool = False
+        self,
+        file: Path,
+        uses: list[Path],
+        patches: list[Path],
+        component: bool = False,
+        remote: list[str] | None = None,
     ) -> None:
         self.file = file
         self.uses = uses
         self.patches = patches
         self.component = component
+        self.remote = [] if remote is None else remote
 
     @property
     def directory(self) -> Path:
@@ -73,17 +84,21 @@ class Kustomization(Record):
 def read_kustomization(file: Path) -> Kustomization:
     data = _load(file)
     directory = file.parent
-    uses = [directory / entry for key in _LIST_KEYS for entry in _strings(data.get(key))]
+    entries = [entry for key in _LIST_KEYS for entry in _strings(data.get(key))]
+    remote = [entry for entry in entries if _REMOTE.search(entry)]
+    uses = [directory / entry for entry in entries if entry not in remote]
     patches = []
     for key in _PATCH_KEYS:
         for entry in data.get(key) or []:
             path = entry.get("path") if isinstance(entry, dict) else entry
             if isinstance(path, str):
                 patches.append(directory / path)
-    return Kustomization(file, uses, patches, data.get("kind") == "Component")
+    return Kustomization(file, uses, patches, data.get("kind") == "Component", remote)
 
 
-def take(prepared: Prepared, options: Options) -> None:
+def take(prepared: Prepared, options: Options, roots: list[str] | None = None) -> None:
+    """Take the kustomizations' files out of the candidates and render the top-level
+    ones; `roots` (real paths) bound what a kustomization may use."""
     files = [
         Path(os.path.abspath(c.path))
         for c in prepared.candidates
@@ -120,6 +135,20 @@ def take(prepared: Prepared, options: Options) -> None:
             if os.path.normpath(os.path.abspath(c.path)) in members
             and os.path.basename(c.path) not in FILE_NAMES
         ]
+        strangers: list[str] = []
+        _chain(kustomization, by_directory, strangers, roots)
+        if strangers:  # kustomize would fetch or read beyond the scanned tree
+            where = display_path(prepared.show(kustomization.directory)) + "/"
+            prepared.note(
+                "PL007",
+                f"kustomization {where} not rendered: it uses {strangers[0]}, outside the "
+                "scanned paths (portlint reads nothing else, and fetches nothing); its "
+                "files are checked one by one",
+                display_path(prepared.show(kustomization.file)),
+                f"kustomization:{where}",
+            )
+            prepared.candidates.extend(restore)
+            continue
         _render(prepared, kustomization, chain, command, restore)
     # A restored file keeps discovery's order (related locations follow it).
     order = {id(c): i for i, c in enumerate(kept + taken)}
@@ -140,9 +169,15 @@ def _reason(stderr: str, kustomization: Kustomization, where: str) -> str:
     return reason if len(reason) <= _MAX_REASON else reason[: _MAX_REASON - 3] + "..."
 
 
-def _chain(root: Kustomization, by_directory: dict[str, Kustomization]) -> list[Path]:
+def _chain(
+    root: Kustomization,
+    by_directory: dict[str, Kustomization],
+    strangers: list[str] | None = None,
+    roots: list[str] | None = None,
+) -> list[Path]:
     """The YAML files a kustomization uses, bases first and its own patches last (the
-    order that later files override earlier ones in)."""
+    order that later files override earlier ones in). Uses that are no local file or
+    directory (a remote base) go to `strangers`."""
     files: list[Path] = []
     seen: set[str] = set()
 
@@ -160,10 +195,22 @@ def _chain(root: Kustomization, by_directory: dict[str, Kustomization]) -> list[
                 visit(nested)
             elif os.path.isfile(normal):
                 files.append(Path(normal))
+        if strangers is not None:
+            strangers.extend(kustomization.remote)
+            for used in (*kustomization.uses, *kustomization.patches):
+                if os.path.exists(used) and not _inside_any(str(used), roots):
+                    strangers.append(os.path.relpath(str(used), root.directory))
         files.extend(Path(os.path.normpath(str(p))) for p in kustomization.patches)
 
     visit(root)
     return files
+
+
+def _inside_any(path: str, roots: list[str] | None) -> bool:
+    if roots is None:
+        return True
+    resolved = os.path.realpath(path)
+    return any(resolved == r or resolved.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
 def _directory_kustomization(directory: Path) -> Kustomization | None:
