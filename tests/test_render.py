@@ -3,6 +3,7 @@ output; findings land on the template line, the values key or the base/overlay/p
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -224,3 +225,15 @@ def test_a_remote_base_is_never_fetched(tmp_path, monkeypatch):
     assert "it uses https://github.com/example/app//deploy?ref=v1, outside" in (
         report.findings[0].message
     )
+
+
+@needs_helm
+def test_values_on_the_command_line_render_the_chart_and_take_the_finding(capsys):
+    from portlint.cli import main
+
+    values = RENDER / "values" / "prod.yaml"
+    code = main(["check", "--values", str(values), "--format", "json", str(RENDER / "chart")])
+    out = capsys.readouterr().out
+    assert code == 1
+    placed = [(Path(f["path"]).name, f["line"], f["column"]) for f in json.loads(out)["findings"]]
+    assert ("prod.yaml", 2, 15) in placed
