@@ -237,3 +237,33 @@ def test_values_on_the_command_line_render_the_chart_and_take_the_finding(capsys
     assert code == 1
     placed = [(Path(f["path"]).name, f["line"], f["column"]) for f in json.loads(out)["findings"]]
     assert ("prod.yaml", 2, 15) in placed
+
+
+@needs_helm
+def test_a_comment_on_the_values_key_suppresses_the_finding_placed_there(tmp_path):
+    chart = tmp_path / "web"
+    shutil.copytree(WEB, chart)
+    values = (chart / "values.yaml").read_text()
+    (chart / "values.yaml").write_text(
+        values.replace("  targetPort: 8081", "  targetPort: 8081  # portlint: disable=PL401")
+    )
+    placed = [(Path(f.location.path).name, f.location.line) for f in run(tmp_path).findings]
+    assert placed == [("values.yaml", 2), ("service.yaml", 14)]  # the subchart's, the literal
+
+
+@needs_helm
+def test_an_ignore_annotation_in_a_template_silences_the_object_wherever_its_findings_land(
+    tmp_path,
+):
+    chart = tmp_path / "web"
+    shutil.copytree(WEB, chart)
+    service = (chart / "templates" / "service.yaml").read_text()
+    (chart / "templates" / "service.yaml").write_text(
+        service.replace(
+            '  name: {{ include "web.name" . }}\nspec:',
+            '  name: {{ include "web.name" . }}\n'
+            '  annotations:\n    portlint.dev/ignore: "PL401"\nspec:',
+        )
+    )
+    placed = [(Path(f.location.path).parent.name, f.location.line) for f in run(tmp_path).findings]
+    assert placed == [("cache", 2)]  # only the subchart's Service is left

@@ -200,7 +200,8 @@ def _check(paths: list[str], options: Options, stdin_text: str | None, debug: bo
     model = Model.from_result(result, sum(part.files for part in parsed) + rendered.files)
     errors: list[str] = []
     findings = run_rules(model, options, debug, errors)
-    findings = rendered.remapper.remap(findings, sources, model.bindings)  # rendered: origins
+    # Rendered sources: findings, bindings and annotation suppressions to their origins.
+    findings = rendered.remapper.remap(findings, sources, model.bindings, result.suppressions)
     kept, used = suppress.apply(findings, result.suppressions, sources, options)
     _fingerprint(kept)
     kept.sort(key=Finding.sort_key)

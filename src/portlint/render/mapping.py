@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from portlint.findings import Finding, Related
+from portlint.model import Suppression
 from portlint.records import Record
 from portlint.source import Location, SourceFile
 
@@ -150,15 +151,27 @@ class Remapper(Record):
         findings: list[Finding],
         sources: dict[str, SourceFile],
         bindings: Sequence[Any] = (),
+        suppressions: list[Suppression] | None = None,
     ) -> list[Finding]:
         """The findings at their origins; one finding where several renderings (two
         overlays of one base) put the same one on the same origin line. Bindings (what
-        `portlint ports` lists) move to their template lines too."""
+        `portlint ports` lists) and a manifest's annotation suppressions move to their
+        template lines too (comment suppressions are read from the originals)."""
         if not self.files:
             return findings
         for binding in bindings:
             if binding.location.path in self.files:
                 binding.location = self._place(binding.location)[0]
+        suppressions = [] if suppressions is None else suppressions
+        for suppression in list(suppressions):
+            if suppression.path in self.files and suppression.first_line:
+                suppressions.extend(self._values_suppressions(suppression))
+                first = self._place(Location.point(suppression.path, suppression.first_line))
+                last = self._place(Location.point(suppression.path, suppression.last_line))
+                if first[0].path == last[0].path:
+                    suppression.path = first[0].path
+                    suppression.first_line = min(first[0].line, last[0].line)
+                    suppression.last_line = max(first[0].line, last[0].line)
         for finding in findings:
             related = []
             for item in finding.related:
@@ -183,6 +196,21 @@ class Remapper(Record):
                 seen.add(identity)
                 kept.append(finding)
         return kept
+
+    def _values_suppressions(self, suppression: Suppression) -> list[Suppression]:
+        """An object's annotation also silences its findings placed on values keys."""
+        file = self.files[suppression.path]
+        found = []
+        for line in range(suppression.first_line, suppression.last_line + 1):
+            origin = file.origins[line - 1] if 0 < line <= len(file.origins) else None
+            if origin is not None and origin.value is not None:
+                line_at = origin.value.line
+                found.append(
+                    suppression.replace(
+                        path=origin.value.path, first_line=line_at, last_line=line_at
+                    )
+                )
+        return found
 
     def _message(self, message: str) -> str:
         """A message that names a rendered `path:line` names its origin instead."""
