@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from portlint.options import Options
 
 STDIN_NAME = "<stdin>"
+KUSTOMIZATION_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
 
 
 class Prepared(Record):
@@ -90,17 +91,19 @@ def prepare(
 ) -> Prepared:
     """Split off and render charts and kustomizations (see the module docstring);
     `roots`, the scanned paths, bound what a kustomization may read."""
-    from portlint.render import charts, kustomize
-
     prepared = Prepared(candidates, stdin)
     if stdin is not None and has_sources(stdin):
         _stream(prepared, stdin)
         prepared.stdin = None
         prepared.files += 1
     names = {os.path.basename(c.path) for c in candidates}
-    if "Chart.yaml" in names:
+    if "Chart.yaml" in names:  # the engines' modules only when a tree has one
+        from portlint.render import charts
+
         charts.take(prepared, options)
-    if names & kustomize.FILE_NAMES:
+    if names & KUSTOMIZATION_NAMES:
+        from portlint.render import kustomize
+
         real = None if roots is None else [os.path.realpath(r) for r in roots]
         kustomize.take(prepared, options, real)
     prepared.files += len(candidates) - len(prepared.candidates)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from portlint.records import Record
-from portlint.render import Prepared, read_text
+from portlint.render import KUSTOMIZATION_NAMES, Prepared, read_text
 from portlint.render.mapping import Origin, VirtualFile, bare
 from portlint.source import Location, SourceFile, display_path
 from portlint.yamlnodes import SafeLoader
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from portlint.discover import Candidate
     from portlint.options import Options
 
-FILE_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
+FILE_NAMES = KUSTOMIZATION_NAMES
 TIMEOUT_SECONDS = 120
 INSTALL_HINT = "install kubectl or kustomize"
 _LIST_KEYS = ("resources", "bases", "components", "crds")
