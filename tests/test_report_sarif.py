@@ -81,7 +81,7 @@ def test_driver_describes_every_rule_with_help_and_default_level(collision_sarif
         assert rule["help"]["text"]
         assert rule["helpUri"].endswith(f"/docs/rules/{info.id}-{info.name}.md")
         level = rule["defaultConfiguration"]["level"]
-        assert level == {"error": "error", "warning": "warning"}.get(
+        assert level == {"error": "error", "warning": "warning", "info": "note"}.get(
             info.default.value if info.default else "warning"
         )
         assert rule["defaultConfiguration"].get("enabled", True) is (info.default is not None)

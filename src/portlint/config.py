@@ -97,6 +97,7 @@ def build_options(
     fail_on: str | None = None,
     policy: str | None = None,
     env_from_shell: bool = False,
+    helm_values: list[str] | None = None,
 ) -> Options:
     """Options from a validated config mapping plus command-line overrides."""
     where = str(config_path) if config_path else "command line"
@@ -136,6 +137,11 @@ def build_options(
         env_from_shell=env_from_shell or bool(data.get("env-from-shell")),
         config_path=str(config_path) if config_path else None,
         config_dir=str(base_dir),
+        # Rendered sources: values files from `helm: values:` (relative to the config
+        # file), then --values (relative to the current directory).
+        helm_values=[str(base_dir / p) for p in (data.get("helm") or {}).get("values") or []]
+        + [str(Path(p)) for p in helm_values or []],
+        default_exclude=data.get("default-exclude"),  # None: portlint.filekinds' list
     )
     if policy or data.get("policy"):
         from portlint.policy import load_policy

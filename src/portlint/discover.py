@@ -11,6 +11,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from portlint import filekinds
 from portlint.globs import matches_any, relative_posix
 from portlint.parsers import Registry, TextParser
 from portlint.records import Record
@@ -61,20 +62,32 @@ class Candidate(Record):
 
 
 def discover(
-    paths: list[Path], registry: Registry, exclude: list[str], exclude_base: Path
+    paths: list[Path],
+    registry: Registry,
+    exclude: list[str],
+    exclude_base: Path,
+    default_exclude: tuple[str, ...] | list[str] = filekinds.DEFAULT_EXCLUDE,
 ) -> Iterator[Candidate]:
     """Candidates in a stable order (sorted walk), each file once."""
     seen: set[object] = set()
     roots = Roots([p.resolve() for p in paths if p.is_dir()])
     for root in paths:
         if root.is_dir():
-            for path, error in _walk(root):
+            for path, error in _walk(root, default_exclude):
                 if _excluded(path, exclude, exclude_base):
                     continue
                 if error is not None:
                     yield Candidate(path, None, error=error)
                     continue
                 info, link = _lstat(path)
+                if link and filekinds.is_snapshot_link(path):
+                    # An /etc snapshot's absolute link: its target inside the copy, or
+                    # skipped (never the machine's own /etc).
+                    snapshot = filekinds.snapshot_target(path, root)
+                    if not isinstance(snapshot, Path):
+                        continue
+                    path, link = snapshot, False
+                    info = _stat(path)
                 if link and not roots.contains(path):
                     # A file portlint would read is a PL001 at the link; the target is
                     # never opened (sniffing by content follows no symlink).
@@ -128,7 +141,9 @@ def _first_time(path: Path, info: os.stat_result | None, seen: set[object]) -> b
     return True
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
+def _walk(
+    root: Path, default_exclude: tuple[str, ...] | list[str] = ()
+) -> Iterator[tuple[Path, str | None]]:
     """Files below root, sorted, each with None; a directory that cannot be listed, with
     the reason. Symlinked directories are not followed (no loops)."""
     unlisted: list[OSError] = []
@@ -139,6 +154,13 @@ def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
             reason = error.strerror or str(error)
             yield Path(error.filename or directory), f"cannot list directory: {reason}"
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRECTORIES)
+        if default_exclude:  # testdata/ and fixture trees (portlint.filekinds)
+            below = os.path.relpath(directory, root)
+            dirnames[:] = [
+                d
+                for d in dirnames
+                if not filekinds.default_excluded(f"{below}/{d}", default_exclude)
+            ]
         parent = Path(directory)  # once per directory: building a Path is most of a yield
         for name in sorted(filenames):
             yield parent / name, None
@@ -152,6 +174,13 @@ def _excluded(path: Path, patterns: list[str], base: Path) -> bool:
 
 
 def _classify(path: Path, registry: Registry, explicit: bool) -> Candidate | None:
+    # --- file kinds (portlint.filekinds): templates, other tools' files ---
+    special = filekinds.special_parser(path, registry)
+    if special is filekinds.SKIP:
+        return None
+    if isinstance(special, filekinds.TemplateFile):
+        return Candidate(path, special, explicit)
+    # --- end file kinds ---
     for parser in registry.text:
         if parser.matches(path):
             return Candidate(path, parser, explicit)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from portlint import chunks, resolve, suppress, workers
+from portlint import chunks, filekinds, resolve, suppress, workers
 from portlint.chunks import Parsed
 from portlint.discover import Candidate, discover
 from portlint.findings import Finding, Severity
@@ -76,8 +76,18 @@ def check(
     # Sorted: the output must not depend on the order the paths were given in (pre-commit
     # passes file names in any order), and related locations follow discovery order.
     file_paths = sorted({Path(p) for p in paths if p != "-"}, key=lambda p: p.as_posix())
-    candidates = list(discover(file_paths, reg, options.exclude, Path(options.config_dir)))
+    candidates = list(
+        discover(
+            file_paths, reg, options.exclude, Path(options.config_dir), options.default_exclude
+        )
+    )
     stdin = stdin_text if "-" in paths else None
+    # --- rendered sources (portlint.render): charts, kustomizations, `# Source:` stdin ---
+    from portlint.render import prepare
+
+    rendered = prepare(candidates, options, stdin, roots)
+    candidates, stdin = rendered.candidates, rendered.stdin
+    # --- end rendered sources ---
     directories = [os.path.dirname(os.path.abspath(c.path)) for c in candidates]
     # Directories discovery walked: inside a root, as the walk follows no symlinked
     # directory, so a file read from one (an include, a .env) needs no resolve(). Shared,
@@ -86,23 +96,25 @@ def check(
     context_roots = [r if r.is_dir() else r.parent for r in roots]
     guard = Roots(context_roots, walked)
 
-    def parse(chunk: list[Candidate], stdin: str | None = None) -> Parsed:
+    def parse(chunk: list[Candidate], last: bool) -> Parsed:
         ctx = ParseContext(options=options, roots=context_roots, walked_directories=walked)
-        return _ChunkParser(reg, ctx, guard, debug).parse(chunk, stdin)
+        parser = _ChunkParser(reg, ctx, guard, debug)
+        return parser.parse(chunk, stdin if last else None, rendered.sources if last else [])
 
     parts, processes = chunks.plan(
         candidates, directories, options, one_process=debug or stdin is not None
     )
     parsed = workers.run_chunks(
-        len(parts),
-        lambda i: parse(parts[i], stdin if i == len(parts) - 1 else None),
-        processes,
+        len(parts), lambda i: parse(parts[i], i == len(parts) - 1), processes
     )
 
     result, sources, files = chunks.merge(parsed)
-    model = resolve.build(result, options, files)
+    result.extend(rendered.result)  # rendered sources: PL007 notes
+    model = resolve.build(result, options, files + rendered.files)
     errors: list[str] = []
     findings = run_rules(model, options, debug, errors)
+    # Rendered sources: findings, bindings and annotation suppressions to their origins.
+    findings = rendered.remapper.remap(findings, sources, model.bindings, result.suppressions)
     kept, used = suppress.apply(findings, result.suppressions, sources, options)
     fingerprint(kept)
     kept.sort(key=Finding.sort_key)
@@ -124,9 +136,17 @@ class _ChunkParser:
         self.doc_groups: dict[tuple[int, str], list[YamlDocument]] = defaultdict(list)
         self.doc_parsers: dict[int, DocumentParser] = {}
 
-    def parse(self, candidates: list[Candidate], stdin_text: str | None) -> Parsed:
+    def parse(
+        self,
+        candidates: list[Candidate],
+        stdin_text: str | None,
+        rendered: list[SourceFile] | tuple[SourceFile, ...] = (),
+    ) -> Parsed:
         for candidate in candidates:
             self._file(candidate)
+        for source in rendered:  # rendered manifests (portlint.render), counted there
+            self.sources[source.display] = source
+            self._documents(source)
         if stdin_text is not None:
             self.files += 1
             source = SourceFile(Path(STDIN_NAME), STDIN_NAME, stdin_text)
@@ -179,8 +199,13 @@ class _ChunkParser:
             # JSON that libyaml rejects (UTF-16 surrogate escapes) is still JSON.
             fallback = compose_json(source) if isinstance(error, yaml.YAMLError) else None
             if fallback is None:
-                self.scanned.diagnostics.append(_yaml_error(source, error))
-                return True
+                # A template (PL007), a file a parser claims (PL001), or no config at all.
+                found: Diagnostic | None = _yaml_error(source, error)
+                if isinstance(error, yaml.YAMLError) and found is not None:
+                    found = filekinds.unparsable(source, found)
+                if found is not None:
+                    self.scanned.diagnostics.append(found)
+                return found is not None
             documents = fallback
         claimed = False
         for document in documents:

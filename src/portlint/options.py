@@ -142,6 +142,10 @@ class Options(Record):
     jobs: int
     config_path: str | None
     config_dir: str
+    #: Helm values files charts are rendered with, after their values.yaml (portlint.render)
+    helm_values: list[str]
+    #: Directory globs below each scanned root not walked (testdata/, fixture trees)
+    default_exclude: list[str]
 
     __slots__ = (
         "enabled",
@@ -156,6 +160,8 @@ class Options(Record):
         "jobs",
         "config_path",
         "config_dir",
+        "helm_values",
+        "default_exclude",
     )
 
     def __init__(
@@ -172,6 +178,8 @@ class Options(Record):
         jobs: int = 0,
         config_path: str | None = None,
         config_dir: str = ".",
+        helm_values: list[str] | None = None,
+        default_exclude: list[str] | None = None,
     ) -> None:
         self.enabled = set() if enabled is None else enabled
         self.severity = {} if severity is None else severity
@@ -185,3 +193,9 @@ class Options(Record):
         self.jobs = jobs
         self.config_path = config_path
         self.config_dir = config_dir
+        self.helm_values = [] if helm_values is None else helm_values
+        if default_exclude is None:
+            from portlint.filekinds import DEFAULT_EXCLUDE
+
+            default_exclude = list(DEFAULT_EXCLUDE)
+        self.default_exclude = default_exclude

@@ -26,6 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fail-on", choices=("error", "warning", "info"), help="lowest severity that fails"
     )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument(  # rendered sources (portlint.render)
+        "--values",
+        action="append",
+        metavar="FILE",
+        help="a Helm values file to render charts with (after values.yaml; repeatable)",
+    )
     parser.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
     parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE")
     parser.add_argument(
@@ -51,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         extend_select=split_codes(args.extend_select),
         ignore=split_codes(args.ignore),
         fail_on=args.fail_on,
+        helm_values=args.values,
     )
     stdin_text = read_stdin_if_needed(args.paths)
     paths, touched = args.paths, None

@@ -182,10 +182,11 @@ def _template_error(source: SourceFile, node: Node) -> Diagnostic:
         where, shown = location(source, node), "{{ }}"
     else:
         where, shown = source.location(match.start(), match.end()), match.group(0)
-    return Diagnostic(
-        "PL001",
-        f"unrendered template placeholder {shown}: this is a template, not a manifest; "
-        "render it first (helm template, kustomize build, ...) and check the output",
+    return Diagnostic(  # PL007, not PL001: a template is not broken (portlint.render)
+        "PL007",
+        f"unrendered template placeholder {shown}: this is a template, not a manifest, so "
+        "its ports are not checked; render it (helm template, kustomize build, ...) and "
+        "check the output",
         where,
         key=f"template:{shown}",
     )

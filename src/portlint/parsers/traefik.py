@@ -26,7 +26,7 @@ from portlint.parsers.hostconf import (
 )
 from portlint.records import FrozenRecord
 from portlint.source import Location, SourceFile
-from portlint.yamlnodes import ScalarNode, YamlDocument, items, location
+from portlint.yamlnodes import MappingNode, ScalarNode, YamlDocument, items, location
 
 
 def _tomllib():
@@ -152,7 +152,11 @@ class TraefikYamlParser:
     group_by_directory = False
 
     def claims(self, document: YamlDocument) -> bool:
-        return any(key.lower() == "entrypoints" for key, _, _ in items(document.node))
+        # A mapping of entry points: typedoc.json's `entryPoints` is a list of files.
+        return any(
+            key.lower() == "entrypoints" and isinstance(value, MappingNode)
+            for key, _, value in items(document.node)
+        )
 
     def parse(self, documents: list[YamlDocument], ctx: ParseContext) -> ParseResult:
         result = ParseResult()

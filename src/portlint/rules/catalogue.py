@@ -34,6 +34,12 @@ CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("PL003", "unresolved-variable", _W, "A variable in a port has no value"),
     RuleInfo("PL004", "yaml-base60-port", _E, "An unquoted port mapping YAML 1.1 reads as base 60"),
     RuleInfo("PL005", "invalid-port-name", _E, "A Kubernetes port name is not an IANA_SVC_NAME"),
+    RuleInfo(
+        "PL007",
+        "unrendered-template",
+        Severity.INFO,
+        "A template or chart portlint could not render",
+    ),
     RuleInfo("PL101", "port-collision", _E, "Two owners bind overlapping sockets"),
     RuleInfo("PL102", "replicated-host-port", _E, "A fixed host port on a replicated service"),
     RuleInfo("PL103", "duplicate-port", _W, "The same port declared twice by one owner"),

@@ -1,0 +1,131 @@
+"""Rendered sources: Helm charts, kustomizations and `# Source:` streams.
+
+The engine hands over the discovered candidates before parsing; `prepare` takes the
+files that belong to a chart or a kustomization out of them, renders each with its own
+engine, and returns the rendered manifests as virtual files for the document parsers,
+plus a `Remapper` that moves the findings back to the templates, values keys, bases
+and patches afterwards. Without an engine, one PL007 per chart or kustomization says
+what was not checked.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from portlint.model import Diagnostic, ParseResult
+from portlint.records import Record
+from portlint.render.mapping import Remapper, VirtualFile, match_lines
+from portlint.render.stream import has_sources, split_sources
+from portlint.source import Location, SourceFile, display_path
+
+if TYPE_CHECKING:
+    from portlint.discover import Candidate
+    from portlint.options import Options
+
+STDIN_NAME = "<stdin>"
+KUSTOMIZATION_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
+
+
+class Prepared(Record):
+    candidates: list[Candidate]  # what is still parsed file by file
+    stdin: str | None  # stdin text still parsed as one file (no `# Source:` in it)
+    sources: list[SourceFile]  # virtual files of rendered manifests
+    result: ParseResult  # PL007 and render diagnostics
+    remapper: Remapper
+    files: int  # files read for the rendered output (charts, kustomizations, stdin)
+
+    __slots__ = ("candidates", "stdin", "sources", "result", "remapper", "files")
+
+    def __init__(
+        self,
+        candidates: list[Candidate],
+        stdin: str | None,
+        sources: list[SourceFile] | None = None,
+        result: ParseResult | None = None,
+        remapper: Remapper | None = None,
+        files: int = 0,
+    ) -> None:
+        self.candidates = candidates
+        self.stdin = stdin
+        self.sources = [] if sources is None else sources
+        self.result = ParseResult() if result is None else result
+        self.remapper = Remapper() if remapper is None else remapper
+        self.files = files
+
+    def show(self, path: Path | str) -> Path:
+        """A path written as the user's paths are: relative to the current directory
+        when they were (`../repo/chart/values.yaml`, not `/home/.../values.yaml`)."""
+        relative = bool(self.candidates) and not os.path.isabs(self.candidates[0].path)
+        if relative and os.path.isabs(path):
+            return Path(os.path.relpath(path))
+        return Path(path)
+
+    def read(self, path: Path | str) -> SourceFile | None:
+        return read_text(self.show(path))
+
+    def note(self, rule: str, message: str, display: str, key: str) -> None:
+        self.result.diagnostics.append(Diagnostic(rule, message, Location.point(display, 1), key))
+
+    def add_virtual(
+        self, display: str, path: Path, text: str, origin: SourceFile | None
+    ) -> VirtualFile | None:
+        """A rendered manifest to parse as `display`; with an origin file, its findings
+        move to that file's lines."""
+        rendered = SourceFile(path, display, text)
+        self.sources.append(rendered)
+        if origin is None:
+            return None
+        virtual = VirtualFile(rendered, match_lines(text, origin), Location.point(display, 1))
+        self.remapper.add(display, virtual)
+        self.remapper.originals[origin.display] = origin
+        return virtual
+
+
+def prepare(
+    candidates: list[Candidate],
+    options: Options,
+    stdin: str | None,
+    roots: list[Path] | None = None,
+) -> Prepared:
+    """Split off and render charts and kustomizations (see the module docstring);
+    `roots`, the scanned paths, bound what a kustomization may read."""
+    prepared = Prepared(candidates, stdin)
+    if stdin is not None and has_sources(stdin):
+        _stream(prepared, stdin)
+        prepared.stdin = None
+        prepared.files += 1
+    names = {os.path.basename(c.path) for c in candidates}
+    if "Chart.yaml" in names:  # the engines' modules only when a tree has one
+        from portlint.render import charts
+
+        charts.take(prepared, options)
+    if names & KUSTOMIZATION_NAMES:
+        from portlint.render import kustomize
+
+        real = None if roots is None else [os.path.realpath(r) for r in roots]
+        kustomize.take(prepared, options, real)
+    prepared.files += len(candidates) - len(prepared.candidates)
+    return prepared
+
+
+def _stream(prepared: Prepared, text: str) -> None:
+    """`helm template ... | portlint check -`: each template's documents are reported
+    against the `# Source:` file (its lines, when the chart is in the current directory)."""
+    for source_path, chunk in split_sources(text).items():
+        origin = read_text(Path(source_path))
+        display = display_path(source_path)
+        prepared.add_virtual(display, Path(source_path), chunk, origin)
+
+
+def read_text(path: Path) -> SourceFile | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return SourceFile(path, display_path(path), handle.read())
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)

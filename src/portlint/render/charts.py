@@ -1,0 +1,157 @@
+"""Helm charts among the candidates: taken out, rendered, and mapped back.
+
+A directory with Chart.yaml is a chart; one inside another chart (charts/<sub>) renders
+as part of its parent. All files under a chart are the chart's: none is parsed alone.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from portlint.render import Prepared, helm, inside
+from portlint.render import values as sentinel
+from portlint.source import Location, SourceFile, display_path
+
+if TYPE_CHECKING:
+    from portlint.options import Options
+
+INSTALL_HINT = "install helm, or `pip install 'portlint[helm]'` (Helm's engine, no binary)"
+
+
+def take(prepared: Prepared, options: Options) -> None:
+    found = sorted(
+        os.path.dirname(os.path.abspath(c.path))
+        for c in prepared.candidates
+        if os.path.basename(c.path) == "Chart.yaml"
+    )
+    charts: list[str] = []
+    for directory in found:
+        if not any(inside(directory, parent) for parent in charts):
+            charts.append(directory)
+    if not charts:
+        return
+    prepared.candidates = [
+        c
+        for c in prepared.candidates
+        if not any(inside(os.path.abspath(c.path), chart) for chart in charts)
+    ]
+    engine = helm.renderer()
+    extra = [Path(os.path.abspath(p)) for p in options.helm_values]
+    for chart in charts:
+        render_chart(prepared, Path(chart), engine, extra)
+
+
+def render_chart(
+    prepared: Prepared,
+    chart: Path,
+    engine: tuple[str, helm.Render] | None,
+    extra_values: list[Path],
+) -> None:
+    chart_file = display_path(prepared.show(chart / "Chart.yaml"))
+    name = helm.chart_name(chart)
+    if engine is None:
+        prepared.note(
+            "PL007",
+            f"Helm chart {name} not rendered, so its ports are not checked: {INSTALL_HINT}",
+            chart_file,
+            f"chart:{name}",
+        )
+        return
+    engine_name, render = engine
+    values_files = [p for p in extra_values if _applies(p, chart)]
+    layers = _value_layers(prepared, chart, values_files)
+    user: dict[str, Any] = {}
+    for source, data, _prefix in layers:
+        if Path(os.path.abspath(source.path)) in values_files:
+            user = sentinel.merge(user, data)
+    try:
+        manifests = render(chart, user)
+    except helm.RenderError as error:
+        prepared.note(
+            "PL007",
+            f"Helm chart {name} not checked: {engine_name} could not render it ({error}); "
+            "name the values it needs with --values or `helm: values:` in the config",
+            chart_file,
+            f"chart:{name}",
+        )
+        return
+    keys = _value_keys(chart, render, layers, manifests)
+    for source_path, text in manifests.items():
+        real = helm.template_file(chart, source_path)
+        origin = prepared.read(real) if real is not None else None
+        if real is None or origin is None:
+            display = display_path(prepared.show(chart.parent / source_path))
+            prepared.add_virtual(display, chart.parent / source_path, text, None)
+            continue
+        virtual = prepared.add_virtual(origin.display, real, text, origin)
+        if virtual is None:
+            continue
+        for line, place in keys.get(source_path, {}).items():
+            entry = virtual.origins[line - 1] if line <= len(virtual.origins) else None
+            if entry is not None:
+                entry.value = place
+    for source, _data, _prefix in layers:
+        prepared.remapper.originals.setdefault(source.display, source)
+
+
+def _applies(values_file: Path, chart: Path) -> bool:
+    """A values file inside a chart is for that chart; one outside any, for every chart."""
+    absolute = os.path.abspath(values_file)
+    for parent in Path(absolute).parents:
+        if (parent / "Chart.yaml").is_file():
+            return parent == chart.resolve() or str(parent) == os.path.abspath(chart)
+    return True
+
+
+Layer = tuple[SourceFile, dict[str, Any], tuple[str, ...]]
+
+
+def _value_layers(prepared: Prepared, chart: Path, values_files: list[Path]) -> list[Layer]:
+    """Values in Helm's precedence, lowest first: subcharts' values.yaml (under their
+    name), the chart's values.yaml, then the given files in order."""
+    layers: list[Layer] = []
+    for name, sub in helm.subcharts(chart):
+        source = prepared.read(sub / "values.yaml")
+        if source is not None:
+            layers.append((source, {name: sentinel.load(source)}, (name,)))
+    for path in [chart / "values.yaml", *values_files]:
+        source = prepared.read(path)
+        if source is not None:
+            layers.append((source, sentinel.load(source), ()))
+    return layers
+
+
+def _value_keys(
+    chart: Path,
+    render: helm.Render,
+    layers: list[Layer],
+    manifests: dict[str, str],
+) -> dict[str, dict[int, Location]]:
+    """Per template path: rendered line -> the values scalar that set its number."""
+    merged: dict[str, Any] = {}
+    where: dict[tuple[str, ...], Location] = {}
+    for source, data, prefix in layers:
+        merged = sentinel.merge(merged, data)
+        where.update(sentinel.positions(source, prefix))
+    taken: set[int] = set()
+    for text in manifests.values():
+        taken |= sentinel.numbers_in(text)
+    marked, sentinels = sentinel.with_sentinels(merged, taken)
+    if not sentinels:
+        return {}
+    try:
+        marked_manifests = render(chart, marked)
+    except helm.RenderError:
+        return {}  # a chart that rejects the sentinels keeps its template locations
+    keys: dict[str, dict[int, Location]] = {}
+    for source_path, text in manifests.items():
+        other = marked_manifests.get(source_path)
+        if other is None:
+            continue
+        lines = sentinel.line_keys(text, other, sentinels)
+        placed = {line: where[path] for line, path in lines.items() if path in where}
+        if placed:
+            keys[source_path] = placed
+    return keys

@@ -1,0 +1,269 @@
+"""Helm charts and kustomizations are rendered by their own engines and checked on the
+output; findings land on the template line, the values key or the base/overlay/patch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import FIXTURES, run
+from portlint.render import charts, helm, kustomize
+from portlint.source import display_path
+
+RENDER = FIXTURES / "render"
+WEB = RENDER / "chart" / "web"
+needs_helm = pytest.mark.skipif(helm.renderer() is None, reason="no Helm engine installed")
+needs_kustomize = pytest.mark.skipif(kustomize.renderer() is None, reason="no kustomize")
+
+
+def rows(report, base: Path = RENDER):
+    return [
+        (
+            f.rule,
+            Path(f.location.path).resolve().relative_to(base).as_posix(),
+            f.location.line,
+            f.location.column,
+            [
+                (Path(r.location.path).name, r.location.line, r.location.column, r.message)
+                for r in f.related
+            ],
+        )
+        for f in report.findings
+    ]
+
+
+@needs_helm
+def test_a_chart_is_rendered_and_findings_land_on_the_template_or_the_values_key():
+    assert rows(run(RENDER / "chart")) == [
+        # The subchart's values.yaml set the broken targetPort (and .helmignore kept the
+        # unparsable templates/scratch.yaml out: no PL001).
+        (
+            "PL401",
+            "chart/web/charts/cache/values.yaml",
+            2,
+            14,
+            [
+                ("cache.yaml", 29, 19, "rendered by this template"),
+                ("cache.yaml", 4, 9, "selected by Service default/release-name-cache"),
+            ],
+        ),
+        # A literal in the template: the template's line.
+        (
+            "PL401",
+            "chart/web/templates/service.yaml",
+            14,
+            19,
+            [("deployment.yaml", 4, 9, "selected by Service default/release-name-web")],
+        ),
+        # {{ .Values.service.targetPort }}: the key in values.yaml, where a user changes it.
+        (
+            "PL401",
+            "chart/web/values.yaml",
+            5,
+            15,
+            [
+                ("service.yaml", 11, 19, "rendered by this template"),
+                ("deployment.yaml", 4, 9, "selected by Service default/release-name-web"),
+            ],
+        ),
+    ]
+
+
+@needs_helm
+def test_values_files_from_the_config_override_values_yaml_and_take_the_finding():
+    config = {"helm": {"values": [str(RENDER / "values" / "prod.yaml")]}}
+    report = run(RENDER / "chart", config=config)
+    placed = [(r[1], r[2], r[3]) for r in rows(report) if r[0] == "PL401"]
+    assert ("values/prod.yaml", 2, 15) in placed
+    assert ("chart/web/values.yaml", 5, 15) not in placed
+    assert any("8082/TCP" in f.message for f in report.findings)
+
+
+def test_without_a_helm_engine_one_info_per_chart_and_no_parse_errors(monkeypatch):
+    monkeypatch.setattr(helm, "renderer", lambda: None)
+    report = run(RENDER / "chart")
+    assert [
+        (f.rule, f.severity.value, f.location.line, f.location.column) for f in report.findings
+    ] == [("PL007", "info", 1, 1)]
+    finding = report.findings[0]
+    assert Path(finding.location.path).name == "Chart.yaml"
+    assert finding.message == (
+        "Helm chart web not rendered, so its ports are not checked: " + charts.INSTALL_HINT
+    )
+
+
+@needs_helm
+def test_a_chart_that_does_not_render_is_one_info_naming_helms_error(tmp_path):
+    chart = tmp_path / "bad"
+    shutil.copytree(WEB, chart)
+    (chart / "templates" / "service.yaml").write_text('{{ required "set port" .Values.nope }}\n')
+    report = run(tmp_path)
+    assert [(f.rule, Path(f.location.path).name) for f in report.findings] == [
+        ("PL007", "Chart.yaml")
+    ]
+    assert "set port" in report.findings[0].message
+
+
+@needs_helm
+def test_helm_template_output_on_stdin_is_attributed_to_the_source_file(monkeypatch):
+    rendered = helm.renderer()[1](WEB, {})
+    stream = "".join(f"---\n# Source: {path}\n{text}" for path, text in sorted(rendered.items()))
+    monkeypatch.chdir(WEB.parent)  # `# Source: web/templates/...` is relative to here
+    report = run("-", stdin=stream)
+    placed = [
+        (f.rule, f.location.path, f.location.line, f.location.column) for f in report.findings
+    ]
+    assert ("PL401", "web/templates/service.yaml", 14, 19) in placed
+
+
+@needs_kustomize
+def test_a_kustomize_overlay_is_one_object_with_findings_in_the_patch_that_set_them():
+    assert rows(run(RENDER / "kustomize")) == [
+        ("PL005", "kustomize/overlay/ports.yaml", 11, 21, []),
+        (
+            "PL401",
+            "kustomize/overlay/service-patch.yaml",
+            9,
+            19,
+            [("deployment.yaml", 4, 3, "selected by Service default/prod-api")],
+        ),
+    ]  # base and overlay never collide (hostPort 8443 is one object's)
+
+
+def test_without_kustomize_one_info_per_top_level_kustomization(monkeypatch):
+    monkeypatch.setattr(kustomize, "renderer", lambda: None)
+    report = run(RENDER / "kustomize")
+    overlay = RENDER / "kustomize" / "overlay"
+    assert [(f.rule, f.location.path, f.message) for f in report.findings] == [
+        (
+            "PL007",
+            display_path(overlay / "kustomization.yaml"),
+            f"kustomization {display_path(overlay)}/ not rendered, so its ports are not "
+            "checked: install kubectl or kustomize",
+        )
+    ]
+
+
+@needs_kustomize
+def test_a_kustomization_that_fails_to_build_is_one_info_and_its_files_are_read_alone(tmp_path):
+    shutil.copytree(RENDER / "kustomize", tmp_path / "k")
+    (tmp_path / "k" / "overlay" / "kustomization.yaml").write_text(
+        "resources:\n  - ../base\n  - missing.yaml\n"
+    )
+    report = run(tmp_path)
+    assert [(f.rule, f.location.path, f.location.line) for f in report.findings] == [
+        ("PL007", str(tmp_path / "k/overlay/kustomization.yaml"), 1),
+        ("PL005", str(tmp_path / "k/overlay/ports.yaml"), 11),  # no longer a patch
+    ]
+    assert "missing.yaml" in report.findings[0].message
+    assert report.findings[0].message.endswith("; its files are checked one by one")
+    assert report.files == 6  # base files read on their own again
+
+
+@needs_helm
+def test_bindings_of_a_rendered_chart_are_listed_at_their_template_lines():
+    report = run(RENDER / "chart")
+    where = sorted(
+        (Path(b.location.path).name, b.location.line, b.port)
+        for b in report.model.bindings
+        if Path(b.location.path).name == "service.yaml"
+    )
+    assert where == [("service.yaml", 10, 80), ("service.yaml", 13, 9000)]
+
+
+def test_the_helm_binary_is_preferred_and_given_the_chart_values_and_namespace(
+    tmp_path, monkeypatch
+):
+    # A stand-in `helm` that records its arguments and prints a `helm template` stream.
+    log = tmp_path / "args"
+    stream = (
+        "---\n# Source: web/templates/service.yaml\n"
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n"
+        "  selector: {app: none}\n  ports:\n    - port: 9000\n      targetPort: 9999\n"
+    )
+    (tmp_path / "stream").write_text(stream)
+    fake = tmp_path / "bin" / "helm"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {log}\ncat {tmp_path / "stream"}\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
+    name, _render = helm.renderer()
+    assert name == "helm template"
+    report = run(RENDER / "chart")
+    calls = log.read_text().splitlines()
+    assert calls[0] == f"template release-name {WEB} --namespace default"
+    assert "--values" in calls[1]  # the second rendering: the sentinel values
+    # The Service from the binary's stream is read, at the template's lines.
+    assert [
+        (Path(b.location.path).name, b.location.line, b.location.column, b.port)
+        for b in report.model.bindings
+    ] == [("service.yaml", 13, 13, 9000)]
+
+
+def test_an_overlay_scanned_without_its_base_is_not_rendered_beyond_the_scanned_paths():
+    overlay = RENDER / "kustomize" / "overlay"
+    report = run(overlay)
+    assert [(f.rule, Path(f.location.path).name, f.location.line) for f in report.findings] == [
+        ("PL007", "kustomization.yaml", 1),
+        ("PL005", "ports.yaml", 11),  # the patch, read on its own
+    ]
+    assert "it uses ../base/deployment.yaml, outside the scanned paths" in (
+        report.findings[0].message
+    )
+
+
+def test_a_remote_base_is_never_fetched(tmp_path, monkeypatch):
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources:\n  - https://github.com/example/app//deploy?ref=v1\n"
+    )
+    monkeypatch.setattr(kustomize, "renderer", lambda: ["/bin/false"])  # must not run
+    report = run(tmp_path)
+    assert [f.rule for f in report.findings] == ["PL007"]
+    assert "it uses https://github.com/example/app//deploy?ref=v1, outside" in (
+        report.findings[0].message
+    )
+
+
+@needs_helm
+def test_values_on_the_command_line_render_the_chart_and_take_the_finding(capsys):
+    from portlint.cli import main
+
+    values = RENDER / "values" / "prod.yaml"
+    code = main(["check", "--values", str(values), "--format", "json", str(RENDER / "chart")])
+    out = capsys.readouterr().out
+    assert code == 1
+    placed = [(Path(f["path"]).name, f["line"], f["column"]) for f in json.loads(out)["findings"]]
+    assert ("prod.yaml", 2, 15) in placed
+
+
+@needs_helm
+def test_a_comment_on_the_values_key_suppresses_the_finding_placed_there(tmp_path):
+    chart = tmp_path / "web"
+    shutil.copytree(WEB, chart)
+    values = (chart / "values.yaml").read_text()
+    (chart / "values.yaml").write_text(
+        values.replace("  targetPort: 8081", "  targetPort: 8081  # portlint: disable=PL401")
+    )
+    placed = [(Path(f.location.path).name, f.location.line) for f in run(tmp_path).findings]
+    assert placed == [("values.yaml", 2), ("service.yaml", 14)]  # the subchart's, the literal
+
+
+@needs_helm
+def test_an_ignore_annotation_in_a_template_silences_the_object_wherever_its_findings_land(
+    tmp_path,
+):
+    chart = tmp_path / "web"
+    shutil.copytree(WEB, chart)
+    service = (chart / "templates" / "service.yaml").read_text()
+    (chart / "templates" / "service.yaml").write_text(
+        service.replace(
+            '  name: {{ include "web.name" . }}\nspec:',
+            '  name: {{ include "web.name" . }}\n'
+            '  annotations:\n    portlint.dev/ignore: "PL401"\nspec:',
+        )
+    )
+    placed = [(Path(f.location.path).parent.name, f.location.line) for f in run(tmp_path).findings]
+    assert placed == [("cache", 2)]  # only the subchart's Service is left
