@@ -17,6 +17,7 @@ from pathlib import Path
 
 from portlint import registry
 from portlint.model import Binding, Diagnostic, IPAddress, ParseResult, Protocol, Role
+from portlint.numbers import mention, parse_int
 from portlint.parsers import ParseContext
 from portlint.parsers.compose_ports import (
     PortSpec,
@@ -44,7 +45,6 @@ from portlint.yamlnodes import (
     location,
 )
 
-_PLAIN_PORT = re.compile(r"\d{1,6}(?:-\d{1,6})?")
 _COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[.\-_][\w.\-]*)?\.ya?ml")
 #: Keys that make a `services:` entry look like a Compose service.
 _SERVICE_KEYS = frozenset(
@@ -318,7 +318,7 @@ class _Project:
 
     def _int_value(self, source: SourceFile, node: Node | None) -> int | None:
         text = self._scalar_text(source, node)
-        return int(text) if text is not None and text.strip().isdigit() else None
+        return parse_int(text) if text is not None else None
 
     # -- bindings --------------------------------------------------------------------
 
@@ -367,7 +367,7 @@ class _Project:
             spec = parse_port_spec(resolved.value.strip())
         except PortSyntaxError as error:
             where = self._part(source, node, error.offset, error.length, exact)
-            message = self._redact(f"{error} in {node.value!r}", resolved)
+            message = _message(error, node.value, resolved.used, f"{error}{_in(node.value)}")
             self._diagnose_invalid(source, where, message, node.value)
             return
         self._emit(service, source, node, spec, exact, resolved, mode=None)
@@ -377,7 +377,7 @@ class _Project:
         self.result.diagnostics.append(
             Diagnostic(
                 "PL004",
-                f"unquoted {node.value} is read by YAML 1.1 parsers as the base-60 number "
+                f"unquoted {node.value} is read by YAML 1.1 parsers as the base-60 "
                 f'{value}, not a port mapping; quote it: "{node.value}"',
                 location(source, node),
                 key=f"{self.key}:{node.value}",
@@ -419,7 +419,7 @@ class _Project:
             spec = parse_long_spec(parts)
         except PortSyntaxError as error:
             bad = get(node, error.key) or node
-            message = self._redact(str(error), Interpolated("", used=used))
+            message = _message(error, raw.get(error.key, ""), used, str(error))
             self._diagnose_invalid(source, location(source, bad), message, str(raw))
             return
         target_loc = location(source, target_node)
@@ -536,10 +536,14 @@ class _Project:
         protocol = Protocol.parse(proto_text) if proto_text else Protocol.TCP
         try:
             if protocol is None:
-                raise PortSyntaxError(f"unknown protocol {proto_text!r}")
+                raise PortSyntaxError(
+                    f"unknown protocol{mention(proto_text)}",
+                    what="protocol",
+                    reason="is not tcp, udp or sctp",
+                )
             start, end = parse_port_range(port_text, "exposed port")
         except PortSyntaxError as error:
-            message = self._redact(str(error), resolved)
+            message = _message(error, node.value, resolved.used, str(error))
             self._diagnose_invalid(source, location(source, node), message, node.value)
             return
         loc = self._part(source, node, 0, len(port_text), resolved.value == node.value)
@@ -639,15 +643,6 @@ class _Project:
             return whole
         return whole.sub(quote + offset, length)
 
-    def _redact(self, message: str, resolved: Interpolated) -> str:
-        """A message naming `${VAR}` instead of its value, unless the value is a plain port:
-        a mistyped variable may hold a password, and .env values are never printed."""
-        values = {name: self.env[name].value for name in resolved.used if name in self.env}
-        for name, value in sorted(values.items(), key=lambda item: -len(item[1])):
-            if value and not _PLAIN_PORT.fullmatch(value):
-                message = message.replace(value, f"${{{name}}}")
-        return message
-
     def _diagnose_invalid(
         self, source: SourceFile, where: Location, message: str, key: str
     ) -> None:
@@ -656,6 +651,19 @@ class _Project:
     def _error(self, rule: str, source: SourceFile, node: Node | None, message: str) -> None:
         where = location(source, node) if node is not None else Location.point(source.display, 1)
         self.result.diagnostics.append(Diagnostic(rule, message, where, key=message))
+
+
+def _message(error: PortSyntaxError, written: str, variables: list[str], plain: str) -> str:
+    """The PL002 message: when any variable gave part of the value, one built from the
+    error's constant parts and the variable names alone (a mistyped variable may hold a
+    password, and .env values are never printed); else `plain`."""
+    return error.without_value(written, variables) if variables else plain
+
+
+def _in(written: str) -> str:
+    """` in '<value>'` when the written value may be quoted (see portlint.numbers)."""
+    shown = mention(written)
+    return f" in{shown}" if shown else ""
 
 
 def _file_order(document: YamlDocument) -> tuple[int, str, int]:
@@ -671,11 +679,15 @@ def _docker_v6only(address: IPAddress | None) -> bool | None:
     return None
 
 
-def _sexagesimal(text: str) -> int:
+def _sexagesimal(text: str) -> str:
+    """The base-60 number a YAML 1.1 loader reads, as message text."""
     value = 0
     for part in text.replace("_", "").split(":"):
-        value = value * 60 + int(part)
-    return value
+        digit = parse_int(part)
+        if digit is None:
+            return "number " + "too large to show"
+        value = value * 60 + digit
+    return f"number {value}"
 
 
 def _command_words(source: SourceFile, node: Node) -> Iterator[tuple[str, Location]]:

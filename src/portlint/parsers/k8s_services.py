@@ -5,6 +5,7 @@ Ingress backends in both the networking.k8s.io/v1 and the older serviceName form
 from __future__ import annotations
 
 from portlint.model import Binding, Role
+from portlint.numbers import is_digits
 from portlint.parsers.k8s_model import IngressBackend, Service, ServicePort
 from portlint.parsers.k8s_values import (
     ObjectContext,
@@ -155,7 +156,7 @@ def _service_port_ref(ctx: ObjectContext, node: Node | None) -> int | str | None
     if is_plain_int(node):
         return port_number(ctx, node, "servicePort")
     text = scalar_text(node)
-    if text is not None and text.strip().isdigit():
+    if text is not None and is_digits(text):
         ctx.diag(
             "PL002",
             f"servicePort {text!r} is a string, so Kubernetes reads it as a "

@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 
 from portlint.model import ParseResult, Protocol
+from portlint.numbers import is_digits
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import (
     HostBindings,
@@ -223,7 +224,7 @@ class _Walker:
         params = [a.lower() for a in listen.args[1:]]
         protocol = Protocol.UDP if ("udp" in params or "quic" in params) else Protocol.TCP
         host, port_text, port_at = split_host_port(value)
-        if port_text == "" or (host is None and not port_text.isdigit()):
+        if port_text == "" or (host is None and not is_digits(port_text)):
             host, port_text, port_at = (value if host is None else host), "", -1
         value_loc = _word_location(source, listen.line, "listen", value)
         if port_at < 0:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from portlint.model import ParseResult, Protocol
+from portlint.numbers import mention, parse_int
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import (
     HostBindings,
@@ -92,11 +93,10 @@ def parse_entrypoint(name: str, value: str, offset: int = 0) -> EntryPointAddres
     if protocol is None:
         return None
     host, port_text, port_at = split_host_port(body)
-    if not port_text.isascii() or not port_text.isdigit():
+    port = parse_int(port_text)
+    if port is None or port_text != port_text.strip():
         return None
-    return EntryPointAddress(
-        name, host or None, int(port_text), protocol, offset + port_at, len(port_text)
-    )
+    return EntryPointAddress(name, host or None, port, protocol, offset + port_at, len(port_text))
 
 
 def add_entrypoint(
@@ -117,7 +117,7 @@ def add_entrypoint(
     if parsed is None:
         out.diagnostic(
             "PL002",
-            f"entry point '{name}' address {value!r} is not [host]:port[/tcp|/udp]",
+            f"entry point '{name}' address{mention(value)} is not [host]:port[/tcp|/udp]",
             where,
             key=f"{name}:{value}",
         )
