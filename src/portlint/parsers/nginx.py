@@ -81,8 +81,8 @@ class NginxSyntaxError(Exception):
 def lex_tree(source: SourceFile) -> list[Directive]:
     """The directive tree of one file; raises NginxSyntaxError with the line."""
     # Imported here: a run with no nginx config (every Compose-only pre-commit) skips it.
-    from crossplane.errors import NgxParserBaseException
-    from crossplane.lexer import _lex_file_object
+    from crossplane.errors import NgxParserBaseException  # type: ignore[import-untyped]
+    from crossplane.lexer import _lex_file_object  # type: ignore[import-untyped]
 
     try:
         tokens = list(_lex_file_object(io.StringIO(source.text)))
@@ -262,11 +262,12 @@ class _Walker:
             port, location, defaulted = 80, value_loc, True
         else:
             location = value_loc.sub(port_at, len(port_text))
-            port = parse_port(port_text)
+            parsed = parse_port(port_text)
             defaulted = False
-            if port is None:
+            if parsed is None:
                 self.out.diagnostic("PL002", port_problem(port_text), location, key=value)
                 return
+            port = parsed
         addresses = resolve_host("0.0.0.0" if host in (None, "", "*") else host)
         if addresses is None:
             return  # a host name: its address cannot be known from the config
