@@ -10,6 +10,10 @@ Limits, each a PL001 finding when exceeded (see `YamlLimitError`):
   recurses and a 50,000-deep flow list overflows the C stack (a segfault, not an error);
 - alias expansion (billion laughs) and recursive aliases, checked on the composed graph
   only when the text defines anchors.
+
+A mapping that repeats a key is refused too (`DuplicateKeyError` from portlint.yamlkeys,
+at the second key): YAML forbids it, Compose and kubectl reject the file, and PyYAML would
+silently keep the last value.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.options import Limits
 from portlint.records import Record
 from portlint.source import Location, SourceFile
+from portlint.yamlkeys import first_duplicate_key
 
 #: libyaml's safe loader when PyYAML has it (the pure-Python one is ~10x slower); what
 #: every YAML portlint reads is loaded or composed with.
@@ -67,6 +72,7 @@ __all__ = [
     "SequenceNode",
     "YamlDocument",
     "YamlLimitError",
+    "DuplicateKeyError",
     "compose_documents",
     "get",
     "items",
@@ -90,6 +96,21 @@ class YamlLimitError(Exception):
     """The text exceeds a configured limit; the message names the limit."""
 
     problem_mark: yaml.Mark | None = None  # where, when known (as yaml.MarkedYAMLError)
+
+
+class DuplicateKeyError(YamlLimitError):
+    """A mapping repeats a key; `problem_mark` is the second occurrence."""
+
+    @classmethod
+    def at(cls, first: ScalarNode, second: ScalarNode) -> DuplicateKeyError:
+        text = second.value if len(second.value) <= 40 else second.value[:40] + "…"
+        error = cls(
+            f"duplicate key {text!r} (first at line {first.start_mark.line + 1}, column "
+            f"{first.start_mark.column + 1}): YAML forbids repeated keys, and Compose and "
+            "kubectl reject the file"
+        )
+        error.problem_mark = second.start_mark
+        return error
 
 
 class YamlDocument(Record):
@@ -127,6 +148,10 @@ def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
                 _check_expansion(node, limits)
     if _has_odd_breaks(text):
         _renumber(source, nodes)
+    for node in nodes:
+        duplicate = first_duplicate_key(node) if node is not None else None
+        if duplicate is not None:
+            raise DuplicateKeyError.at(*duplicate)
     return [YamlDocument(source, node, i) for i, node in enumerate(nodes) if not _empty(node)]
 
 

@@ -245,6 +245,11 @@ class _Project:
             )
             return
         for name, _key_node, node in items(services_node):
+            if node.tag == _RESET:  # `web: !reset {}` removes what earlier files said
+                services.pop(name, None)
+                continue
+            if node.tag == _OVERRIDE:  # replaces the earlier definition instead of merging
+                services.pop(name, None)
             if is_null(node):
                 services.setdefault(name, _Service(name))
                 continue
@@ -261,6 +266,11 @@ class _Project:
 
     def _collect_service(self, source: SourceFile, node: MappingNode, service: _Service) -> None:
         fields = as_dict(node)
+        reset = {key for key, field in fields.items() if field.tag == _RESET}
+        if reset:
+            _reset_fields(service, reset)
+            fields = {key: field for key, field in fields.items() if key not in reset}
+        _reset_fields(service, {key for key, field in fields.items() if field.tag == _OVERRIDE})
         image = self._scalar_text(source, fields.get("image"))
         if image:
             service.image = image
@@ -651,6 +661,25 @@ class _Project:
     def _error(self, rule: str, source: SourceFile, node: Node | None, message: str) -> None:
         where = location(source, node) if node is not None else Location.point(source.display, 1)
         self.result.diagnostics.append(Diagnostic(rule, message, where, key=message))
+
+
+_RESET, _OVERRIDE = "!reset", "!override"
+
+
+def _reset_fields(service: _Service, keys: set[str]) -> None:
+    """Forget what earlier files said for `keys` (Compose's `!reset`; `!override` is a
+    reset followed by the new value). Mounts are one list for `volumes` and `configs`, so
+    resetting one of them keeps the other's earlier mounts."""
+    if "image" in keys:
+        service.image = None
+    if "network_mode" in keys:
+        service.network_mode = None
+    if "scale" in keys or "deploy" in keys:
+        service.replicas = None
+    if "profiles" in keys:
+        service.profiles = frozenset()
+    if keys & {"ports", "expose", "command"}:
+        service.entries = [entry for entry in service.entries if entry[1] not in keys]
 
 
 def _message(error: PortSyntaxError, written: str, variables: list[str], plain: str) -> str:
