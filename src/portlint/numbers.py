@@ -17,7 +17,8 @@ cannot be a secret:
 - a bare variable reference with no default: `${NAME}`, `$NAME`;
 - a URL, as `scheme://host[:port]` only: user info, path, query and fragment dropped.
 
-Anything else is described, never echoed: "is not a number".
+A protocol is shown when it is at most 5 ASCII letters (`'tpc'`). Anything else is
+described, never echoed: "is not a number".
 """
 
 from __future__ import annotations
@@ -81,6 +82,15 @@ def mention(text: str) -> str:
     """`" '<value>'"` to follow a label in a message when the value may be shown, else ""."""
     quoted = quote_value(text)
     return f" {quoted}" if quoted is not None else ""
+
+
+_PROTOCOL_WORD = re.compile(r"[A-Za-z]{1,5}")
+
+
+def mention_protocol(text: str) -> str:
+    """`" '<word>'"` for a mistyped protocol (`tpc`, `http`): up to 5 ASCII letters are
+    shown; anything longer cannot be a protocol name and is not."""
+    return f" {text!r}" if _PROTOCOL_WORD.fullmatch(text) else ""
 
 
 def not_a_number(text: str, what: str = "") -> str:

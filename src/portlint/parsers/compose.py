@@ -17,7 +17,7 @@ from pathlib import Path
 
 from portlint import registry
 from portlint.model import Binding, Diagnostic, IPAddress, ParseResult, Protocol, Role
-from portlint.numbers import mention, parse_int
+from portlint.numbers import mention, mention_protocol, parse_int
 from portlint.parsers import ParseContext
 from portlint.parsers.compose_ports import (
     PortSpec,
@@ -547,7 +547,7 @@ class _Project:
         try:
             if protocol is None:
                 raise PortSyntaxError(
-                    f"unknown protocol{mention(proto_text)}",
+                    f"unknown protocol{mention_protocol(proto_text)}",
                     what="protocol",
                     reason="is not tcp, udp or sctp",
                 )

@@ -9,10 +9,9 @@ findings can point at the host port or the container port exactly.
 from __future__ import annotations
 
 import ipaddress
-import re
 
 from portlint.model import MAX_PORT, IPAddress, Protocol
-from portlint.numbers import is_digits, mention, parse_int
+from portlint.numbers import is_digits, mention, mention_protocol, parse_int
 from portlint.records import FrozenRecord
 
 
@@ -109,7 +108,7 @@ def parse_port_spec(value: str) -> PortSpec:
         parsed = Protocol.parse(proto_text) if proto_text else Protocol.TCP
         if parsed is None or "/" in proto_text:
             raise PortSyntaxError(
-                f"unknown protocol{_word(proto_text)} (use tcp, udp or sctp)",
+                f"unknown protocol{mention_protocol(proto_text)} (use tcp, udp or sctp)",
                 len(body) + 1,
                 len(proto_text),
                 what="protocol",
@@ -212,7 +211,7 @@ def parse_long_spec(fields: dict[str, str]) -> PortSpec:
         parsed = Protocol.parse(fields["protocol"])
         if parsed is None:
             raise PortSyntaxError(
-                f"unknown protocol{_word(fields['protocol'])} (tcp, udp, sctp)",
+                f"unknown protocol{mention_protocol(fields['protocol'])} (tcp, udp, sctp)",
                 key="protocol",
                 what="protocol",
                 reason="is not tcp, udp or sctp",
@@ -255,11 +254,3 @@ def parse_port_range(text: str, what: str = "port") -> tuple[int, int]:
     """'8080' or '8080-8081' (used by the long syntax `published`)."""
     part = _part(text.strip(), 0, what)
     return part.start, part.end
-
-
-_PROTOCOL_WORD = re.compile(r"[A-Za-z]{1,5}")
-
-
-def _word(text: str) -> str:
-    """A mistyped protocol (`tpc`) is shown; anything longer than a protocol name is not."""
-    return f" {text!r}" if _PROTOCOL_WORD.fullmatch(text) else ""

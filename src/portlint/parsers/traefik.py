@@ -203,7 +203,11 @@ class TraefikTomlParser:
             tomllib.loads(source.text)
         except tomllib.TOMLDecodeError as error:
             found = _TOML_ERROR_AT.search(str(error))
-            line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
+            line, column = (
+                (parse_int(found.group(1)) or 1, parse_int(found.group(2)) or 1)
+                if found
+                else (1, 1)
+            )
             message = str(error).split(" (at ")[0]
             if "{{" in source.text:
                 message += "; this looks like a template: render it first"
