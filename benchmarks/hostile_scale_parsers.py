@@ -1,16 +1,20 @@
-"""Growth of the parser-level scale cases of issue 13: each is timed at N and 4N.
+"""Hostile scale cases of the parsers: small inputs that once made portlint do quadratic
+work (issue 13). For each case it writes a tree at N and 4N, times one whole `portlint
+check` of it, and prints the growth factor: about 4 is linear, about 16 quadratic.
+Nothing here asserts a time.
 
-Every case is a small hostile input that was quadratic (or worse); linear code takes
-about 4x as long at 4N, quadratic code 16x. Run: `python benchmarks/hostile_scale_parsers.py
-[N_SCALE]` (N_SCALE multiplies every N; default 1). Prints one line per case and size.
+    python benchmarks/hostile_scale_parsers.py            # every case at its default N
+    python benchmarks/hostile_scale_parsers.py --scale 2  # N doubled
+    python benchmarks/hostile_scale_parsers.py --only nginx-listens
 
-The table has the shape of benchmarks/hostile_scale.py: (name, generator(N) -> files,
-command), files as {relative path: text}, the command run in the tree's directory.
+Same shape as benchmarks/hostile_scale.py, so the two tables merge: a case is a (name,
+generator, command, default N) row in CASES; the generator writes a tree for a given N
+into a directory, the command is portlint's arguments with `{tree}` for it.
 """
 
 from __future__ import annotations
 
-import os
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -18,8 +22,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+
 Files = dict[str, str]
-CHECK = [sys.executable, "-m", "portlint", "check", "--no-color", "."]
 
 
 def nginx_listens(n: int) -> Files:
@@ -68,44 +74,64 @@ def nested_defaults(n: int) -> Files:
     return {"app/compose.yaml": f"services:\n  w:\n    ports: ['{value}:80']\n"}
 
 
-#: (name, generator(N) -> files, command, N)
-CASES: list[tuple[str, Callable[[int], Files], list[str], int]] = [
-    ("nginx: N listen lines", nginx_listens, CHECK, 10_000),
-    ("nginx: N fragments including conf.d/*.conf", nginx_include_permutations, CHECK, 8),
-    ("apache: N files including conf.d/*.conf", apache_include_permutations, CHECK, 7),
-    ("N disable-next-line comments", disable_next_line, CHECK, 5_000),
-    (".env: unclosed quote before N lines", dotenv_unclosed_quote, CHECK, 5_000),
-    ("${V:-...} 480 deep around N KB", nested_defaults, CHECK, 256),
+def _writer(files: Callable[[int], Files]) -> Callable[[int, Path], None]:
+    """A generator(N, tree) writing the files `files(N)` names."""
+
+    def write(n: int, tree: Path) -> None:
+        for relative, text in files(n).items():
+            path = tree / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    write.__doc__ = files.__doc__
+    return write
+
+
+Case = tuple[str, Callable[[int, Path], None], list[str], int]
+CHECK = ["check", "--format", "json", "{tree}"]
+
+#: (name, generator(N, tree), portlint arguments, default N)
+CASES: list[Case] = [
+    ("nginx-listens", _writer(nginx_listens), CHECK, 10_000),
+    ("nginx-includes", _writer(nginx_include_permutations), CHECK, 8),
+    ("apache-includes", _writer(apache_include_permutations), CHECK, 7),
+    ("disable-next-line", _writer(disable_next_line), CHECK, 5_000),
+    ("dotenv-quote", _writer(dotenv_unclosed_quote), CHECK, 5_000),
+    ("nested-defaults", _writer(nested_defaults), CHECK, 256),
 ]
 
 
-def materialise(files: Files, root: Path) -> None:
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
-def time_case(generator: Callable[[int], Files], command: list[str], n: int) -> float:
-    with tempfile.TemporaryDirectory() as directory:
-        materialise(generator(n), Path(directory))
-        env = dict(os.environ)
-        src = Path(__file__).resolve().parents[1] / "src"
-        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
+def _time(case: Case, n: int) -> float:
+    _name, generate, arguments, _default = case
+    with tempfile.TemporaryDirectory(prefix="portlint-hostile-") as directory:
+        tree = Path(directory)
+        generate(n, tree)
+        command = [sys.executable, "-m", "portlint", *(a.format(tree=tree) for a in arguments)]
         start = time.perf_counter()
-        subprocess.run(command, cwd=directory, env=env, capture_output=True, check=False)
+        subprocess.run(
+            command,
+            stdout=subprocess.DEVNULL,
+            env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
+            check=False,
+        )
         return time.perf_counter() - start
 
 
-def main(argv: list[str]) -> int:
-    scale = float(argv[1]) if len(argv) > 1 else 1.0
-    for name, generator, command, base in CASES:
-        n = max(1, int(base * scale))
-        small = time_case(generator, command, n)
-        large = time_case(generator, command, 4 * n)
-        print(f"{name:48} N={n:<7} {small:7.2f} s   4N={4 * n:<7} {large:7.2f} s   x{large / small:.1f}")
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every N")
+    parser.add_argument("--only", action="append", help="run only this case (repeatable)")
+    args = parser.parse_args()
+    print(f"{'case':<18} {'N':>7} {'time N':>9} {'4N':>7} {'time 4N':>9} {'growth':>7}")
+    for case in CASES:
+        name, _generate, _arguments, default = case
+        if args.only and name not in args.only:
+            continue
+        n = max(1, int(default * args.scale))
+        small, large = _time(case, n), _time(case, 4 * n)
+        print(f"{name:<18} {n:>7} {small:>8.2f}s {4 * n:>7} {large:>8.2f}s {large / small:>6.1f}x")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    raise SystemExit(main())
