@@ -7,7 +7,31 @@ from collections.abc import Iterator
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from portlint.yamlnodes import YamlLimitError
+
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class DuplicateKeyError(YamlLimitError):
+    """A mapping repeats a key; `problem_mark` is the second occurrence."""
+
+    @classmethod
+    def at(cls, first: ScalarNode, second: ScalarNode) -> DuplicateKeyError:
+        text = second.value if len(second.value) <= 40 else second.value[:40] + "…"
+        error = cls(
+            f"duplicate key {text!r} (first at line {first.start_mark.line + 1}, column "
+            f"{first.start_mark.column + 1}): YAML forbids repeated keys, and Compose and "
+            "kubectl reject the file"
+        )
+        error.problem_mark = second.start_mark
+        return error
+
+
+def check_duplicate_keys(root: Node) -> None:
+    """Raise DuplicateKeyError at the repeated key written first in the document."""
+    duplicate = first_duplicate_key(root)
+    if duplicate is not None:
+        raise DuplicateKeyError.at(*duplicate)
 
 
 def first_duplicate_key(root: Node) -> tuple[ScalarNode, ScalarNode] | None:

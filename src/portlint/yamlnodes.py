@@ -19,9 +19,10 @@ silently keep the last value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -29,7 +30,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.options import Limits
 from portlint.records import Record
 from portlint.source import Location, SourceFile
-from portlint.yamlkeys import first_duplicate_key
 
 #: libyaml's safe loader when PyYAML has it (the pure-Python one is ~10x slower); what
 #: every YAML portlint reads is loaded or composed with.
@@ -60,9 +60,9 @@ class _Loader(SafeLoader):  # type: ignore[misc,valid-type]
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.resolve = _resolve_tag
-        self.descend_resolver = {}.get  # (parent, index) -> ignored
-        self.ascend_resolver = tuple  # () -> ignored
+        self.resolve = _resolve_tag  # type: ignore[method-assign]
+        self.descend_resolver = {}.get  # type: ignore[method-assign,assignment]
+        self.ascend_resolver = tuple  # type: ignore[method-assign,assignment]
 
 
 __all__ = [
@@ -72,7 +72,6 @@ __all__ = [
     "SequenceNode",
     "YamlDocument",
     "YamlLimitError",
-    "DuplicateKeyError",
     "compose_documents",
     "get",
     "items",
@@ -95,22 +94,8 @@ _ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 class YamlLimitError(Exception):
     """The text exceeds a configured limit; the message names the limit."""
 
-    problem_mark: yaml.Mark | None = None  # where, when known (as yaml.MarkedYAMLError)
-
-
-class DuplicateKeyError(YamlLimitError):
-    """A mapping repeats a key; `problem_mark` is the second occurrence."""
-
-    @classmethod
-    def at(cls, first: ScalarNode, second: ScalarNode) -> DuplicateKeyError:
-        text = second.value if len(second.value) <= 40 else second.value[:40] + "…"
-        error = cls(
-            f"duplicate key {text!r} (first at line {first.start_mark.line + 1}, column "
-            f"{first.start_mark.column + 1}): YAML forbids repeated keys, and Compose and "
-            "kubectl reject the file"
-        )
-        error.problem_mark = second.start_mark
-        return error
+    #: Where, when known (as yaml.MarkedYAMLError): a pure-Python or a libyaml mark.
+    problem_mark: Any = None
 
 
 class YamlDocument(Record):
@@ -148,10 +133,11 @@ def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
                 _check_expansion(node, limits)
     if _has_odd_breaks(text):
         _renumber(source, nodes)
+    from portlint.yamlkeys import check_duplicate_keys  # it subclasses YamlLimitError
+
     for node in nodes:
-        duplicate = first_duplicate_key(node) if node is not None else None
-        if duplicate is not None:
-            raise DuplicateKeyError.at(*duplicate)
+        if node is not None:
+            check_duplicate_keys(node)
     return [YamlDocument(source, node, i) for i, node in enumerate(nodes) if not _empty(node)]
 
 
@@ -163,7 +149,7 @@ def _has_odd_breaks(text: str) -> bool:
     return _ODD_BREAKS.search(text) is not None
 
 
-def _renumber(source: SourceFile, nodes: list[Node | None]) -> None:
+def _renumber(source: SourceFile, nodes: Sequence[Node | None]) -> None:
     """YAML also breaks lines at a lone CR, NEL, LS and PS; editors, GitHub and every other
     parser here count only LF. Recompute the marks from their character index (rare)."""
     seen: set[int] = set()
@@ -180,7 +166,7 @@ def _renumber(source: SourceFile, nodes: list[Node | None]) -> None:
 
 def _lf_mark(source: SourceFile, mark: yaml.Mark) -> yaml.Mark:
     line, column = source.offset_to_position(mark.index)
-    return yaml.Mark(mark.name, mark.index, line - 1, column - 1, None, None)
+    return yaml.Mark(mark.name, mark.index, line - 1, column - 1, None, 0)
 
 
 def _empty(node: Node | None) -> bool:
