@@ -210,3 +210,21 @@ def test_dockerfile_expose_quotes_only_harmless_tokens(tmp_path):
         ("PL002", 3, "EXPOSE '80/htp': unknown protocol 'htp' (tcp, udp or sctp)"),
         ("PL002", 4, "EXPOSE '70000': port 70000 is outside 1-65535"),
     ]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab"])
+def test_env_values_stay_out_of_every_cli_format_with_debug(tmp_path, capsys, fmt):
+    from portlint.cli import main
+
+    write(tmp_path, "app/.env", ENV)
+    write(
+        tmp_path,
+        "app/compose.yaml",
+        "services:\n  w:\n    ports: ['${PW1}:80', '${PW4}:81', '${PW2}']\n"
+        "    expose: ['${PW3}']\n",
+    )
+    assert main(["check", "--debug", "--format", fmt, str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    secrets = ["qzx", "vwk", "jqf", "kzy", "zpq", "wqk", "qqa", "bbz", "ccw"]
+    assert [s for s in secrets if s in out + err] == []
+    assert "${PW1}" in out

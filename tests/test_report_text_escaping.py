@@ -45,3 +45,11 @@ def test_code_frames_escape_control_characters_and_keep_the_caret_under_the_valu
     frame = [line for line in output.splitlines() if " | " in line]
     assert frame[0].endswith("listen 0; # \\x1b[2J\\x07")
     assert frame[1].endswith("|          \x1b[31m^\x1b[0m")
+
+
+def test_suppression_notices_escape_the_path(tmp_path):
+    from portlint.source import Location
+    from portlint.suppress import Notice
+
+    notice = Notice(Location.point("a\n::error::x/compose.yaml", 2, 5), "unknown rule 'PL9'")
+    assert notice.text() == "a\\n::error::x/compose.yaml:2:5: unknown rule 'PL9'"

@@ -50,8 +50,11 @@ class Notice(FrozenRecord):
         self.message = message
 
     def text(self) -> str:
+        """One line for stderr, control characters of the path escaped (a CI log line)."""
+        from portlint.report.text import escape
+
         loc = self.location
-        return f"{loc.path}:{loc.line}:{loc.column}: {self.message}"
+        return escape(f"{loc.path}:{loc.line}:{loc.column}: {self.message}")
 
 
 def apply(
