@@ -228,3 +228,33 @@ def test_env_values_stay_out_of_every_cli_format_with_debug(tmp_path, capsys, fm
     secrets = ["qzx", "vwk", "jqf", "kzy", "zpq", "wqk", "qqa", "bbz", "ccw"]
     assert [s for s in secrets if s in out + err] == []
     assert "${PW1}" in out
+
+
+LONG = "9" * 5000
+EVERY_FORMAT = {
+    "haproxy/haproxy.cfg": f"frontend a\n    bind :80\n    bind :{LONG}\n",
+    "systemd/app.socket": f"[Socket]\nListenStream=80\nListenStream={LONG}\n",
+    "redis/redis.conf": f"port 6379\ntls-port {LONG}\n",
+    "ssh/sshd_config": f"Port 22\nPort {LONG}\n",
+    "spring/application.properties": f"server.port=8080\nmanagement.server.port={LONG}\n",
+    "envoy/envoy.yaml": (
+        "static_resources:\n  listeners:\n"
+        "  - name: a\n    address: {socket_address: {address: 0.0.0.0, port_value: 80}}\n"
+        f"  - name: b\n    address: {{socket_address: {{address: 0.0.0.0, port_value: {LONG}}}}}\n"
+    ),
+    "traefik/traefik.toml": (
+        f'[entryPoints.a]\naddress = ":80"\n[entryPoints.b]\naddress = ":{LONG}"\n'
+    ),
+    "caddy/Caddyfile": f"a.example:8443 {{\n}}\nb.example:{LONG} {{\n}}\n",
+    "apache2/apache2.conf": f"Listen 80\nListen {LONG}\n",
+    "img/Dockerfile": f"FROM x\nEXPOSE 80 {LONG}\n",
+}
+
+
+@pytest.mark.parametrize("relative", sorted(EVERY_FORMAT))
+def test_a_five_thousand_digit_port_in_every_format_keeps_the_file(tmp_path, relative):
+    write(tmp_path, relative, EVERY_FORMAT[relative])
+    report = run(tmp_path)
+    assert [f.rule for f in report.findings if f.rule in ("PL001", "PL002")] == ["PL002"]
+    assert "digits" in next(f.message for f in report.findings if f.rule == "PL002")
+    assert report.bindings >= 1

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from portlint.model import ParseResult, Protocol
-from portlint.numbers import mention, parse_int
+from portlint.numbers import MAX_DIGITS, is_digits, mention, parse_int
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import (
     HostBindings,
@@ -93,9 +93,11 @@ def parse_entrypoint(name: str, value: str, offset: int = 0) -> EntryPointAddres
     if protocol is None:
         return None
     host, port_text, port_at = split_host_port(body)
-    port = parse_int(port_text)
-    if port is None or port_text != port_text.strip():
+    if not is_digits(port_text) or port_text != port_text.strip():
         return None
+    port = parse_int(port_text)
+    if port is None:  # more digits than any number: out of range, as 99999 is
+        port = 10**MAX_DIGITS
     return EntryPointAddress(name, host or None, port, protocol, offset + port_at, len(port_text))
 
 
@@ -123,7 +125,7 @@ def add_entrypoint(
         )
         return
     port_location = value_location.sub(value_offset + parsed.port_offset, parsed.port_length)
-    port_text = str(parsed.port)
+    port_text = value[parsed.port_offset : parsed.port_offset + parsed.port_length]
     if parse_port(port_text) is None:
         out.diagnostic("PL002", port_problem(port_text), port_location, key=f"{name}:{value}")
         return
