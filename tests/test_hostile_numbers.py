@@ -207,8 +207,8 @@ def test_dockerfile_expose_quotes_only_harmless_tokens(tmp_path):
     write(tmp_path, "img/Dockerfile", "FROM x\nEXPOSE hunter2\nEXPOSE 80/htp\nEXPOSE 70000\n")
     assert [(f.rule, f.location.line, f.message) for f in run(tmp_path).findings] == [
         ("PL002", 2, "EXPOSE: the value is not a number"),
-        ("PL002", 3, "EXPOSE '80/htp': unknown protocol 'htp' (tcp, udp or sctp)"),
-        ("PL002", 4, "EXPOSE '70000': port 70000 is outside 1-65535"),
+        ("PL002", 3, "EXPOSE 80/htp: unknown protocol 'htp' (tcp, udp or sctp)"),
+        ("PL002", 4, "EXPOSE 70000: port 70000 is outside 1-65535"),
     ]
 
 

@@ -62,20 +62,33 @@ def is_digits(text: str) -> bool:
     return bool(text) and text.isascii() and text.isdigit()
 
 
-def quote_value(text: str) -> str | None:
-    """`text` quoted for a message when it is safe to show (see the module docstring),
-    else None: the caller then describes the value instead of echoing it."""
+def shown(text: str) -> str | None:
+    """The form of `text` a message may show, unquoted (see the module docstring), or
+    None: the caller then describes the value instead of echoing it."""
     text = text.strip()
     if _MAPPING_LIKE.fullmatch(text) or _VARIABLE.fullmatch(text):
-        return repr(text)
+        return text
     url = _URL.match(text)
     if url:
         port = url.group("port") or ""
         if port and not _NUMBER_LIKE.fullmatch(port[1:]) and not _VARIABLE.fullmatch(port[1:]):
             port = ":…"
         rest = "/…" if len(text) > url.end() else ""
-        return repr(f"{url.group('scheme')}://{url.group('host')}{port}{rest}")
+        return f"{url.group('scheme')}://{url.group('host')}{port}{rest}"
     return None
+
+
+def quote_value(text: str) -> str | None:
+    """`shown(text)` quoted, or None."""
+    safe = shown(text)
+    return None if safe is None else repr(safe)
+
+
+def label(name: str, text: str) -> str:
+    """`"<name> <value>"` when the value may be shown, else just the name (`EXPOSE 80`,
+    `EXPOSE`)."""
+    safe = shown(text)
+    return name if safe is None else f"{name} {safe}"
 
 
 def mention(text: str) -> str:

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from portlint.model import ParseResult, Protocol
-from portlint.numbers import is_digits, mention
+from portlint.numbers import is_digits, label
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import (
     HostBindings,
@@ -156,7 +156,7 @@ def _site(
         if port is None:
             out.diagnostic(
                 "PL002",
-                f"site address{mention(text)}: {port_problem(port_text)}",
+                f"{label('site address', text)}: {port_problem(port_text)}",
                 port_location,
                 key=text,
             )
