@@ -23,6 +23,7 @@ def test_escape_writes_controls_as_visible_escapes():
     assert escape("a\nb\rc\td\x1b[2Je\x85f\u2028g\x7f") == (
         "a\\nb\\rc\\td\\x1b[2Je\\x85f\\u2028g\\x7f"
     )
+    assert escape("a\u202eb\u2066c") == "a\\u202eb\\u2066c"
     assert escape("plain ünïcode: ok") == "plain ünïcode: ok"
 
 

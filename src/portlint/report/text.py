@@ -21,10 +21,11 @@ _COLORS = {
 }
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
-#: C0 and C1 controls, DEL, and the Unicode line and paragraph separators: a file name or
-#: a token holding one could start a new line in a CI log (`\n::error file=...` is a
-#: GitHub workflow command) or move the terminal's cursor.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the
+#: bidirectional overrides: a file name or a token holding one could start a new line in a
+#: CI log (`\n::error file=...` is a GitHub workflow command), move the terminal's cursor,
+#: or make a line read differently from what it says.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def escape(text: str) -> str:
