@@ -205,7 +205,7 @@ class TraefikTomlParser:
             tomllib.loads(source.text)
         except tomllib.TOMLDecodeError as error:
             found = _TOML_ERROR_AT.search(str(error))
-            line, column = (
+            error_line, column = (
                 (parse_int(found.group(1)) or 1, parse_int(found.group(2)) or 1)
                 if found
                 else (1, 1)
@@ -216,7 +216,7 @@ class TraefikTomlParser:
             out.diagnostic(
                 "PL001",
                 f"TOML syntax error: {message}",
-                Location.point(source.display, line, column),
+                Location.point(source.display, error_line, column),
             )
             return out.result
         table: list[str] = []
