@@ -161,7 +161,7 @@ def _site(
                 key=text,
             )
             return
-        ports = [(port, {})]
+        ports: list[tuple[int, dict[str, object]]] = [(port, {})]
     elif scheme.lower() in ("http", "ws"):
         ports, port_location = [(http_port, {"default": True})], location
     else:
