@@ -362,10 +362,29 @@ def test_an_invalid_port_from_a_variable_names_the_variable_not_its_value(tmp_pa
     report = run(tmp_path)
     messages = [(f.rule, f.location.line, f.message) for f in report.findings]
     assert messages == [
-        ("PL002", 4, "host port '${DB_PASSWORD}' is not a number in '${DB_PASSWORD}:80'"),
-        ("PL002", 5, "host port 70000 is out of range 1-65535 in '${HIGH}:81'"),
-        ("PL002", 6, "target port '${DB_PASSWORD}' is not a number"),
-        ("PL002", 7, "exposed port '${DB_PASSWORD}' is not a number"),
+        (
+            "PL002",
+            4,
+            "host port is not a number in '${DB_PASSWORD}:80' "
+            "(the value of ${DB_PASSWORD} is not shown)",
+        ),
+        (
+            "PL002",
+            5,
+            "host port is out of range 1-65535 in '${HIGH}:81' (the value of ${HIGH} is not shown)",
+        ),
+        (
+            "PL002",
+            6,
+            "target port is not a number in '${DB_PASSWORD}' "
+            "(the value of ${DB_PASSWORD} is not shown)",
+        ),
+        (
+            "PL002",
+            7,
+            "exposed port is not a number in '${DB_PASSWORD}' "
+            "(the value of ${DB_PASSWORD} is not shown)",
+        ),
     ]
     for name in ("text", "json", "sarif", "github", "gitlab"):
         assert "hunter2" not in render(name, report, Options(), color=True), name

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.skipif(not K8S.is_dir(), reason="shared corpus not pres
 
 #: (rule, path below kubernetes/examples/, line, column) of the reviewed findings.
 EXPECTED_K8S_RULES = {
+    # A repeated mapping key (YAML forbids it; kubectl rejects the file), at the second key.
+    ("PL001", "_archived/openshift-origin/etcd-controller.yaml", 12, 3),
+    ("PL001", "_archived/openshift-origin/etcd-discovery-controller.yaml", 12, 3),
+    ("PL001", "_archived/openshift-origin/openshift-controller.yaml", 12, 3),
+    ("PL001", "_archived/persistent-volume-provisioning/quobyte/quobyte-admin-secret.yaml", 9, 1),
+    ("PL001", "_archived/volumes/scaleio/sc-pvc.yaml", 12, 3),
     ("PL007", "_archived/newrelic-infrastructure/newrelic-config-template.yaml", 7, 11),
     ("PL007", "_archived/newrelic/newrelic-config-template.yaml", 7, 11),
     ("PL007", "_archived/storage/vitess/etcd-controller-template.yaml", 4, 14),
@@ -56,7 +62,9 @@ def test_findings_of_the_kubernetes_rules_are_the_reviewed_ones():
 
 def test_template_placeholders_are_unrendered_templates_not_parse_errors():
     report = run(K8S)
-    assert not [f for f in report.findings if f.rule == "PL001"]
+    assert not [
+        f for f in report.findings if f.rule == "PL001" and "duplicate key" not in f.message
+    ]
     templates = {f.location.path.rsplit("/", 1)[-1] for f in report.findings if f.rule == "PL007"}
     assert all(name.endswith("-template.yaml") for name in templates)
     assert len(templates) == 6

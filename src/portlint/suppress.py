@@ -50,8 +50,11 @@ class Notice(FrozenRecord):
         self.message = message
 
     def text(self) -> str:
+        """One line for stderr, control characters of the path escaped (a CI log line)."""
+        from portlint.report.text import escape
+
         loc = self.location
-        return f"{loc.path}:{loc.line}:{loc.column}: {self.message}"
+        return escape(f"{loc.path}:{loc.line}:{loc.column}: {self.message}")
 
 
 def apply(
@@ -62,10 +65,23 @@ def apply(
 ) -> tuple[list[Finding], list[Suppression]]:
     """Findings not suppressed, and every suppression (one rule name each, `used` set)."""
     every = _split([*suppressions, *comment_suppressions(sources.values())])
-    by_path: dict[str, list[Suppression]] = {}
+    by_line: dict[tuple[str, int], list[Suppression]] = {}
+    spans: dict[str, list[Suppression]] = {}
     for suppression in every:
-        by_path.setdefault(suppression.path, []).append(suppression)
-    kept = [f for f in findings if not _suppressed(f, by_path.get(f.location.path, ()))]
+        if suppression.first_line == suppression.last_line:  # a line, or 0: the whole file
+            by_line.setdefault((suppression.path, suppression.first_line), []).append(suppression)
+        else:  # a span from a parser (a Kubernetes object's annotation)
+            spans.setdefault(suppression.path, []).append(suppression)
+    kept = []
+    for finding in findings:
+        path = finding.location.path
+        candidates = [
+            *by_line.get((path, 0), ()),
+            *by_line.get((path, finding.location.line), ()),
+            *spans.get(path, ()),
+        ]
+        if not _suppressed(finding, candidates):
+            kept.append(finding)
     return kept, every
 
 
@@ -82,13 +98,16 @@ def comment_suppressions(sources: Iterable[SourceFile]) -> list[Suppression]:
 def _scan(source: SourceFile) -> list[Suppression]:
     found: list[Suppression] = []
     lines = source.text.splitlines()
+    next_code: list[int] | None = None
     for match in _DIRECTIVE.finditer(source.text):
         line, _ = source.offset_to_position(match.start())
         kind = match.group("kind")
         if kind == "disable-file":
             first = last = 0
         elif kind == "disable-next-line":
-            first = last = _next_code_line(lines, line)
+            if next_code is None:
+                next_code = _next_code_lines(lines)
+            first = last = next_code[line] if line < len(next_code) else line + 1
         else:
             first = last = line
         names = match.group("names")
@@ -105,13 +124,19 @@ def _scan(source: SourceFile) -> list[Suppression]:
     return found
 
 
-def _next_code_line(lines: list[str], line: int) -> int:
-    """The first line after `line` (1-based) that is neither blank nor only a comment."""
-    for number in range(line + 1, len(lines) + 1):
+def _next_code_lines(lines: list[str]) -> list[int]:
+    """For each 1-based line number, the first later line that is neither blank nor only a
+    comment (line + 1 when there is none): one backward pass, so N consecutive
+    `disable-next-line` comments cost N steps, not N squared."""
+    found = [0] * (len(lines) + 1)
+    following = 0
+    for number in range(len(lines), 0, -1):
+        found[number] = following or number + 1
         stripped = lines[number - 1].strip()
         if stripped and not stripped.startswith("#"):
-            return number
-    return line + 1
+            following = number
+    found[0] = following or 1
+    return found
 
 
 def _split(suppressions: list[Suppression]) -> list[Suppression]:

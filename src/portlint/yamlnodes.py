@@ -10,14 +10,19 @@ Limits, each a PL001 finding when exceeded (see `YamlLimitError`):
   recurses and a 50,000-deep flow list overflows the C stack (a segfault, not an error);
 - alias expansion (billion laughs) and recursive aliases, checked on the composed graph
   only when the text defines anchors.
+
+A mapping that repeats a key is refused too (`DuplicateKeyError` from portlint.yamlkeys,
+at the second key): YAML forbids it, Compose and kubectl reject the file, and PyYAML would
+silently keep the last value.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -55,9 +60,9 @@ class _Loader(SafeLoader):  # type: ignore[misc,valid-type]
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.resolve = _resolve_tag
-        self.descend_resolver = {}.get  # (parent, index) -> ignored
-        self.ascend_resolver = tuple  # () -> ignored
+        self.resolve = _resolve_tag  # type: ignore[method-assign]
+        self.descend_resolver = {}.get  # type: ignore[method-assign,assignment]
+        self.ascend_resolver = tuple  # type: ignore[method-assign,assignment]
 
 
 __all__ = [
@@ -89,7 +94,8 @@ _ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 class YamlLimitError(Exception):
     """The text exceeds a configured limit; the message names the limit."""
 
-    problem_mark: yaml.Mark | None = None  # where, when known (as yaml.MarkedYAMLError)
+    #: Where, when known (as yaml.MarkedYAMLError): a pure-Python or a libyaml mark.
+    problem_mark: Any = None
 
 
 class YamlDocument(Record):
@@ -127,6 +133,11 @@ def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
                 _check_expansion(node, limits)
     if _has_odd_breaks(text):
         _renumber(source, nodes)
+    from portlint.yamlkeys import check_duplicate_keys  # it subclasses YamlLimitError
+
+    for node in nodes:
+        if node is not None:
+            check_duplicate_keys(node)
     return [YamlDocument(source, node, i) for i, node in enumerate(nodes) if not _empty(node)]
 
 
@@ -138,7 +149,7 @@ def _has_odd_breaks(text: str) -> bool:
     return _ODD_BREAKS.search(text) is not None
 
 
-def _renumber(source: SourceFile, nodes: list[Node | None]) -> None:
+def _renumber(source: SourceFile, nodes: Sequence[Node | None]) -> None:
     """YAML also breaks lines at a lone CR, NEL, LS and PS; editors, GitHub and every other
     parser here count only LF. Recompute the marks from their character index (rare)."""
     seen: set[int] = set()
@@ -155,7 +166,7 @@ def _renumber(source: SourceFile, nodes: list[Node | None]) -> None:
 
 def _lf_mark(source: SourceFile, mark: yaml.Mark) -> yaml.Mark:
     line, column = source.offset_to_position(mark.index)
-    return yaml.Mark(mark.name, mark.index, line - 1, column - 1, None, None)
+    return yaml.Mark(mark.name, mark.index, line - 1, column - 1, None, 0)
 
 
 def _empty(node: Node | None) -> bool:

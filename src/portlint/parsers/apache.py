@@ -12,7 +12,6 @@ Owner: one httpd per host group, `apache@<host>`; a file that a nearby main conf
 
 from __future__ import annotations
 
-import glob
 import re
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from portlint.parsers.hostconf import (
     resolve_host,
     split_host_port,
 )
+from portlint.parsers.includes import Expansion, context_cache, expand
 from portlint.source import SourceFile
 
 MAIN_NAMES = ("apache2.conf", "httpd.conf")
@@ -58,7 +58,7 @@ class ApacheParser:
         if source.path.name.lower() not in MAIN_NAMES and _included_by_main(source, ctx):
             return out.result
         root = source.path.parent
-        _scan(source, ctx, out, root, (source.path.resolve(),))
+        _scan(source, ctx, out, root, (source.path.resolve(),), {source.path.resolve()})
         return out.result
 
 
@@ -68,9 +68,13 @@ def _scan(
     out: HostBindings | None,
     root: Path,
     stack: tuple[Path, ...],
-    closure: set[Path] | None = None,
+    closure: set[Path],
 ) -> None:
-    """Listen lines of one file and of what it includes (out=None: only the closure)."""
+    """Listen lines of one file and of what it includes (out=None: only the closure).
+
+    `closure` holds every file scanned so far in this parse: each is read once, so files
+    that include each other's directory are not walked in every permutation (and a
+    `Listen` line is bound once, however many includes name its file)."""
     for line_start, line in _logical_lines(source.text):
         match = _DIRECTIVE.match(line)
         if not match:
@@ -82,12 +86,17 @@ def _scan(
             continue
         if len(stack) > MAX_DEPTH or ctx.read is None:
             continue
-        for path in resolve_include(match.group(3).strip("\"'"), root):
+        expansion = resolve_include(match.group(3).strip("\"'"), root, ctx)
+        if out is not None:
+            for problem in expansion.problems:
+                start = line_start + match.start(2)
+                where = source.location(start, start + len(match.group(2)))
+                out.diagnostic("PL001", f"{match.group(2)} {problem}", where)
+        for path in expansion.paths:
             resolved = path.resolve()
-            if resolved in stack:
+            if resolved in closure:
                 continue
-            if closure is not None:
-                closure.add(resolved)
+            closure.add(resolved)
             included = ctx.read(path)
             if included is not None:
                 _scan(included, ctx, out, root, stack + (resolved,), closure)
@@ -132,7 +141,8 @@ def _logical_lines(text: str):
         yield offset, line
 
 
-def resolve_include(pattern: str, root: Path) -> list[Path]:
+def resolve_include(pattern: str, root: Path, ctx: ParseContext) -> Expansion:
+    """Files an Include names (a directory: the files in it), inside the roots only."""
     for prefix in ("/etc/apache2/", "/etc/httpd/", "/usr/local/apache2/"):
         if pattern.startswith(prefix):
             pattern = str(root / pattern[len(prefix) :])
@@ -140,12 +150,7 @@ def resolve_include(pattern: str, root: Path) -> list[Path]:
     else:
         if not pattern.startswith("/"):
             pattern = str(root / pattern)
-    if glob.has_magic(pattern):
-        return [Path(p) for p in sorted(glob.glob(pattern)) if Path(p).is_file()]
-    path = Path(pattern)
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file())
-    return [path] if path.is_file() else []
+    return expand(pattern, ctx, directory_lists=True)
 
 
 def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
@@ -155,14 +160,24 @@ def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
             main = directory / name
             if not main.is_file() or not ctx.inside_roots(main) or ctx.read is None:
                 continue
-            main_source = ctx.read(main)
-            if main_source is None:
-                continue
-            closure: set[Path] = set()
-            _scan(main_source, ctx, None, main.parent, (main.resolve(),), closure)
-            if me in closure:
+            if me in _closure(main, ctx):
                 return True
     return False
+
+
+def _closure(main: Path, ctx: ParseContext) -> set[Path]:
+    """Every file `main` includes, transitively (computed once per parse context)."""
+    cache = context_cache(ctx)
+    key = ("apache-closure", main.resolve())
+    found = cache.get(key)
+    if isinstance(found, set):
+        return found
+    closure: set[Path] = {main.resolve()}
+    main_source = ctx.read(main) if ctx.read is not None else None
+    if main_source is not None:
+        _scan(main_source, ctx, None, main.parent, (main.resolve(),), closure)
+    cache[key] = closure
+    return closure
 
 
 PARSERS = [ApacheParser()]

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from portlint.model import ParseResult, Protocol
+from portlint.numbers import is_digits, label
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import (
     HostBindings,
@@ -148,7 +149,7 @@ def _site(
     scheme, _, rest = text.rpartition("://")
     rest = rest.split("/", 1)[0]
     host, port_text, offset = split_host_port(rest)
-    if port_text and not port_text.isdigit() and host is None:
+    if port_text and not is_digits(port_text) and host is None:
         port_text, offset = "", len(rest)  # a bare host name
     scheme_length = len(scheme) + 3 if scheme else 0
     if port_text:
@@ -156,10 +157,13 @@ def _site(
         port = parse_port(port_text)
         if port is None:
             out.diagnostic(
-                "PL002", f"site address {text}: {port_problem(port_text)}", port_location, key=text
+                "PL002",
+                f"{label('site address', text)}: {port_problem(port_text)}",
+                port_location,
+                key=text,
             )
             return
-        ports = [(port, False)]
+        ports: list[tuple[int, bool]] = [(port, False)]
     elif scheme.lower() in ("http", "ws"):
         ports, port_location = [(http_port, True)], location
     else:

@@ -27,6 +27,7 @@ from portlint.model import (
     Role,
     Target,
 )
+from portlint.numbers import mention, mention_protocol, parse_int
 from portlint.parsers import ParseContext
 from portlint.parsers.compose_ports import (
     PortSpec,
@@ -54,7 +55,6 @@ from portlint.yamlnodes import (
     location,
 )
 
-_PLAIN_PORT = re.compile(r"\d{1,6}(?:-\d{1,6})?")
 _COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[.\-_][\w.\-]*)?\.ya?ml")
 #: Keys that make a `services:` entry look like a Compose service.
 _SERVICE_KEYS = frozenset(
@@ -253,6 +253,11 @@ class _Project:
             )
             return
         for name, _key_node, node in items(services_node):
+            if node.tag == _RESET:  # `web: !reset {}` removes what earlier files said
+                services.pop(name, None)
+                continue
+            if node.tag == _OVERRIDE:  # replaces the earlier definition instead of merging
+                services.pop(name, None)
             if is_null(node):
                 services.setdefault(name, _Service(name))
                 continue
@@ -269,6 +274,11 @@ class _Project:
 
     def _collect_service(self, source: SourceFile, node: MappingNode, service: _Service) -> None:
         fields = as_dict(node)
+        reset = {key for key, field in fields.items() if field.tag == _RESET}
+        if reset:
+            _reset_fields(service, reset)
+            fields = {key: field for key, field in fields.items() if key not in reset}
+        _reset_fields(service, {key for key, field in fields.items() if field.tag == _OVERRIDE})
         image = self._scalar_text(source, fields.get("image"))
         if image:
             service.image = image
@@ -326,7 +336,7 @@ class _Project:
 
     def _int_value(self, source: SourceFile, node: Node | None) -> int | None:
         text = self._scalar_text(source, node)
-        return int(text) if text is not None and text.strip().isdigit() else None
+        return parse_int(text) if text is not None else None
 
     # -- bindings --------------------------------------------------------------------
 
@@ -375,7 +385,7 @@ class _Project:
             spec = parse_port_spec(resolved.value.strip())
         except PortSyntaxError as error:
             where = self._part(source, node, error.offset, error.length, exact)
-            message = self._redact(f"{error} in {node.value!r}", resolved)
+            message = _message(error, node.value, resolved.used, f"{error}{_in(node.value)}")
             self._diagnose_invalid(source, where, message, node.value)
             return
         self._emit(service, source, node, spec, exact, resolved, mode=None)
@@ -385,7 +395,7 @@ class _Project:
         self.result.diagnostics.append(
             Diagnostic(
                 "PL004",
-                f"unquoted {node.value} is read by YAML 1.1 parsers as the base-60 number "
+                f"unquoted {node.value} is read by YAML 1.1 parsers as the base-60 "
                 f'{value}, not a port mapping; quote it: "{node.value}"',
                 location(source, node),
                 key=f"{self.key}:{node.value}",
@@ -427,7 +437,7 @@ class _Project:
             spec = parse_long_spec(parts)
         except PortSyntaxError as error:
             bad = get(node, error.key) or node
-            message = self._redact(str(error), Interpolated("", used=used))
+            message = _message(error, raw.get(error.key, ""), used, str(error))
             self._diagnose_invalid(source, location(source, bad), message, str(raw))
             return
         target_loc = location(source, target_node)
@@ -539,10 +549,14 @@ class _Project:
         protocol = Protocol.parse(proto_text) if proto_text else Protocol.TCP
         try:
             if protocol is None:
-                raise PortSyntaxError(f"unknown protocol {proto_text!r}")
+                raise PortSyntaxError(
+                    f"unknown protocol{mention_protocol(proto_text)}",
+                    what="protocol",
+                    reason="is not tcp, udp or sctp",
+                )
             start, end = parse_port_range(port_text, "exposed port")
         except PortSyntaxError as error:
-            message = self._redact(str(error), resolved)
+            message = _message(error, node.value, resolved.used, str(error))
             self._diagnose_invalid(source, location(source, node), message, node.value)
             return
         loc = self._part(source, node, 0, len(port_text), resolved.value == node.value)
@@ -631,15 +645,6 @@ class _Project:
             return whole
         return whole.sub(quote + offset, length)
 
-    def _redact(self, message: str, resolved: Interpolated) -> str:
-        """A message naming `${VAR}` instead of its value, unless the value is a plain port:
-        a mistyped variable may hold a password, and .env values are never printed."""
-        values = {name: self.env[name].value for name in resolved.used if name in self.env}
-        for name, value in sorted(values.items(), key=lambda item: -len(item[1])):
-            if value and not _PLAIN_PORT.fullmatch(value):
-                message = message.replace(value, f"${{{name}}}")
-        return message
-
     def _diagnose_invalid(
         self, source: SourceFile, where: Location, message: str, key: str
     ) -> None:
@@ -648,6 +653,38 @@ class _Project:
     def _error(self, rule: str, source: SourceFile, node: Node | None, message: str) -> None:
         where = location(source, node) if node is not None else Location.point(source.display, 1)
         self.result.diagnostics.append(Diagnostic(rule, message, where, key=message))
+
+
+_RESET, _OVERRIDE = "!reset", "!override"
+
+
+def _reset_fields(service: _Service, keys: set[str]) -> None:
+    """Forget what earlier files said for `keys` (Compose's `!reset`; `!override` is a
+    reset followed by the new value). Mounts are one list for `volumes` and `configs`, so
+    resetting one of them keeps the other's earlier mounts."""
+    if "image" in keys:
+        service.image = None
+    if "network_mode" in keys:
+        service.network_mode = None
+    if "scale" in keys or "deploy" in keys:
+        service.replicas = None
+    if "profiles" in keys:
+        service.profiles = frozenset()
+    if keys & {"ports", "expose", "command"}:
+        service.entries = [entry for entry in service.entries if entry[1] not in keys]
+
+
+def _message(error: PortSyntaxError, written: str, variables: list[str], plain: str) -> str:
+    """The PL002 message: when any variable gave part of the value, one built from the
+    error's constant parts and the variable names alone (a mistyped variable may hold a
+    password, and .env values are never printed); else `plain`."""
+    return error.without_value(written, variables) if variables else plain
+
+
+def _in(written: str) -> str:
+    """` in '<value>'` when the written value may be quoted (see portlint.numbers)."""
+    shown = mention(written)
+    return f" in{shown}" if shown else ""
 
 
 def _file_order(document: YamlDocument) -> tuple[int, str, int]:
@@ -663,11 +700,15 @@ def _docker_v6only(address: IPAddress | None) -> bool | None:
     return None
 
 
-def _sexagesimal(text: str) -> int:
+def _sexagesimal(text: str) -> str:
+    """The base-60 number a YAML 1.1 loader reads, as message text."""
     value = 0
     for part in text.replace("_", "").split(":"):
-        value = value * 60 + int(part)
-    return value
+        digit = parse_int(part)
+        if digit is None:
+            return "number " + "too large to show"
+        value = value * 60 + digit
+    return f"number {value}"
 
 
 def _command_words(source: SourceFile, node: Node) -> Iterator[tuple[str, Location]]:

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from portlint.model import Binding, Diagnostic, Namespace, ParseResult, Protocol, Role
+from portlint.numbers import label, mention_protocol
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import parse_port, port_problem
 from portlint.source import SourceFile
@@ -174,7 +175,8 @@ def _expose(
         result.diagnostics.append(
             Diagnostic(
                 "PL002",
-                f"EXPOSE {token}: unknown protocol {proto_text!r} (tcp, udp or sctp)",
+                f"{label('EXPOSE', token)}: unknown protocol{mention_protocol(proto_text)} "
+                "(tcp, udp or sctp)",
                 location,
                 key=token,
             )
@@ -192,7 +194,7 @@ def _expose(
             else port_problem(first if start is None else last)
         )
         result.diagnostics.append(
-            Diagnostic("PL002", f"EXPOSE {token}: {problem}", port_location, key=token)
+            Diagnostic("PL002", f"{label('EXPOSE', token)}: {problem}", port_location, key=token)
         )
         return
     result.bindings.append(

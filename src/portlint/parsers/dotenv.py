@@ -8,7 +8,9 @@ import re
 
 from portlint.records import FrozenRecord
 
-_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
+#: The value is stripped after the match: `(.*?)\s*$` backtracks over every run of spaces
+#: inside a value, quadratic in a long line.
+_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$")
 
 
 class EnvValue(FrozenRecord):
@@ -34,15 +36,17 @@ def parse_dotenv(text: str) -> dict[str, EnvValue]:
         match = _LINE.match(line)
         if not match:
             continue
-        name, raw = match.groups()
+        name, raw = match.group(1), match.group(2).rstrip()
         number = index
         if raw[:1] in ("'", '"'):
             quote = raw[0]
-            body = raw[1:]
-            # A quoted value may span lines until its closing quote.
-            while quote not in body.replace("\\" + quote, "") and index < len(lines):
-                body += "\n" + lines[index]
+            # A quoted value may span lines until its closing quote: each line is looked
+            # at once (an unclosed quote before N lines costs N steps, not N squared).
+            parts = [raw[1:]]
+            while not _closes(parts[-1], quote) and index < len(lines):
+                parts.append(lines[index])
                 index += 1
+            body = "\n".join(parts)
             end = _closing_quote(body, quote)
             value = body[:end] if end >= 0 else body
             if quote == '"':
@@ -53,7 +57,14 @@ def parse_dotenv(text: str) -> dict[str, EnvValue]:
     return values
 
 
-_INLINE_COMMENT = re.compile(r"\s+#")
+#: `#` after whitespace starts a comment (a lookbehind: `\s+#` is quadratic in a long
+#: run of spaces with no `#` after it).
+_INLINE_COMMENT = re.compile(r"(?<=\s)#")
+
+
+def _closes(line: str, quote: str) -> bool:
+    """Whether a line of a quoted value holds its (unescaped) closing quote."""
+    return quote in line.replace("\\" + quote, "")
 
 
 def _closing_quote(body: str, quote: str) -> int:

@@ -11,9 +11,8 @@ import ipaddress
 import re
 from pathlib import Path
 
-from portlint import source
+from portlint import numbers, source
 from portlint.model import (
-    MAX_PORT,
     Binding,
     Diagnostic,
     IPAddress,
@@ -130,22 +129,12 @@ def is_templated(text: str) -> bool:
 
 def parse_port(text: str) -> int | None:
     """A decimal port 1-65535, or None (not a number, or out of range)."""
-    text = text.strip()
-    if not text.isascii() or not text.isdigit():
-        return None
-    value = int(text)
-    return value if 1 <= value <= MAX_PORT else None
+    return numbers.parse_port(text)
 
 
-def port_problem(text: str) -> str:
-    """Why `text` is not a valid port, for PL002 messages."""
-    text = text.strip()
-    if text.isascii() and text.isdigit():
-        value = int(text)
-        if value == 0:
-            return "port 0 asks the OS for any free port; peers cannot reach a fixed 0"
-        return f"port {value} is outside 1-65535"
-    return f"{text!r} is not a port number"
+def port_problem(text: str, what: str = "") -> str:
+    """Why `text` is not a valid port, for PL002 messages (never echoes a secret)."""
+    return numbers.port_problem(text, what)
 
 
 def resolve_host(text: str | None) -> list[IPAddress | None] | None:

@@ -39,92 +39,121 @@ class Interpolated(Record):
 
 
 def interpolate(text: str, env: Mapping[str, str]) -> Interpolated:
-    result = Interpolated("")
-    result.value = _expand(text, env, result)
+    """`text` with its variables expanded.
+
+    Linear in the text: the braces are matched once, in one pass, and nested defaults are
+    expanded from a work stack into one output list (`${V:-${V:-...}}` nested hundreds
+    deep around a large value is neither re-scanned nor copied at each level, and deep
+    nesting cannot exhaust Python's recursion limit)."""
+    result = Interpolated(text)
+    if "$" not in text:
+        return result
+    closing = _matching_braces(text) if "${" in text else {}
+    out: list[str] = []
+    stack = [(0, len(text))]
+    while stack:
+        index, end = stack.pop()
+        while index < end:
+            dollar = text.find("$", index, end)
+            if dollar < 0:
+                out.append(text[index:end])
+                break
+            out.append(text[index:dollar])
+            following = text[dollar + 1] if dollar + 1 < end else ""
+            if following == "$":
+                out.append("$")
+                index = dollar + 2
+            elif following == "{":
+                close = closing.get(dollar + 1, -1)
+                if close < 0:
+                    # Only possible outside every brace pair: the value stays as written.
+                    result.errors.append(f"unclosed '${{' in {_excerpt(text)!r}")
+                    return result
+                argument = _braced(text, dollar + 2, close, env, result, out)
+                if argument is not None:
+                    stack.append((close + 1, end))
+                    stack.append((argument, close))
+                    break
+                index = close + 1
+            else:
+                match = _NAME.match(text, dollar + 1, end)
+                if not match:
+                    out.append("$")
+                    index = dollar + 1
+                    continue
+                out.append(_lookup(match.group(), env, result))
+                index = match.end()
+    result.value = "".join(out)
     return result
 
 
-def _expand(text: str, env: Mapping[str, str], result: Interpolated) -> str:
-    if "$" not in text:
-        return text
-    out: list[str] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char != "$":
-            out.append(char)
-            i += 1
-            continue
-        nxt = text[i + 1] if i + 1 < n else ""
-        if nxt == "$":
-            out.append("$")
-            i += 2
-        elif nxt == "{":
-            end = _closing_brace(text, i + 2)
-            if end < 0:
-                result.errors.append(f"unclosed '${{' in {text!r}")
-                return text
-            out.append(_braced(text[i + 2 : end], env, result))
-            i = end + 1
-        else:
-            match = _NAME.match(text, i + 1)
-            if not match:
-                out.append("$")
-                i += 1
-                continue
-            out.append(_lookup(match.group(), env, result))
-            i = match.end()
-    return "".join(out)
+def _matching_braces(text: str) -> dict[int, int]:
+    """Index of each `{` -> index of the `}` that closes it (unclosed ones are absent)."""
+    found: dict[int, int] = {}
+    open_at: list[int] = []
+    for match in _BRACE.finditer(text):
+        if match.group() == "{":
+            open_at.append(match.start())
+        elif open_at:
+            found[open_at.pop()] = match.start()
+    return found
 
 
-def _closing_brace(text: str, start: int) -> int:
-    depth = 1
-    for index in range(start, len(text)):
-        if text[index] == "{":
-            depth += 1
-        elif text[index] == "}":
-            depth -= 1
-            if depth == 0:
-                return index
-    return -1
+_BRACE = re.compile(r"[{}]")
 
 
-def _braced(inner: str, env: Mapping[str, str], result: Interpolated) -> str:
-    match = _NAME.match(inner)
+def _excerpt(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _braced(
+    text: str,
+    start: int,
+    close: int,
+    env: Mapping[str, str],
+    result: Interpolated,
+    out: list[str],
+) -> int | None:
+    """Expand `${...}` whose inside is text[start:close]: a value goes to `out`; returns
+    where the argument to expand next starts (`${V:-default}` unset, `${V:+alt}` set), or
+    None when nothing more is to be expanded."""
+    match = _NAME.match(text, start, close)
     if not match:
-        result.errors.append(f"invalid variable reference ${{{inner}}}")
-        return ""
-    name, rest = match.group(), inner[match.end() :]
-    if not rest:
-        return _lookup(name, env, result)
+        result.errors.append(f"invalid variable reference ${{{_excerpt(text[start:close])}}}")
+        return None
+    name, rest_at = match.group(), match.end()
+    if rest_at == close:
+        out.append(_lookup(name, env, result))
+        return None
     for operator in (":-", ":?", ":+", "-", "?", "+"):
-        if rest.startswith(operator):
-            argument = rest[len(operator) :]
+        if text.startswith(operator, rest_at, close):
+            argument = rest_at + len(operator)
             break
     else:
-        result.errors.append(f"invalid variable reference ${{{inner}}}")
-        return ""
+        result.errors.append(f"invalid variable reference ${{{_excerpt(text[start:close])}}}")
+        return None
     value = env.get(name)
     unset_or_empty = value is None or (operator.startswith(":") and value == "")
     if operator in (":-", "-"):
         if unset_or_empty:
-            return _expand(argument, env, result)
+            return argument
         result.used.append(name)
-        return value  # type: ignore[return-value]
+        out.append(value)  # type: ignore[arg-type]
+        return None
     if operator in (":?", "?"):
         if unset_or_empty:
             result.missing.append(name)
-            if argument:
-                result.errors.append(f"{name}: {argument}")
-            return ""
+            if argument < close:
+                result.errors.append(f"{name}: {_excerpt(text[argument:close], 200)}")
+            return None
         result.used.append(name)
-        return value  # type: ignore[return-value]
+        out.append(value)  # type: ignore[arg-type]
+        return None
     # :+ / + : the alternative when set
     if unset_or_empty:
-        return ""
+        return None
     result.used.append(name)
-    return _expand(argument, env, result)
+    return argument
 
 
 def _lookup(name: str, env: Mapping[str, str], result: Interpolated) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from portlint.k8s_objects import Container, ContainerPort, PodTemplate, PortUse
 from portlint.model import Binding, Namespace, PodContainer, Protocol, Role, parse_address
+from portlint.numbers import parse_int
 from portlint.parsers.k8s_values import (
     ObjectContext,
     check_svc_name,
@@ -73,9 +74,7 @@ class _Security(Record):
         user = get(node, "runAsUser")
         non_root = get(node, "runAsNonRoot")
         return _Security(
-            int(user.value)
-            if isinstance(user, ScalarNode) and is_plain_int(user) and user.value.isdigit()
-            else self.run_as_user,
+            _count(user, self.run_as_user),
             is_true(non_root)
             if isinstance(non_root, ScalarNode)
             and not non_root.style
@@ -133,9 +132,7 @@ def _replicas(kind: str, document: MappingNode) -> int | None:
         node = get(job_spec, "parallelism")
     else:
         return 1
-    if isinstance(node, ScalarNode) and is_plain_int(node) and node.value.isdigit():
-        return int(node.value)
-    return 1
+    return _count(node, 1)
 
 
 class _PodReader:
@@ -353,6 +350,15 @@ def _sysctl_start(node: Node | None) -> int | None:
     for item in node.value:
         if scalar_text(get(item, "name")) == _UNPRIVILEGED_SYSCTL:
             value = scalar_text(get(item, "value"))
-            if value is not None and value.strip().isdigit():
-                return int(value)
+            if value is not None and parse_int(value) is not None:
+                return parse_int(value)
     return None
+
+
+def _count(node: Node | None, default: int | None) -> int | None:
+    """A plain YAML int written with ASCII digits only (a user ID, a replica count)."""
+    if isinstance(node, ScalarNode) and is_plain_int(node):
+        value = parse_int(node.value)
+        if value is not None:
+            return value
+    return default

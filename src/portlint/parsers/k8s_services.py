@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from portlint.k8s_objects import IngressBackend, Service, ServicePort
 from portlint.model import Binding, Namespace, Role, Target
+from portlint.numbers import is_digits
 from portlint.parsers.k8s_values import (
     ObjectContext,
     check_dns_label,
@@ -158,7 +159,7 @@ def _service_port_ref(ctx: ObjectContext, node: Node | None) -> int | str | None
     if is_plain_int(node):
         return port_number(ctx, node, "servicePort")
     text = scalar_text(node)
-    if text is not None and text.strip().isdigit():
+    if text is not None and is_digits(text):
         ctx.diag(
             "PL002",
             f"servicePort {text!r} is a string, so Kubernetes reads it as a "

@@ -12,6 +12,7 @@ import re
 import yaml
 
 from portlint.model import MAX_PORT, Binding, Diagnostic, ParseResult, Protocol
+from portlint.numbers import MAX_DIGITS, is_digits, parse_int, quote_value
 from portlint.records import Record
 from portlint.source import Location, SourceFile
 from portlint.yamlnodes import Node, ScalarNode, is_null, is_plain_int, kind_name, location
@@ -83,14 +84,25 @@ def is_true(node: Node | None) -> bool:
 
 def _plain_int(node: ScalarNode) -> int | None:
     """The integer a YAML 1.1 plain int scalar denotes (decimal, 0x.., 0o.., 1_000)."""
-    try:
-        return int(node.value.replace("_", ""), 10)
-    except ValueError:
+    text = node.value.replace("_", "")
+    number = parse_int(text.lstrip("+-"))
+    if number is not None:
+        return -number if text.startswith("-") else number
+    if len(text) <= 2 * MAX_DIGITS:  # 0x1F, 0o17, 1:30 (YAML 1.1 ints); longer: no port
         try:
             value = yaml.SafeLoader.construct_yaml_int(yaml.SafeLoader(""), node)
         except (ValueError, yaml.YAMLError):
             return None
         return value if isinstance(value, int) else None
+    return None
+
+
+def _shown_kind(node: Node) -> str:
+    """`kind_name`, but a scalar is quoted only when it cannot be a secret."""
+    if isinstance(node, ScalarNode) and not is_null(node):
+        quoted = quote_value(node.value)
+        return f"the scalar {quoted}" if quoted else "a text that is not a number"
+    return kind_name(node)
 
 
 def port_number(
@@ -105,7 +117,7 @@ def port_number(
         return None
     number = _plain_int(node) if isinstance(node, ScalarNode) and is_plain_int(node) else None
     if number is None:
-        if isinstance(node, ScalarNode) and node.value.strip().isdigit():
+        if isinstance(node, ScalarNode) and is_digits(node.value):
             ctx.diag(
                 "PL002",
                 f"{field_name} {node.value!r} is a string; the API server "
@@ -115,7 +127,7 @@ def port_number(
         else:
             ctx.diag(
                 "PL002",
-                f"{field_name} must be a port number (1-65535), not {kind_name(node)}",
+                f"{field_name} must be a port number (1-65535), not {_shown_kind(node)}",
                 node,
             )
         return None
@@ -140,7 +152,7 @@ def int_or_name(ctx: ObjectContext, node: Node | None, field_name: str) -> int |
         )
         return None
     text = node.value
-    if text.strip().isdigit():
+    if is_digits(text):
         # IntOrString: a quoted number is a *name*, and no name is all digits.
         ctx.diag(
             "PL002",

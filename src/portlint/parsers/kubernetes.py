@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 from portlint.k8s_objects import PodTemplate
 from portlint.model import MAX_PORT, Diagnostic, ParseResult, Suppression
+from portlint.numbers import parse_int
 from portlint.parsers import ParseContext
 from portlint.parsers.k8s_pods import TEMPLATE_PATHS, parse_workload, template_of
 from portlint.parsers.k8s_services import parse_ingress, parse_service
@@ -131,7 +132,8 @@ def _psp_host_ports(ctx: ObjectContext, ranges: Node | None) -> None:
         for key in ("min", "max"):
             value = get(entry, key)
             if isinstance(value, ScalarNode) and is_plain_int(value):
-                bounds[key] = int(value.value)
+                number = parse_int(value.value)
+                bounds[key] = MAX_PORT + 1 if number is None else number
                 if not 0 <= bounds[key] <= MAX_PORT:
                     ctx.diag(
                         "PL002",

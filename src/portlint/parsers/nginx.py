@@ -18,12 +18,12 @@ themselves. A fragment (no `http`/`events`/`stream` at its top level) that a nea
 
 from __future__ import annotations
 
-import glob
 import io
 import re
 from pathlib import Path
 
 from portlint.model import ParseResult, Protocol
+from portlint.numbers import is_digits
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import (
     HostBindings,
@@ -34,6 +34,7 @@ from portlint.parsers.hostconf import (
     resolve_host,
     split_host_port,
 )
+from portlint.parsers.includes import Expansion, context_cache, expand
 from portlint.records import Record
 from portlint.source import Location, SourceFile
 
@@ -80,8 +81,8 @@ class NginxSyntaxError(Exception):
 def lex_tree(source: SourceFile) -> list[Directive]:
     """The directive tree of one file; raises NginxSyntaxError with the line."""
     # Imported here: a run with no nginx config (every Compose-only pre-commit) skips it.
-    from crossplane.errors import NgxParserBaseException
-    from crossplane.lexer import _lex_file_object
+    from crossplane.errors import NgxParserBaseException  # type: ignore[import-untyped]
+    from crossplane.lexer import _lex_file_object  # type: ignore[import-untyped]
 
     try:
         tokens = list(_lex_file_object(io.StringIO(source.text)))
@@ -171,14 +172,30 @@ class _Walker:
         self.ctx = ctx
         self.prefix = prefix
         self.seen: set[tuple[str, int, int, str]] = set()
+        #: Each file is read and lexed once per parse, and walked once per context:
+        #: fragments that each `include conf.d/*.conf` are otherwise walked in every
+        #: permutation.
+        self.trees: dict[Path, list[Directive] | None] = {}
+        self.walked: set[tuple[Path, str | None]] = set()
+        self.lines: dict[str, list[str]] = {}
+
+    def line_text(self, source: SourceFile, line: int) -> str:
+        """A line of a file, split once per file (not once per `listen`)."""
+        lines = self.lines.get(source.display)
+        if lines is None:
+            lines = self.lines[source.display] = source.text.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else ""
 
     def walk(
         self, tree: list[Directive], context: str | None, in_server: bool, stack: tuple[Path, ...]
     ) -> None:
         for directive in tree:
             if directive.name == "include" and directive.args:
-                for included in self._includes(directive, stack):
-                    self.walk(included[1], context, in_server, stack + (included[0],))
+                for path, included in self._includes(directive, stack):
+                    if (path, context) in self.walked:
+                        continue
+                    self.walked.add((path, context))
+                    self.walk(included, context, in_server, stack + (path,))
             elif directive.children is not None:
                 if directive.name in _LISTEN_CONTEXTS and context is None:
                     self.walk(directive.children, directive.name, False, stack)
@@ -189,28 +206,41 @@ class _Walker:
 
     def _server(self, server: Directive, context: str, stack: tuple[Path, ...]) -> None:
         listens: list[Directive] = []
-        self._collect_listens(server.children or [], listens, stack)
+        self._collect_listens(server.children or [], listens, stack, set())
         for listen in listens:
             self._listen(listen, context)
         if not listens and context == "http":
             self.out.add(
                 Listener(
                     80,
-                    _word_location(server.source, server.line, "server", None),
+                    _word_location(
+                        server.source,
+                        server.line,
+                        "server",
+                        None,
+                        self.line_text(server.source, server.line),
+                    ),
                     address=resolve_host("0.0.0.0")[0],  # type: ignore[index]
                     default=True,  # a server without listen listens on *:80
                 )
             )
 
     def _collect_listens(
-        self, tree: list[Directive], listens: list[Directive], stack: tuple[Path, ...]
+        self,
+        tree: list[Directive],
+        listens: list[Directive],
+        stack: tuple[Path, ...],
+        visited: set[Path],
     ) -> None:
+        """The server's listens, each included file looked at once per server."""
         for directive in tree:
             if directive.name == "listen":
                 listens.append(directive)
             elif directive.name == "include" and directive.args:
                 for path, included in self._includes(directive, stack):
-                    self._collect_listens(included, listens, stack + (path,))
+                    if path not in visited:
+                        visited.add(path)
+                        self._collect_listens(included, listens, stack + (path,), visited)
 
     def _listen(self, listen: Directive, context: str) -> None:
         source = listen.source
@@ -222,18 +252,21 @@ class _Walker:
         params = [a.lower() for a in listen.args[1:]]
         protocol = Protocol.UDP if ("udp" in params or "quic" in params) else Protocol.TCP
         host, port_text, port_at = split_host_port(value)
-        if port_text == "" or (host is None and not port_text.isdigit()):
+        if port_text == "" or (host is None and not is_digits(port_text)):
             host, port_text, port_at = (value if host is None else host), "", -1
-        value_loc = _word_location(source, listen.line, "listen", value)
+        value_loc = _word_location(
+            source, listen.line, "listen", value, self.line_text(source, listen.line)
+        )
         if port_at < 0:
             port, location, defaulted = 80, value_loc, True
         else:
             location = value_loc.sub(port_at, len(port_text))
-            port = parse_port(port_text)
+            parsed = parse_port(port_text)
             defaulted = False
-            if port is None:
+            if parsed is None:
                 self.out.diagnostic("PL002", port_problem(port_text), location, key=value)
                 return
+            port = parsed
         addresses = resolve_host("0.0.0.0" if host in (None, "", "*") else host)
         if addresses is None:
             return  # a host name: its address cannot be known from the config
@@ -260,34 +293,50 @@ class _Walker:
         found: list[tuple[Path, list[Directive]]] = []
         if len(stack) > MAX_INCLUDE_DEPTH:
             return found
-        for path in resolve_include(directive.args[0], self.prefix):
+        expansion = resolve_include(directive.args[0], self.prefix, self.ctx)
+        for problem in expansion.problems:
+            where = _word_location(
+                directive.source,
+                directive.line,
+                "include",
+                None,
+                self.line_text(directive.source, directive.line),
+            )
+            self.out.diagnostic("PL001", f"include {problem}", where)
+        for path in expansion.paths:
             resolved = path.resolve()
             if resolved in stack or self.ctx.read is None:
                 continue  # an include loop, or no reader
-            included = self.ctx.read(path)
-            if included is None:
-                continue
-            try:
-                found.append((resolved, lex_tree(included)))
-            except NginxSyntaxError as error:
-                self.out.diagnostic(
-                    "PL001",
-                    f"nginx syntax error: {error}",
-                    Location.point(included.display, error.line),
-                )
+            if resolved not in self.trees:
+                self.trees[resolved] = self._lex(path)
+            tree = self.trees[resolved]
+            if tree is not None:
+                found.append((resolved, tree))
         return found
 
+    def _lex(self, path: Path) -> list[Directive] | None:
+        included = self.ctx.read(path) if self.ctx.read is not None else None
+        if included is None:
+            return None
+        try:
+            return lex_tree(included)
+        except NginxSyntaxError as error:
+            self.out.diagnostic(
+                "PL001",
+                f"nginx syntax error: {error}",
+                Location.point(included.display, error.line),
+            )
+            return None
 
-def resolve_include(pattern: str, prefix: Path) -> list[Path]:
-    """Files an include pattern names, mapped onto the repository's copy of /etc/nginx."""
+
+def resolve_include(pattern: str, prefix: Path, ctx: ParseContext) -> Expansion:
+    """Files an include pattern names, mapped onto the repository's copy of /etc/nginx,
+    matched inside the scanned roots only."""
     if pattern.startswith("/etc/nginx/"):
         pattern = str(prefix / pattern[len("/etc/nginx/") :])
     elif not pattern.startswith("/"):
         pattern = str(prefix / pattern)
-    if glob.has_magic(pattern):
-        return [Path(p) for p in sorted(glob.glob(pattern)) if Path(p).is_file()]
-    path = Path(pattern)
-    return [path] if path.is_file() else []
+    return expand(pattern, ctx)
 
 
 def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
@@ -303,6 +352,16 @@ def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
 
 
 def _include_closure(main: Path, ctx: ParseContext) -> set[Path]:
+    """Every file `main` includes, transitively (computed once per parse context)."""
+    cache = context_cache(ctx)
+    key = ("nginx-closure", main.resolve())
+    found = cache.get(key)
+    if not isinstance(found, set):
+        found = cache[key] = _read_closure(main, ctx)
+    return found
+
+
+def _read_closure(main: Path, ctx: ParseContext) -> set[Path]:
     closure: set[Path] = set()
     pending = [main]
     while pending and len(closure) < 1000:
@@ -322,14 +381,16 @@ def _include_closure(main: Path, ctx: ParseContext) -> set[Path]:
         while todo:
             directive = todo.pop()
             if directive.name == "include" and directive.args:
-                pending.extend(resolve_include(directive.args[0], main.parent))
+                pending.extend(resolve_include(directive.args[0], main.parent, ctx).paths)
             todo.extend(directive.children or [])
     return closure
 
 
-def _word_location(source: SourceFile, line: int, name: str, word: str | None) -> Location:
-    """Where `word` (after directive `name`) is written on `line`; the name if None."""
-    text = source.line_text(line)
+def _word_location(
+    source: SourceFile, line: int, name: str, word: str | None, text: str
+) -> Location:
+    """Where `word` (after directive `name`) is written on `line` (whose text is `text`);
+    the name if None."""
     start = _find_word(text, name, 0)
     if start < 0:
         return Location.point(source.display, line, 1, len(text))

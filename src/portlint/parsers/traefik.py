@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from portlint.model import ParseResult, Protocol
+from portlint.numbers import MAX_DIGITS, is_digits, mention, parse_int
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import (
     HostBindings,
@@ -92,11 +93,12 @@ def parse_entrypoint(name: str, value: str, offset: int = 0) -> EntryPointAddres
     if protocol is None:
         return None
     host, port_text, port_at = split_host_port(body)
-    if not port_text.isascii() or not port_text.isdigit():
+    if not is_digits(port_text) or port_text != port_text.strip():
         return None
-    return EntryPointAddress(
-        name, host or None, int(port_text), protocol, offset + port_at, len(port_text)
-    )
+    port = parse_int(port_text)
+    if port is None:  # more digits than any number: out of range, as 99999 is
+        port = 10**MAX_DIGITS
+    return EntryPointAddress(name, host or None, port, protocol, offset + port_at, len(port_text))
 
 
 def add_entrypoint(
@@ -117,13 +119,13 @@ def add_entrypoint(
     if parsed is None:
         out.diagnostic(
             "PL002",
-            f"entry point '{name}' address {value!r} is not [host]:port[/tcp|/udp]",
+            f"entry point '{name}' address{mention(value)} is not [host]:port[/tcp|/udp]",
             where,
             key=f"{name}:{value}",
         )
         return
     port_location = value_location.sub(value_offset + parsed.port_offset, parsed.port_length)
-    port_text = str(parsed.port)
+    port_text = value[parsed.port_offset : parsed.port_offset + parsed.port_length]
     if parse_port(port_text) is None:
         out.diagnostic("PL002", port_problem(port_text), port_location, key=f"{name}:{value}")
         return
@@ -206,14 +208,18 @@ class TraefikTomlParser:
             tomllib.loads(source.text)
         except tomllib.TOMLDecodeError as error:
             found = _TOML_ERROR_AT.search(str(error))
-            line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
+            error_line, column = (
+                (parse_int(found.group(1)) or 1, parse_int(found.group(2)) or 1)
+                if found
+                else (1, 1)
+            )
             message = str(error).split(" (at ")[0]
             if "{{" in source.text:
                 message += "; this looks like a template: render it first"
             out.diagnostic(
                 "PL001",
                 f"TOML syntax error: {message}",
-                Location.point(source.display, line, column),
+                Location.point(source.display, error_line, column),
             )
             return out.result
         table: list[str] = []

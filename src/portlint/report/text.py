@@ -3,6 +3,7 @@ indented below, a code frame on a terminal, and a summary line."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,21 @@ _COLORS = {
 }
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
+#: C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the
+#: bidirectional overrides: a file name or a token holding one could start a new line in a
+#: CI log (`\n::error file=...` is a GitHub workflow command), move the terminal's cursor,
+#: or make a line read differently from what it says.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def escape(text: str) -> str:
+    """`text` with every control character written as a visible escape (`\\n`, `\\x1b`)."""
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return repr(match.group())[1:-1]
+
 
 def render(report: Report, options: Options, color: bool = False) -> str:
     lines: list[str] = []
@@ -33,18 +49,18 @@ def render(report: Report, options: Options, color: bool = False) -> str:
 
 def _finding_lines(finding: Finding, report: Report, color: bool) -> list[str]:
     loc = finding.location
-    where = f"{loc.path}:{loc.line}:{loc.column}:"
+    where = f"{escape(loc.path)}:{loc.line}:{loc.column}:"
     severity = finding.severity or Severity.WARNING
     code = f"{finding.rule} [{severity.value}]"
     if color:
         where = f"{_BOLD}{where}{_RESET}"
         code = f"{_COLORS[severity]}{_BOLD}{finding.rule}{_RESET} {_DIM}[{severity.value}]{_RESET}"
-    lines = [f"{where} {code} {finding.message}"]
+    lines = [f"{where} {code} {escape(finding.message)}"]
     if color:
         lines.extend(_code_frame(finding, report))
     for related in finding.related:
         rl = related.location
-        lines.append(f"    {rl.path}:{rl.line}:{rl.column}: {related.message}")
+        lines.append(f"    {escape(rl.path)}:{rl.line}:{rl.column}: {escape(related.message)}")
     return lines
 
 
@@ -58,12 +74,16 @@ def _code_frame(finding: Finding, report: Report) -> list[str]:
     if not line or len(line) > 300:
         return []
     width = max(1, (loc.end_column - loc.column) if loc.end_line == loc.line else len(line))
+    start = len(escape(line[: loc.column - 1]))
+    if loc.end_line == loc.line:
+        width = max(1, len(escape(line[loc.column - 1 : loc.end_column - 1])))
+    line = escape(line)
     gutter = f"{loc.line:>5} | "
     caret_color = _COLORS[finding.severity or Severity.WARNING]
     padding = " " * (len(gutter) - 2)
     return [
         f"{_DIM}{gutter}{_RESET}{line}",
-        f"{padding}| {' ' * (loc.column - 1)}{caret_color}{'^' * width}{_RESET}",
+        f"{padding}| {' ' * start}{caret_color}{'^' * width}{_RESET}",
     ]
 
 

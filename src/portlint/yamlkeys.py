@@ -1,0 +1,92 @@
+"""Duplicate mapping keys: YAML forbids them, Compose and kubectl reject a file holding
+one, and PyYAML silently keeps the last value. Checked on the composed node graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from portlint.yamlnodes import YamlLimitError
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class DuplicateKeyError(YamlLimitError):
+    """A mapping repeats a key; `problem_mark` is the second occurrence."""
+
+    @classmethod
+    def at(cls, first: ScalarNode, second: ScalarNode) -> DuplicateKeyError:
+        text = second.value if len(second.value) <= 40 else second.value[:40] + "…"
+        error = cls(
+            f"duplicate key {text!r} (first at line {first.start_mark.line + 1}, column "
+            f"{first.start_mark.column + 1}): YAML forbids repeated keys, and Compose and "
+            "kubectl reject the file"
+        )
+        error.problem_mark = second.start_mark
+        return error
+
+
+def check_duplicate_keys(root: Node) -> None:
+    """Raise DuplicateKeyError at the repeated key written first in the document."""
+    duplicate = first_duplicate_key(root)
+    if duplicate is not None:
+        raise DuplicateKeyError.at(*duplicate)
+
+
+def first_duplicate_key(root: Node) -> tuple[ScalarNode, ScalarNode] | None:
+    """(first key, repeating key) for the repeated key written first in the document, or
+    None. Scalar keys compare by tag and text, so `1` and `"1"` differ; merge
+    keys (`<<`) may repeat, as PyYAML and Compose accept. Each node is looked at once,
+    however many aliases point at it."""
+    seen: set[int] = set()
+    stack = [root]
+    found: tuple[ScalarNode, ScalarNode] | None = None
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            pairs = node.value
+            if len(pairs) > 1 and _repeats_a_key(pairs):
+                pair = _pair(pairs)
+                if found is None or pair[1].start_mark.index < found[1].start_mark.index:
+                    found = pair
+            for key, value in pairs:
+                stack.append(key)
+                stack.append(value)
+        else:
+            stack.extend(node.value)
+    return found
+
+
+def _repeats_a_key(pairs: list[tuple[Node, Node]]) -> bool:
+    keys = {(k.tag, k.value) for k, _ in pairs if isinstance(k, ScalarNode)}
+    scalars = sum(1 for k, _ in pairs if isinstance(k, ScalarNode))
+    if len(keys) == scalars:
+        return False
+    return any(not _is_merge_key(k) for k in _repeated(pairs))
+
+
+def _repeated(pairs: list[tuple[Node, Node]]) -> Iterator[ScalarNode]:
+    """The key nodes that repeat an earlier key of the mapping, in document order."""
+    earlier: set[tuple[str, str]] = set()
+    for key, _value in pairs:
+        if not isinstance(key, ScalarNode):
+            continue
+        identity = (key.tag, key.value)
+        if identity in earlier:
+            yield key
+        earlier.add(identity)
+
+
+def _pair(pairs: list[tuple[Node, Node]]) -> tuple[ScalarNode, ScalarNode]:
+    second = next(k for k in _repeated(pairs) if not _is_merge_key(k))
+    identity = (second.tag, second.value)
+    first = next(k for k, _ in pairs if isinstance(k, ScalarNode) and (k.tag, k.value) == identity)
+    return first, second
+
+
+def _is_merge_key(node: ScalarNode) -> bool:
+    return node.tag == _MERGE_TAG or (node.value == "<<" and not node.style)
