@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from portlint.findings import Severity
 from portlint.records import FrozenRecord, Record
+
+if TYPE_CHECKING:
+    from portlint.hostsockets import HostSnapshot
 
 
 class PortSpan(FrozenRecord):
@@ -142,6 +145,9 @@ class Options(Record):
     jobs: int
     config_path: str | None
     config_dir: str
+    #: `check --against-host`: the target host's sockets (portlint.hostsockets.HostSnapshot),
+    #: read by the command before the rules run; None otherwise.
+    host_sockets: HostSnapshot | None
 
     __slots__ = (
         "enabled",
@@ -156,6 +162,7 @@ class Options(Record):
         "jobs",
         "config_path",
         "config_dir",
+        "host_sockets",
     )
 
     def __init__(
@@ -172,6 +179,7 @@ class Options(Record):
         jobs: int = 0,
         config_path: str | None = None,
         config_dir: str = ".",
+        host_sockets: HostSnapshot | None = None,
     ) -> None:
         self.enabled = set() if enabled is None else enabled
         self.severity = {} if severity is None else severity
@@ -185,3 +193,4 @@ class Options(Record):
         self.jobs = jobs
         self.config_path = config_path
         self.config_dir = config_dir
+        self.host_sockets = host_sockets

@@ -32,6 +32,7 @@ RULE_MODULES = (
     "ranges",
     "references",
     "exposure",
+    "hostsocket",
 )
 
 
