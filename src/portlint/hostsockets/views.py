@@ -86,6 +86,7 @@ def _socket_row(s: Socket) -> dict[str, Any]:
         "v6only": s.v6only,
         "pid": s.pid,
         "process": s.process,
+        "software": registry.identify(name=s.process) if s.process else None,
         "service": registered[0] if registered else None,
         "known": known,
         **({"line": s.location.line} if s.location else {}),
@@ -105,7 +106,7 @@ def holding(host: HostSnapshot, port: int, protocols: list[str]) -> list[dict[st
     ]
 
 
-_COLUMNS = ("PROTO", "ADDRESS", "PORT", "PID", "PROCESS", "SERVICE")
+_COLUMNS = ("PROTO", "ADDRESS", "PORT", "PID", "PROCESS", "SOFTWARE", "SERVICE")
 
 
 def render_table(rows: list[dict[str, Any]], origin: str, with_tree: bool) -> str:
@@ -116,8 +117,9 @@ def render_table(rows: list[dict[str, Any]], origin: str, with_tree: bool) -> st
     for row in rows:
         address = _address_text(row)
         service = ", ".join([row["service"], *row["known"]] if row["service"] else row["known"])
-        line = [row["protocol"], address, str(row["port"]), str(row["pid"] or "-"),
-                row["process"] or "-", service or "-"]  # fmt: skip
+        pid = "-" if row["pid"] is None else str(row["pid"])
+        line = [row["protocol"], address, str(row["port"]), pid, row["process"] or "-",
+                row["software"] or "-", service or "-"]  # fmt: skip
         if with_tree:
             line.append(_declared_text(row))
         cells.append(line)
