@@ -164,3 +164,25 @@ def test_check_against_a_snapshot_reports_pl105_and_the_snapshot_pl001(tmp_path,
     assert "is already taken on the host of snapshot" in pl105["message"]
     assert "python3 (pid 12032) holds 127.0.0.1:15432/tcp" in pl105["message"]
     assert [(Path(r["path"]).name, r["line"]) for r in pl105["related"]] == [("host.txt", 4)]
+
+
+def test_against_host_with_a_missing_file_is_a_usage_error(tmp_path, capsys):
+    from portlint.cli import main
+
+    assert main(["check", "--against-host", str(tmp_path / "nope.txt"), str(tmp_path)]) == 2
+    assert "--against-host" in capsys.readouterr().err
+
+
+def test_a_listing_without_a_known_format_is_pl001_at_line_1_of_the_snapshot(tmp_path, capsys):
+    import json
+
+    from portlint.cli import main
+
+    (tmp_path / "compose.yaml").write_text('services:\n  web:\n    ports: ["18080:80"]\n')
+    snapshot = tmp_path / "host.txt"
+    snapshot.write_text("this is not a listing\n")
+    main(["check", "--format", "json", "--against-host", str(snapshot), str(tmp_path)])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["rule"], Path(f["path"]).name, f["line"]) for f in findings] == [
+        ("PL001", "host.txt", 1)
+    ]

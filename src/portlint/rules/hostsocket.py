@@ -8,11 +8,16 @@ A pure function of the model and `Options.host_sockets`, which the `check` comma
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from portlint.findings import Finding, Related
 from portlint.model import Binding, Model, Role
 from portlint.options import Options
 from portlint.rules import check
+
+if TYPE_CHECKING:
+    from portlint.hostsockets import Socket
+    from portlint.hostsockets.matching import SocketIndex
 
 
 @check("PL105")
@@ -49,7 +54,9 @@ def unreadable_snapshot_lines(model: Model, options: Options) -> Iterator[Findin
 _NOUNS = {Role.PUBLISH: "host port", Role.LISTEN: "port", Role.HOST_PORT: "hostPort"}
 
 
-def _finding(binding: Binding, holders: list, sockets, model: Model, where: str) -> Finding:
+def _finding(
+    binding: Binding, holders: list[Socket], sockets: SocketIndex, model: Model, where: str
+) -> Finding:
     from portlint.hostsockets.matching import describe
 
     first = holders[0]
@@ -81,7 +88,7 @@ def _finding(binding: Binding, holders: list, sockets, model: Model, where: str)
     )
 
 
-def _nearest_free(binding: Binding, sockets, model: Model) -> int | None:
+def _nearest_free(binding: Binding, sockets: SocketIndex, model: Model) -> int | None:
     used = model.used_ports()
     for port in range(binding.port + 1, min(binding.port + 1000, 65535) + 1):
         if not sockets.taken(binding, port) and used.is_free(
