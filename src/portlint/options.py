@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from portlint.findings import Severity
 from portlint.records import FrozenRecord, Record
+
+if TYPE_CHECKING:
+    from portlint.hostsockets import HostSnapshot
 
 
 class PortSpan(FrozenRecord):
@@ -146,6 +149,9 @@ class Options(Record):
     helm_values: list[str]
     #: Directory globs below each scanned root not walked (testdata/, fixture trees)
     default_exclude: list[str]
+    #: `check --against-host`: the target host's sockets (portlint.hostsockets.HostSnapshot),
+    #: read by the command before the rules run; None otherwise.
+    host_sockets: HostSnapshot | None
 
     __slots__ = (
         "enabled",
@@ -162,6 +168,7 @@ class Options(Record):
         "config_dir",
         "helm_values",
         "default_exclude",
+        "host_sockets",
     )
 
     def __init__(
@@ -180,6 +187,7 @@ class Options(Record):
         config_dir: str = ".",
         helm_values: list[str] | None = None,
         default_exclude: list[str] | None = None,
+        host_sockets: HostSnapshot | None = None,
     ) -> None:
         self.enabled = set() if enabled is None else enabled
         self.severity = {} if severity is None else severity
@@ -199,3 +207,4 @@ class Options(Record):
 
             default_exclude = list(DEFAULT_EXCLUDE)
         self.default_exclude = default_exclude
+        self.host_sockets = host_sockets

@@ -45,6 +45,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="PATHS are changed files: read the whole project around them and report only "
         "findings that touch them (the pre-commit hook's mode)",
     )
+    parser.add_argument(
+        "--against-host",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="SNAPSHOT",
+        help="compare the host ports with the sockets listening on this machine now, or in "
+        "SNAPSHOT (saved `ss -tulpn`, `ss -Htulpn`, `netstat -tulpn` or `netstat -ano`)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
         fail_on=args.fail_on,
         helm_values=args.values,
     )
+    if args.against_host is not None:
+        from portlint.hostsockets.command import against_host
+
+        args.paths = against_host(args.against_host, args.paths, options)
     stdin_text = read_stdin_if_needed(args.paths)
     paths, touched = args.paths, None
     if args.changed_files:

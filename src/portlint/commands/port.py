@@ -14,6 +14,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("port", help="a port, optionally with a protocol: 5432, 5353/udp")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--policy", metavar="NAME|FILE", help="policy preset or file for ranges")
+    parser.add_argument(
+        "--live", action="store_true", help="also: who holds it on this machine now"
+    )
 
 
 def parse_port(text: str) -> tuple[int, list[str]]:
@@ -113,8 +116,16 @@ def run(args: argparse.Namespace) -> int:
 
         policy = load_policy(args.policy, Path.cwd())
     info = describe(port, protocols, policy)
+    if args.live:
+        from portlint.hostsockets.views import add_live_holders
+
+        add_live_holders(info, port, protocols)
     if args.format == "json":
         print(json.dumps(info, indent=2))
     else:
         print(render_text(info))
+        if args.live:
+            from portlint.hostsockets.views import render_live_holders
+
+            print(render_live_holders(info))
     return 0

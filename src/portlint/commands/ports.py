@@ -22,11 +22,23 @@ _ROLE_ORDER = ("listen", "publish", "host-port", "node-port", "service-port", "c
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_input_arguments(parser)
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="list the sockets listening on this machine now; with PATHS, say which "
+        "declared binding each one is",
+    )
+    parser.set_defaults(paths=None)  # --live reads a tree only when PATHS are given
 
 
 def run(args: argparse.Namespace) -> int:
     from portlint.engine import check
 
+    if args.live:
+        from portlint.hostsockets.views import run_ports_live
+
+        return run_ports_live(args)
+    args.paths = args.paths or ["."]
     check_paths_exist(args.paths)
     options = options_from_args(args)
     options.enabled = set()  # the inventory needs the model, not the rules

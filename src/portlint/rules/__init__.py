@@ -33,6 +33,7 @@ RULE_MODULES = (
     "references",
     "exposure",
     "templates",
+    "hostsocket",
 )
 
 

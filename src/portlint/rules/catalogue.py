@@ -43,6 +43,9 @@ CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("PL101", "port-collision", _E, "Two owners bind overlapping sockets"),
     RuleInfo("PL102", "replicated-host-port", _E, "A fixed host port on a replicated service"),
     RuleInfo("PL103", "duplicate-port", _W, "The same port declared twice by one owner"),
+    RuleInfo(
+        "PL105", "host-socket-taken", _E, "A process outside the tree already holds a host port"
+    ),
     RuleInfo("PL201", "privileged-host-port", _W, "A container engine publishes a port below 1024"),
     RuleInfo("PL202", "privileged-port-non-root", _W, "A non-root container listens below 1024"),
     RuleInfo("PL301", "registered-port-clash", _W, "A port registered to a different service"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from portlint.findings import Finding
+from portlint.hostsockets import ranges_note
 from portlint.model import Binding, Model, Role
 from portlint.options import Options
 from portlint.rules import check
@@ -25,7 +26,8 @@ def privileged_host_ports(model: Model, options: Options) -> Iterator[Finding]:
         yield Finding(
             "PL201",
             f"host port {b.port_text()} of {label} is below {start}: rootless Docker and "
-            f"Podman cannot publish it (net.ipv4.ip_unprivileged_port_start={start}); publish "
+            f"Podman cannot publish it (net.ipv4.ip_unprivileged_port_start={start}"
+            f"{ranges_note(options, ', read from this host')}); publish "
             f'a port >= {start} (e.g. "{_suggest(b.port, start)}:{_target(b)}") or lower '
             "that sysctl on the host",
             b.location,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from portlint.findings import Finding, Severity
 from portlint.freeports import UsedPorts
+from portlint.hostsockets import ranges_note
 from portlint.model import HOST_FACING, Binding, Model, Role
 from portlint.options import Options, PortSpan
 from portlint.rules import check
@@ -63,7 +64,9 @@ def ephemeral_ports(model: Model, options: Options) -> Iterator[Finding]:
         lowest = min(s.start for s in policy.ephemeral)
         message = (
             f"{_where(binding)} of {_label(binding)} is inside the ephemeral range {span}"
-            f"{' (' + str(part) + ')' if binding.is_range else ''}: the kernel may already "
+            f"{' (' + str(part) + ')' if binding.is_range else ''}"
+            + ranges_note(options, " (this host's ip_local_port_range less reserved ports)")
+            + ": the kernel may already "
             "have given it to an outgoing connection, so the bind can fail at random"
         )
         if lowest > 1024:
