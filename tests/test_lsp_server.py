@@ -179,3 +179,19 @@ def test_configuration_is_reloaded(tmp_path, monkeypatch):
     assert [f.rule for f in others] == ["PL101", "PL101"]
     assert (problem.rule, problem.location.path) == ("PL001", ".portlint.yaml")
     assert "configuration not used" in problem.message
+
+
+def test_configuration_change_republishes(session):
+    client, root = session
+    uri = (root / "compose.yaml").as_uri()
+    _open(client, uri, COMPOSE)
+    assert {d["code"] for d in client.diagnostics(uri)} == {"PL004", "PL101"}
+    assert [d["code"] for d in client.diagnostics((root / "nginx.conf").as_uri())] == ["PL101"]
+    config = root / ".portlint.yaml"
+    config.write_text("ignore: [PL101]\n")
+    client.notify(
+        "workspace/didChangeWatchedFiles", {"changes": [{"uri": config.as_uri(), "type": 1}]}
+    )
+    assert {d["code"] for d in client.diagnostics(uri)} == {"PL004"}
+    assert client.diagnostics((root / "nginx.conf").as_uri()) == []  # its PL101 went too
+    assert client.close() == 0
