@@ -163,6 +163,15 @@ def test_the_map_renders_in_a_headless_browser(tree, tmp_path, capsys):
     [mark] = dom.collisions
     assert mark["text"] == "\u26a0 8080/tcp: deploy/web \u00d7 deploy/api"
 
+    # The filter (prefilled from the URL: #filter=...): a port and an owner.
+    dom = _Dom()
+    dom.feed(_chromium("--dump-dom", url + "#filter=8080%20api", profile=tmp_path / "f").stdout)
+    assert sorted(b["data-where"] for b in dom.bindings) == [
+        "deploy/compose.yaml:10",
+        "deploy/compose.yaml:10",
+    ]
+    assert dom.collisions == []  # one side of it is filtered out
+
     artifacts = Path(
         os.environ.get("PORTLINT_ARTIFACTS") or Path(__file__).parents[1] / "build" / "artifacts"
     )

@@ -56,6 +56,15 @@
     return e;
   }
   function portText(r) { return r.end_port !== r.port ? r.port + "-" + r.end_port : String(r.port); }
+  // A long lane name keeps its last path segments, the part that tells lanes apart.
+  function shortName(name) {
+    if (name.indexOf("@") > 0) name = name.slice(0, name.indexOf("@"));  // a Service: its name, not its file
+    if (name.length <= 26) return name;
+    const parts = name.split("/");
+    let kept = parts.pop();
+    while (parts.length && kept.length + parts[parts.length - 1].length < 24) kept = parts.pop() + "/" + kept;
+    return kept.length > 26 ? "\u2026" + kept.slice(-25) : "\u2026/" + kept;
+  }
   function where(r) { return r.path + ":" + r.line; }
   function kindOf(ns) { const k = ns.split(":")[0]; return KINDS.some(function (x) { return x[0] === k; }) ? k : "other"; }
 
@@ -133,7 +142,7 @@
         const lane = el("div", "lane");
         lane.dataset.namespace = ns;
         const name = ns.indexOf(":") >= 0 ? ns.slice(ns.indexOf(":") + 1) : ns;
-        const label = el("div", "lane-label", name.length > 32 ? "\u2026" + name.slice(-31) : name);
+        const label = el("div", "lane-label", shortName(name));
         label.title = ns;
         const track = el("div", "track");
         track.style.background = background;
@@ -227,9 +236,17 @@
   });
   renderTable();
   renderCollisions();
+  const filter = document.getElementById("filter");
+  if (location.hash.indexOf("#filter=") === 0) filter.value = decodeURIComponent(location.hash.slice(8));
   apply();
   document.documentElement.style.setProperty("--header", document.querySelector("header").offsetHeight + "px");
   let timer = null;
-  document.getElementById("filter").addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(apply, 150); });
+  filter.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      apply();
+      history.replaceState(null, "", filter.value ? "#filter=" + encodeURIComponent(filter.value) : location.pathname);
+    }, 150);
+  });
   window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(function () { renderLanes(visible); }, 150); });
 })();
