@@ -21,5 +21,5 @@ def run(args: argparse.Namespace) -> int:
             f"the language server needs pygls ({error.name} is missing): "
             "pip install 'portlint[lsp]'"
         ) from None
-    serve()
+    serve(debug=args.debug)
     return 0

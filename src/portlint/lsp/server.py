@@ -32,8 +32,9 @@ _SEVERITY = {
 class PortlintServer(LanguageServer):
     """State of one editor session: the workspace, the last check, what was published."""
 
-    def __init__(self) -> None:
+    def __init__(self, debug: bool = False) -> None:
         super().__init__("portlint", __version__)
+        self.debug = debug  # parser and rule crashes raise instead of becoming PL001
         self.model: Workspace | None = None
         self.checked: Checked | None = None
         self.published: set[str] = set()  # display paths with diagnostics shown
@@ -46,7 +47,7 @@ class PortlintServer(LanguageServer):
         if self.model is None:
             root = Path(self.workspace.root_path or os.getcwd())
             os.chdir(root)  # display paths (and so diagnostics) are relative to the root
-            self.model = Workspace(root)
+            self.model = Workspace(root, debug=self.debug)
         return self.model
 
     def display(self, uri: str) -> str:
@@ -73,7 +74,18 @@ class PortlintServer(LanguageServer):
         collide with, and (empty) for files whose diagnostics went away."""
         self.pending = None
         model = self.workspace_model()
-        self.checked = model.check()
+        try:
+            self.checked = model.check()
+        except Exception as error:  # a bug must not end the session: say so, keep going
+            if self.debug:
+                raise
+            self.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Error,
+                    message=f"portlint: internal error: {type(error).__name__}: {error}",
+                )
+            )
+            return
         self._lines = {}
         open_paths = {self.display(uri) for uri in self.workspace.text_documents}
         by_path: dict[str, list[Finding]] = {p: [] for p in open_paths | self.published}
@@ -179,9 +191,9 @@ class PortlintServer(LanguageServer):
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=body))
 
 
-def build() -> PortlintServer:
+def build(debug: bool = False) -> PortlintServer:
     """The server with its features registered."""
-    server = PortlintServer()
+    server = PortlintServer(debug)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: PortlintServer, _params: types.InitializedParams) -> None:
@@ -254,5 +266,5 @@ def build() -> PortlintServer:
     return server
 
 
-def serve() -> None:
-    build().start_io()
+def serve(debug: bool = False) -> None:
+    build(debug).start_io()
