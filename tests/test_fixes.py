@@ -150,3 +150,32 @@ def test_apply_edits_keeps_other_bytes_and_orders_edits():
     text = "a1b2\nc3\n"
     edits = [TextEdit("f", 2, 2, 2, 3, "X"), TextEdit("f", 1, 1, 1, 1, ">")]
     assert apply_edits(text, edits) == ">a1b2\ncX\n"
+
+
+def test_suppression_above_the_line_where_trailing_comments_are_not_allowed(tmp_path):
+    text = "FROM nginx\n  EXPOSE 99999\n"
+    path, report = _check(tmp_path, "Dockerfile", text)
+    fix = suppression_fix(_one(report, "PL002", 2), text)
+    assert fix is not None
+    fixed = apply_edits(text, fix.edits)
+    assert fixed == "FROM nginx\n  # portlint: disable-next-line=PL002\n  EXPOSE 99999\n"
+    path.write_text(fixed)
+    assert _rules_at(tmp_path) == []
+
+
+def test_suppression_joins_a_directive_on_the_line_above(tmp_path):
+    text = "FROM nginx\n# portlint: disable-next-line=PL301\nEXPOSE 99999\n"
+    _path, report = _check(tmp_path, "Dockerfile", text)
+    fix = suppression_fix(_one(report, "PL002", 3), text)
+    assert fix is not None
+    assert (
+        apply_edits(text, fix.edits).splitlines()[1] == "# portlint: disable-next-line=PL301,PL002"
+    )
+    already = text.replace("PL301", "PL002")
+    assert suppression_fix(_one(report, "PL002", 3), already) is None
+
+
+def test_no_suppression_comment_in_json(tmp_path):
+    _path, report = _check(tmp_path, "compose.json", '{"services": {"a": {"ports": ["0:80"]}}}')
+    assert [suppression_fix(f, "") for f in report.findings] == [None] * len(report.findings)
+    assert report.findings

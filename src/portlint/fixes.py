@@ -20,9 +20,9 @@ from portlint.records import FrozenRecord
 
 _FREE_PORT = re.compile(r"nearest free port(?: in [^:;]*)?: (\d+)")
 _PROTOCOL = re.compile(r"protocol '([A-Za-z]+)' is not one of TCP, UDP, SCTP \(upper case\)")
-_DIRECTIVE = re.compile(r"(?:^|(?<=\s))#\s*portlint:\s*disable\s*=\s*[\w-]+(?:\s*,\s*[\w-]+)*")
 _WILDCARD_V4 = "0.0.0.0:"
 _NO_COMMENTS = (".json",)
+_TRAILING_COMMENTS = (".yaml", ".yml")
 
 
 class TextEdit(FrozenRecord):
@@ -73,28 +73,51 @@ def fix_for(finding: Finding, text: str) -> Fix | None:
 
 
 def suppression_fix(finding: Finding, text: str) -> Fix | None:
-    """`# portlint: disable=PLxxx` at the end of the finding's line (added to a directive
-    already there). None for JSON (no comments) and for lines continued with a backslash."""
+    """The comment that silences the finding's rule on its line (joined to a directive
+    already there). YAML takes a trailing `# portlint: disable=PLxxx`; other formats get
+    `# portlint: disable-next-line=PLxxx` on a line of its own above, as Dockerfiles,
+    systemd units, Apache and .properties files allow `#` only at the start of a line.
+    None for JSON, which has no comments."""
     loc = finding.location
-    if loc.path.lower().endswith(_NO_COMMENTS):
+    path = loc.path.lower()
+    if path.endswith(_NO_COMMENTS):
         return None
     lines = _Lines(text)
     line = lines.get(loc.line)
-    if line is None or line.rstrip().endswith("\\"):
+    if line is None:
         return None
-    title = f"Disable {finding.rule} for this line"
-    existing = _DIRECTIVE.search(line)
-    if existing is not None:
-        if re.search(rf"\b{finding.rule}\b", existing.group()):
-            return None
-        end = existing.end() + 1
-        return Fix(
-            finding.rule, title, True, (_insert(loc.path, loc.line, end, f",{finding.rule}"),)
-        )
-    body = line.rstrip()
-    new = f"  # portlint: disable={finding.rule}" if body else f"# portlint: disable={finding.rule}"
-    edit = TextEdit(loc.path, loc.line, len(body) + 1, loc.line, len(line) + 1, new)
+    rule = finding.rule
+    title = f"Disable {rule} for this line"
+    trailing = path.endswith(_TRAILING_COMMENTS)
+    if trailing or loc.line > 1:
+        where, kind = (loc.line, "disable") if trailing else (loc.line - 1, "disable-next-line")
+        joined = _join(finding, lines, where, kind, title)
+        if joined is not None:
+            return joined if joined is not False else None
+    if trailing:
+        return Fix(rule, title, True, (_trailing(loc.path, loc.line, line, rule),))
+    indent = line[: len(line) - len(line.lstrip())]
+    comment = f"{indent}# portlint: disable-next-line={rule}{lines.newline(loc.line)}"
+    return Fix(rule, title, True, (_insert(loc.path, loc.line, 1, comment),))
+
+
+def _join(finding: Finding, lines: _Lines, number: int, kind: str, title: str) -> Fix | bool | None:
+    """The rule added to a `kind` directive on that line; None when there is none there,
+    False when the rule is already named (nothing to do)."""
+    line = lines.get(number) or ""
+    match = re.search(rf"(?:^|(?<=\s))#\s*portlint:\s*{kind}\s*=\s*[\w-]+(?:\s*,\s*[\w-]+)*", line)
+    if match is None or (kind == "disable-next-line" and not line.lstrip().startswith("#")):
+        return None
+    if re.search(rf"\b{finding.rule}\b", match.group()):
+        return False
+    edit = _insert(finding.location.path, number, match.end() + 1, f",{finding.rule}")
     return Fix(finding.rule, title, True, (edit,))
+
+
+def _trailing(path: str, number: int, line: str, rule: str) -> TextEdit:
+    body = line.rstrip()
+    new = f"  # portlint: disable={rule}" if body else f"# portlint: disable={rule}"
+    return TextEdit(path, number, len(body) + 1, number, len(line) + 1, new)
 
 
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
@@ -132,6 +155,13 @@ class _Lines:
         start = self.starts[line - 1]
         end = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
         return self.text[start:end].removesuffix("\r")
+
+    def newline(self, line: int) -> str:
+        """The line break this line ends with ("\r\n" or "\n"; "\n" for the last)."""
+        if line < len(self.starts):
+            end = self.starts[line] - 1
+            return "\r\n" if end > 0 and self.text[end - 1] == "\r" else "\n"
+        return "\n"
 
     def offset(self, line: int, column: int) -> int:
         return self.starts[line - 1] + column - 1
@@ -200,11 +230,7 @@ def _bind_loopback(finding: Finding, lines: _Lines) -> Fix | None:
     key = re.fullmatch(r"(\s*(?:-\s+)?)published:\s*[\"']?", before)
     if key is not None:
         indent = " " * len(key.group(1))
-        newline = (
-            "\r\n"
-            if lines.text[lines.starts[loc.line - 1] :].split("\n", 1)[0].endswith("\r")
-            else "\n"
-        )
+        newline = lines.newline(loc.line)
         edit = _insert(loc.path, loc.line, len(line) + 1, f"{newline}{indent}host_ip: 127.0.0.1")
         return Fix("PL501", title, False, (edit,))
     if before.endswith(_WILDCARD_V4):
