@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Literal
 
 from portlint.findings import Finding
 from portlint.records import FrozenRecord
@@ -93,7 +94,7 @@ def suppression_fix(finding: Finding, text: str) -> Fix | None:
         where, kind = (loc.line, "disable") if trailing else (loc.line - 1, "disable-next-line")
         joined = _join(finding, lines, where, kind, title)
         if joined is not None:
-            return joined if joined is not False else None
+            return joined or None
     if trailing:
         return Fix(rule, title, True, (_trailing(loc.path, loc.line, line, rule),))
     indent = line[: len(line) - len(line.lstrip())]
@@ -101,7 +102,9 @@ def suppression_fix(finding: Finding, text: str) -> Fix | None:
     return Fix(rule, title, True, (_insert(loc.path, loc.line, 1, comment),))
 
 
-def _join(finding: Finding, lines: _Lines, number: int, kind: str, title: str) -> Fix | bool | None:
+def _join(
+    finding: Finding, lines: _Lines, number: int, kind: str, title: str
+) -> Fix | Literal[False] | None:
     """The rule added to a `kind` directive on that line; None when there is none there,
     False when the rule is already named (nothing to do)."""
     line = lines.get(number) or ""
