@@ -45,7 +45,9 @@ class PortlintServer(LanguageServer):
 
     def workspace_model(self) -> Workspace:
         if self.model is None:
-            root = Path(self.workspace.root_path or os.getcwd())
+            folders = list(self.workspace.folders.values())
+            first = to_fs_path(folders[0].uri) if folders else None
+            root = Path(self.workspace.root_path or first or os.getcwd())
             os.chdir(root)  # display paths (and so diagnostics) are relative to the root
             self.model = Workspace(root, debug=self.debug)
         return self.model
