@@ -122,9 +122,9 @@ def test_forked_check_is_byte_identical(tmp_path, capsys, monkeypatch, output):
     one = _check_output(capsys, "-j", "1", "--format", output, *TREES)
     monkeypatch.setattr(workers, "MIN_BYTES_PER_WORKER", 1)  # fork even for this tree
     monkeypatch.setattr(
-        engine._ChunkParser,
+        engine.ChunkParser,
         "parse",
-        _child_takes_part(engine._ChunkParser.parse, tmp_path / "marker"),
+        _child_takes_part(engine.ChunkParser.parse, tmp_path / "marker"),
     )
     two = _check_output(capsys, "-j", "2", "--format", output, *TREES)
     assert (tmp_path / "marker").exists(), "no chunk was parsed in a child"
@@ -143,7 +143,7 @@ from portlint import engine, workers
 from portlint.cli import main
 
 workers.MIN_BYTES_PER_WORKER = 1  # fork even for this tree
-parent, real = os.getpid(), engine._ChunkParser.parse
+parent, real = os.getpid(), engine.ChunkParser.parse
 
 def parse(self, *args, **kwargs):
     if os.getpid() != parent:  # a child: say who it is, then parse slowly
@@ -152,7 +152,7 @@ def parse(self, *args, **kwargs):
         time.sleep(120)
     return real(self, *args, **kwargs)
 
-engine._ChunkParser.parse = parse
+engine.ChunkParser.parse = parse
 sys.exit(main(["check", "--jobs", "2", sys.argv[2]]))
 """
 

@@ -27,6 +27,7 @@ COMMANDS = {
     "port": ("Look a port up: IANA registrations, known software, range", "port"),
     "rules": ("List the rules", "rules"),
     "explain": ("Print a rule's documentation", "explain"),
+    "server": ("Run the Language Server over stdio (needs portlint[lsp])", "server"),
 }
 
 

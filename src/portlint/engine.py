@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -27,6 +28,9 @@ from portlint.rules import all_checks
 from portlint.rules.catalogue import BY_ID
 from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
 from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
+
+if TYPE_CHECKING:
+    from portlint.render.mapping import Remapper
 
 STDIN_NAME = "<stdin>"
 
@@ -98,7 +102,7 @@ def check(
 
     def parse(chunk: list[Candidate], last: bool) -> Parsed:
         ctx = ParseContext(options=options, roots=context_roots, walked_directories=walked)
-        parser = _ChunkParser(reg, ctx, guard, debug)
+        parser = ChunkParser(reg, ctx, guard, debug)
         return parser.parse(chunk, stdin if last else None, rendered.sources if last else [])
 
     parts, processes = chunks.plan(
@@ -110,18 +114,33 @@ def check(
 
     result, sources, files = chunks.merge(parsed)
     result.extend(rendered.result)  # rendered sources: PL007 notes
-    model = resolve.build(result, options, files + rendered.files)
+    return conclude(result, sources, files + rendered.files, options, debug, rendered.remapper)
+
+
+def conclude(
+    result: ParseResult,
+    sources: dict[str, SourceFile],
+    files: int,
+    options: Options,
+    debug: bool = False,
+    remapper: Remapper | None = None,
+) -> Report:
+    """The cross-file stages over every file's parse result: resolve the model, run the
+    rules, move rendered findings to their origins, apply suppressions, fingerprint and
+    sort. The command line and the language server (portlint.lsp) share it."""
+    model = resolve.build(result, options, files)
     errors: list[str] = []
     findings = run_rules(model, options, debug, errors)
-    # Rendered sources: findings, bindings and annotation suppressions to their origins.
-    findings = rendered.remapper.remap(findings, sources, model.bindings, result.suppressions)
+    if remapper is not None:
+        # Rendered sources: findings, bindings and annotation suppressions to their origins.
+        findings = remapper.remap(findings, sources, model.bindings, result.suppressions)
     kept, used = suppress.apply(findings, result.suppressions, sources, options)
     fingerprint(kept)
     kept.sort(key=Finding.sort_key)
     return Report(kept, model, sources, used, errors)
 
 
-class _ChunkParser:
+class ChunkParser:
     """Reads and parses a run of candidates: text files at once, YAML documents queued by
     the parser that claims them and parsed per group at the end."""
 
@@ -157,7 +176,7 @@ class _ChunkParser:
         for (parser_id, _key), documents in self.doc_groups.items():
             parser = self.doc_parsers[parser_id]
             first = documents[0].source
-            _guarded(grouped, first, self.debug, lambda p=parser, d=documents: p.parse(d, self.ctx))
+            guarded(grouped, first, self.debug, lambda p=parser, d=documents: p.parse(d, self.ctx))
         return Parsed(
             self.scanned, grouped, list(self.sources.items()), scanned_sources, self.files
         )
@@ -186,7 +205,7 @@ class _ChunkParser:
         if candidate.parser is not None:
             self.files += 1
             parser = candidate.parser
-            _guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
+            guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
         elif self._documents(source):
             self.files += 1
 
@@ -249,7 +268,7 @@ def _claimant(parsers: list[DocumentParser], document: YamlDocument) -> Document
     return None
 
 
-def _guarded(result: ParseResult, source: SourceFile, debug: bool, parse) -> None:
+def guarded(result: ParseResult, source: SourceFile, debug: bool, parse) -> None:
     try:
         result.extend(parse())
     except RecursionError:

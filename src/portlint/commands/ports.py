@@ -21,7 +21,10 @@ _ROLE_ORDER = ("listen", "publish", "host-port", "node-port", "service-port", "c
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_input_arguments(parser)
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--format", choices=("table", "json", "html"), default="table")
+    parser.add_argument(
+        "--output", metavar="FILE", help="write to FILE (html: the self-contained port map)"
+    )
     parser.add_argument(
         "--live",
         action="store_true",
@@ -41,14 +44,24 @@ def run(args: argparse.Namespace) -> int:
     args.paths = args.paths or ["."]
     check_paths_exist(args.paths)
     options = options_from_args(args)
-    options.enabled = set()  # the inventory needs the model, not the rules
+    # The inventory needs the model, not the rules (the map marks collisions: PL101).
+    options.enabled = {"PL101"} if args.format == "html" else set()
     stdin_text = read_stdin_if_needed(args.paths)
     report = check(args.paths, options, stdin_text=stdin_text, debug=args.debug)
     rows = inventory(report.model)
     if args.format == "json":
-        print(json.dumps({"version": 1, "bindings": rows, "files": report.files}, indent=2))
+        text = json.dumps({"version": 1, "bindings": rows, "files": report.files}, indent=2) + "\n"
+    elif args.format == "html":
+        from portlint.portmap import render
+
+        text = render(rows, report.findings, report.files, args.output)
     else:
-        sys.stdout.write(render_table(rows))
+        text = render_table(rows)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
     problems = len(report.model.diagnostics)
     if problems:
         print(

@@ -1,0 +1,1 @@
+"""`portlint server`: a Language Server (pygls) with the workspace as one model."""
