@@ -29,8 +29,14 @@ def sarif(capsys, *args: str) -> dict:
     return json.loads(out)
 
 
+REPO = Path(__file__).resolve().parents[1]
+IN_REPO = "tests/fixtures/integrations/collision"
+
+
 @pytest.fixture
 def collision_sarif(capsys, monkeypatch) -> dict:
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.delenv("CI_PROJECT_DIR", raising=False)
     monkeypatch.chdir(CASE)
     return sarif(capsys, "collision")
 
@@ -52,23 +58,56 @@ def test_pl101_result_has_exact_region_and_the_other_party_as_related_location(
     run = collision_sarif["runs"][0]
     results = [r for r in run["results"] if r["ruleId"] == "PL101"]
     by_uri = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r for r in results}
-    web = by_uri["collision/web/compose.yaml"]
+    web = by_uri[f"{IN_REPO}/web/compose.yaml"]
     assert web["level"] == "error"
     assert run["tool"]["driver"]["rules"][web["ruleIndex"]]["id"] == "PL101"
     physical = web["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uriBaseId"] == "SRCROOT"
     assert physical["region"] == {"startLine": 5, "startColumn": 10, "endLine": 5, "endColumn": 15}
     [related] = web["relatedLocations"]
-    assert related["physicalLocation"]["artifactLocation"]["uri"] == "collision/api/compose.yaml"
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == f"{IN_REPO}/api/compose.yaml"
     assert related["physicalLocation"]["region"]["startLine"] == 6
     assert related["physicalLocation"]["region"]["startColumn"] == 10
     assert "api" in related["message"]["text"]
-    assert set(web["partialFingerprints"]) == {"portlint/v1"}
+    fingerprints = web["partialFingerprints"]
+    assert set(fingerprints) == {"portlint/v1", "primaryLocationLineHash"}
+    assert fingerprints["primaryLocationLineHash"] == fingerprints["portlint/v1"][:16] + ":1"
+    # The other party is a link to relatedLocations[id=1] (SARIF 3.11.6 embedded links).
+    assert f"([{IN_REPO}/api/compose.yaml:6](1))" in web["message"]["text"]
 
 
-def test_srcroot_is_the_current_directory(collision_sarif):
+def test_srcroot_is_the_repository_root_wherever_portlint_runs(collision_sarif):
     run = collision_sarif["runs"][0]
-    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == CASE.resolve().as_uri() + "/"
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == REPO.as_uri() + "/"
+    assert run["automationDetails"] == {"id": "portlint/"}
+
+
+def test_github_sees_the_same_paths_in_sarif_and_in_annotations(capsys, monkeypatch):
+    """Run from a subdirectory, SARIF and the github format both name files from the root."""
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.delenv("CI_PROJECT_DIR", raising=False)
+    monkeypatch.chdir(CASE / "collision")
+    run = sarif(capsys, "web", "api")["runs"][0]
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    }
+    main(["check", "web", "api", "--format", "github"])
+    annotations = capsys.readouterr().out
+    for uri in uris:
+        assert uri.startswith(IN_REPO + "/")
+        assert f"file={uri}," in annotations
+
+
+def test_security_rules_carry_tags_and_security_severity(collision_sarif):
+    rules = {r["id"]: r for r in collision_sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["PL501"]["properties"]["security-severity"] == "7.5"
+    assert "security" in rules["PL501"]["properties"]["tags"]
+    assert rules["PL305"]["properties"]["security-severity"] == "6.5"
+    assert "security-severity" not in rules["PL101"]["properties"]
+    assert rules["PL101"]["properties"]["tags"] == ["ports", "collision"]
+    assert rules["PL101"]["properties"]["precision"] == "high"
+    driver = collision_sarif["runs"][0]["tool"]["driver"]
+    assert driver["fullName"].startswith("portlint ")
 
 
 def test_driver_describes_every_rule_with_help_and_default_level(collision_sarif):

@@ -19,6 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_input_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--sarif-file",
+        metavar="FILE",
+        help="also write SARIF to FILE (one run feeds both a CI log and code scanning)",
+    )
     parser.add_argument("--select", action="append", metavar="CODES", help="rules to run")
     parser.add_argument("--extend-select", action="append", metavar="CODES", help="add rules")
     parser.add_argument("--ignore", action="append", metavar="CODES", help="rules to skip")
@@ -94,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render("summary", report, options, color=color))
     else:
         sys.stdout.write(text)
+    if args.sarif_file:
+        with open(args.sarif_file, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(render("sarif", report, options))
     for error in report.internal_errors:
         print(f"portlint: internal error: {error} (run with --debug)", file=sys.stderr)
     if report.internal_errors:

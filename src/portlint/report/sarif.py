@@ -1,9 +1,11 @@
 """SARIF 2.1.0 output for code scanning and editors (one run, every rule described).
 
-Locations are relative to the `SRCROOT` base (the current directory); regions use our
-1-based lines and code-point columns with an exclusive end column, which is SARIF's own
-convention. `partialFingerprints` come from `Finding.fingerprint`, which never includes a
-line number, so an alert survives edits that move it.
+Locations are relative to the `SRCROOT` base, the repository root (as GitHub's upload
+resolves them, whatever directory portlint ran in); regions use our 1-based lines and
+code-point columns with an exclusive end column, which is SARIF's own convention.
+`partialFingerprints` come from `Finding.fingerprint`, which never includes a line number,
+so an alert survives edits that move it; GitHub reads only `primaryLocationLineHash`, so
+that key carries the same digest (with the occurrence counter GitHub's own hashes use).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from urllib.parse import quote
 from portlint import __version__, suppress
 from portlint.docs import help_uri, rule_doc
 from portlint.findings import Finding, Severity
+from portlint.report.repopath import repo_relative, repository_root
 from portlint.rules.catalogue import CATALOGUE, RuleInfo
 from portlint.source import Location
 
@@ -29,15 +32,49 @@ INFORMATION_URI = "https://github.com/portlint/portlint"
 FINGERPRINT_KEY = "portlint/v1"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _RULE_INDEX = {info.id: index for index, info in enumerate(CATALOGUE)}
+#: Findings about exposure to the network: GitHub code scanning sorts results by
+#: `security-severity` only for rules tagged "security" (scores on CVSS's 0-10 scale).
+_SECURITY_SEVERITY = {"PL501": "7.5", "PL305": "6.5", "PL105": "5.0"}
+#: How often a rule's finding is right when it fires (SARIF's `precision` property).
+_PRECISION = {
+    "PL001": "very-high",
+    "PL002": "very-high",
+    "PL004": "very-high",
+    "PL005": "very-high",
+    "PL101": "high",
+    "PL301": "medium",
+    "PL302": "medium",
+}
+_FAMILY_TAGS = {
+    "PL0": "validity",
+    "PL1": "collision",
+    "PL2": "privileged-port",
+    "PL3": "port-range",
+    "PL4": "kubernetes-reference",
+    "PL5": "exposure",
+}
+
+
+class _Paths:
+    """Display paths (relative to the current directory) as repository-relative URIs."""
+
+    def __init__(self) -> None:
+        self.cwd = Path.cwd()
+        self.root = repository_root(self.cwd)
+
+    def relative(self, path: str) -> str:
+        return repo_relative(path, self.root, self.cwd)
 
 
 def render(report: Report, options: Options, color: bool = False) -> str:
+    paths = _Paths()
     run: dict[str, Any] = {
         "tool": {"driver": _driver()},
-        "originalUriBaseIds": {"SRCROOT": {"uri": _srcroot()}},
-        "invocations": [_invocation(report)],
+        "automationDetails": {"id": "portlint/"},
+        "originalUriBaseIds": {"SRCROOT": {"uri": _directory_uri(paths.root)}},
+        "invocations": [_invocation(report, paths)],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(finding) for finding in report.findings],
+        "results": _results(report.findings, paths),
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -46,6 +83,7 @@ def render(report: Report, options: Options, color: bool = False) -> str:
 def _driver() -> dict[str, Any]:
     return {
         "name": "portlint",
+        "fullName": f"portlint {__version__}",
         "version": __version__,
         "semanticVersion": __version__,
         "informationUri": INFORMATION_URI,
@@ -67,7 +105,19 @@ def _rule(info: RuleInfo) -> dict[str, Any]:
         "help": {"text": doc or summary, "markdown": doc or summary},
         "helpUri": help_uri(info),
         "defaultConfiguration": configuration,
+        "properties": _rule_properties(info),
     }
+
+
+def _rule_properties(info: RuleInfo) -> dict[str, Any]:
+    tags = ["ports", _FAMILY_TAGS.get(info.id[:3], "ports")]
+    properties: dict[str, Any] = {"precision": _PRECISION.get(info.id, "high")}
+    score = _SECURITY_SEVERITY.get(info.id)
+    if score is not None:
+        tags.append("security")
+        properties["security-severity"] = score
+    properties["tags"] = tags
+    return properties
 
 
 def _what_it_flags(doc: str | None) -> str | None:
@@ -85,21 +135,33 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _result(finding: Finding) -> dict[str, Any]:
+def _results(findings: list[Finding], paths: _Paths) -> list[dict[str, Any]]:
+    occurrences: dict[str, int] = {}
+    results = []
+    for finding in findings:
+        occurrence = occurrences[finding.fingerprint] = occurrences.get(finding.fingerprint, 0) + 1
+        results.append(_result(finding, paths, occurrence))
+    return results
+
+
+def _result(finding: Finding, paths: _Paths, occurrence: int) -> dict[str, Any]:
     severity = finding.severity or Severity.WARNING
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": _RULE_INDEX[finding.rule],
         "level": _LEVELS[severity],
-        "message": {"text": _sentence(finding.message)},
-        "locations": [{"physicalLocation": _physical(finding.location)}],
-        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+        "message": {"text": _linked_message(finding, paths)},
+        "locations": [{"physicalLocation": _physical(finding.location, paths)}],
+        "partialFingerprints": {
+            FINGERPRINT_KEY: finding.fingerprint,
+            "primaryLocationLineHash": f"{finding.fingerprint[:16]}:{occurrence}",
+        },
     }
     if finding.related:
         result["relatedLocations"] = [
             {
                 "id": index,
-                "physicalLocation": _physical(related.location),
+                "physicalLocation": _physical(related.location, paths),
                 "message": {"text": _sentence(related.message)},
             }
             for index, related in enumerate(finding.related, start=1)
@@ -107,7 +169,31 @@ def _result(finding: Finding) -> dict[str, Any]:
     return result
 
 
-def _physical(location: Location) -> dict[str, Any]:
+def _linked_message(finding: Finding, paths: _Paths) -> str:
+    """The message with each related location as a SARIF link (`[text](id)`), so viewers
+    make the other party of a collision clickable: a `path:line` the message already names
+    becomes the link; otherwise the links follow the message."""
+    text = _escape_brackets(_sentence(finding.message))
+    appended = []
+    for index, related in enumerate(finding.related, start=1):
+        where = f"{related.location.path}:{related.location.line}"
+        label = f"{paths.relative(related.location.path)}:{related.location.line}"
+        escaped = _escape_brackets(where)
+        if escaped in text:
+            text = text.replace(escaped, f"[{_escape_brackets(label)}]({index})", 1)
+        else:
+            appended.append(f"[{_escape_brackets(label)}]({index})")
+    if appended:
+        text += " Related: " + ", ".join(appended) + "."
+    return text
+
+
+def _escape_brackets(text: str) -> str:
+    """SARIF message text reads `[` and `]` as link syntax unless escaped (3.11.6)."""
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
+def _physical(location: Location, paths: _Paths) -> dict[str, Any]:
     region: dict[str, Any] = {
         "startLine": location.line,
         "startColumn": location.column,
@@ -115,21 +201,22 @@ def _physical(location: Location) -> dict[str, Any]:
     }
     if location.end_line > location.line or location.end_column > location.column:
         region["endColumn"] = location.end_column
-    return {"artifactLocation": _artifact(location.path), "region": region}
+    return {"artifactLocation": _artifact(location.path, paths), "region": region}
 
 
-def _artifact(path: str) -> dict[str, Any]:
-    if Path(path).is_absolute():
-        return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path), "uriBaseId": "SRCROOT"}
+def _artifact(path: str, paths: _Paths) -> dict[str, Any]:
+    relative = paths.relative(path)
+    if Path(relative).is_absolute():
+        return {"uri": Path(relative).as_uri()}
+    return {"uri": quote(relative), "uriBaseId": "SRCROOT"}
 
 
-def _srcroot() -> str:
-    uri = Path.cwd().resolve().as_uri()
+def _directory_uri(directory: Path) -> str:
+    uri = directory.resolve().as_uri()
     return uri if uri.endswith("/") else uri + "/"
 
 
-def _invocation(report: Report) -> dict[str, Any]:
+def _invocation(report: Report, paths: _Paths) -> dict[str, Any]:
     """Problems with portlint's own directives (unknown rules in suppressions) are tool
     configuration notifications, not results about the files."""
     invocation: dict[str, Any] = {"executionSuccessful": True}
@@ -140,7 +227,7 @@ def _invocation(report: Report) -> dict[str, Any]:
                 "descriptor": {"id": "unknown-rule"},
                 "level": "warning",
                 "message": {"text": _sentence(notice.message)},
-                "locations": [{"physicalLocation": _physical(notice.location)}],
+                "locations": [{"physicalLocation": _physical(notice.location, paths)}],
             }
             for notice in notices
         ]
