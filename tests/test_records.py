@@ -56,3 +56,24 @@ def test_pickle_replace_equality_and_hash():
     limits = Limits()
     assert limits.replace(max_depth=20).max_depth == 20 and limits.max_depth == 500
     assert isinstance(limits, FrozenRecord) and hash(limits) == hash(Limits())
+
+
+def test_generated_init_defaults_and_fresh_factories():
+    from typing import ClassVar
+
+    from portlint.records import field
+
+    class Sample(Record):
+        name: str
+        count: int = 3
+        items: list[int] = field(default_factory=list)
+        kinds: ClassVar[tuple[str, ...]] = ("a",)
+
+    assert Sample.__slots__ == ("name", "count", "items")
+    first, second = Sample("a"), Sample("b", 4)
+    assert (first.count, second.count) == (3, 4)
+    first.items.append(1)
+    assert second.items == [] and first.items == [1]
+    assert Sample("c", items=None).items == []
+    assert Sample.kinds == ("a",)
+    assert first.replace(count=9) == Sample("a", 9, [1])

@@ -26,22 +26,6 @@ class Parsed(Record):
     scanned_sources: int  # how many of them were read before the groups were parsed
     files: int
 
-    __slots__ = ("scanned", "grouped", "sources", "scanned_sources", "files")
-
-    def __init__(
-        self,
-        scanned: ParseResult,
-        grouped: ParseResult,
-        sources: list[tuple[str, SourceFile]],
-        scanned_sources: int,
-        files: int,
-    ) -> None:
-        self.scanned = scanned
-        self.grouped = grouped
-        self.sources = sources
-        self.scanned_sources = scanned_sources
-        self.files = files
-
 
 def plan(
     candidates: list[Candidate], directories: list[str], options: Options, one_process: bool

@@ -40,25 +40,9 @@ LEAVES_ROOTS = "symlink leads outside the scanned roots: not read"
 class Candidate(Record):
     path: Path
     parser: TextParser | None  # None: YAML/JSON documents, claimed by content
-    explicit: bool  # named on the command line
-    error: str | None  # why it cannot be read (a directory that cannot be listed)
-    size: int | None  # from discovery's stat, so the reader need not stat again
-
-    __slots__ = ("path", "parser", "explicit", "error", "size")
-
-    def __init__(
-        self,
-        path: Path,
-        parser: TextParser | None,
-        explicit: bool = False,
-        error: str | None = None,
-        size: int | None = None,
-    ) -> None:
-        self.path = path
-        self.parser = parser
-        self.explicit = explicit
-        self.error = error
-        self.size = size
+    explicit: bool = False  # named on the command line
+    error: str | None = None  # why it cannot be read (a directory that cannot be listed)
+    size: int | None = None  # from discovery's stat, so the reader need not stat again
 
 
 def discover(

@@ -23,7 +23,7 @@ from portlint.jsonnodes import compose_json
 from portlint.model import Diagnostic, Model, ParseResult
 from portlint.options import Options
 from portlint.parsers import DocumentParser, ParseContext, Registry, registry
-from portlint.records import Record
+from portlint.records import Record, field
 from portlint.rules import all_checks
 from portlint.rules.catalogue import BY_ID
 from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
@@ -38,26 +38,10 @@ STDIN_NAME = "<stdin>"
 class Report(Record):
     findings: list[Finding]
     model: Model
-    sources: dict[str, SourceFile]
-    suppressions: list
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    suppressions: list = field(default_factory=list)
     #: Rules that crashed (a bug): the CLI prints each on one line and exits 2.
-    internal_errors: list[str]
-
-    __slots__ = ("findings", "model", "sources", "suppressions", "internal_errors")
-
-    def __init__(
-        self,
-        findings: list[Finding],
-        model: Model,
-        sources: dict[str, SourceFile] | None = None,
-        suppressions: list | None = None,
-        internal_errors: list[str] | None = None,
-    ) -> None:
-        self.findings = findings
-        self.model = model
-        self.sources = {} if sources is None else sources
-        self.suppressions = [] if suppressions is None else suppressions
-        self.internal_errors = [] if internal_errors is None else internal_errors
+    internal_errors: list[str] = field(default_factory=list)
 
     @property
     def files(self) -> int:

@@ -49,32 +49,10 @@ class PodContainer(FrozenRecord):
     bind a port below 1024 (PL202)."""
 
     name: str
-    non_root: bool | None  # runAsNonRoot / a non-zero runAsUser (None: unknown, Windows)
-    net_bind_service: bool  # capabilities.add NET_BIND_SERVICE
-    net_bind_dropped: bool  # capabilities.drop ALL or NET_BIND_SERVICE, and not added
-    unprivileged_port_start: int | None  # the pod's sysctl (None: the policy's default)
-
-    __slots__ = (
-        "name",
-        "non_root",
-        "net_bind_service",
-        "net_bind_dropped",
-        "unprivileged_port_start",
-    )
-
-    def __init__(
-        self,
-        name: str,
-        non_root: bool | None = None,
-        net_bind_service: bool = False,
-        net_bind_dropped: bool = False,
-        unprivileged_port_start: int | None = None,
-    ) -> None:
-        self.name = name
-        self.non_root = non_root
-        self.net_bind_service = net_bind_service
-        self.net_bind_dropped = net_bind_dropped
-        self.unprivileged_port_start = unprivileged_port_start
+    non_root: bool | None = None  # runAsNonRoot / a non-zero runAsUser (None: unknown, Windows)
+    net_bind_service: bool = False  # capabilities.add NET_BIND_SERVICE
+    net_bind_dropped: bool = False  # capabilities.drop ALL or NET_BIND_SERVICE, and not added
+    unprivileged_port_start: int | None = None  # the pod's sysctl (None: the policy's default)
 
 
 class Mount(FrozenRecord):
@@ -84,11 +62,3 @@ class Mount(FrozenRecord):
     namespace: Namespace  # the service's container namespace
     owner: str
     label: str
-
-    __slots__ = ("source", "namespace", "owner", "label")
-
-    def __init__(self, source: Path, namespace: Namespace, owner: str, label: str) -> None:
-        self.source = source
-        self.namespace = namespace
-        self.owner = owner
-        self.label = label

@@ -36,18 +36,6 @@ class TextEdit(FrozenRecord):
     end_column: int
     new_text: str
 
-    __slots__ = ("path", "line", "column", "end_line", "end_column", "new_text")
-
-    def __init__(
-        self, path: str, line: int, column: int, end_line: int, end_column: int, new_text: str
-    ) -> None:
-        self.path = path
-        self.line = line
-        self.column = column
-        self.end_line = end_line
-        self.end_column = end_column
-        self.new_text = new_text
-
 
 class Fix(FrozenRecord):
     """What a code action or `--fix` applies: a title, whether it is safe, its edits."""
@@ -56,14 +44,6 @@ class Fix(FrozenRecord):
     title: str
     safe: bool
     edits: tuple[TextEdit, ...]
-
-    __slots__ = ("rule", "title", "safe", "edits")
-
-    def __init__(self, rule: str, title: str, safe: bool, edits: tuple[TextEdit, ...]) -> None:
-        self.rule = rule
-        self.title = title
-        self.safe = safe
-        self.edits = edits
 
 
 def fix_for(finding: Finding, text: str) -> Fix | None:

@@ -53,7 +53,7 @@ class _Composer:
 
     def mark(self, offset: int) -> Mark:
         line, column = self.source.offset_to_position(offset)
-        return Mark(self.source.display, offset, line - 1, column - 1, None, None)
+        return Mark(self.source.display, offset, line - 1, column - 1, None, None)  # type: ignore[arg-type]  # PyYAML's Mark takes no buffer here
 
     def value(self, start: int) -> tuple[Node, int]:
         char = self.text[start : start + 1]
@@ -62,7 +62,7 @@ class _Composer:
         if char == "[":
             return self.sequence(start)
         if char == '"':
-            text, end = json.decoder.scanstring(self.text, start + 1)
+            text, end = json.decoder.scanstring(self.text, start + 1)  # type: ignore[attr-defined]
             return self.scalar("str", text, start, end, '"'), end
         for word, tag in _LITERALS.items():
             if self.text.startswith(word, start):

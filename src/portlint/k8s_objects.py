@@ -12,7 +12,7 @@ rules merge copies instead of comparing them with each other.
 
 from __future__ import annotations
 
-from portlint.records import Record
+from portlint.records import Record, field
 from portlint.sockets import Protocol
 from portlint.source import Location
 
@@ -25,20 +25,6 @@ class ContainerPort(Record):
     protocol: Protocol
     location: Location  # the containerPort value (the name's when it has no number)
 
-    __slots__ = ("number", "name", "protocol", "location")
-
-    def __init__(
-        self,
-        number: int | None,
-        name: str | None,
-        protocol: Protocol,
-        location: Location,
-    ) -> None:
-        self.number = number
-        self.name = name
-        self.protocol = protocol
-        self.location = location
-
 
 class PortUse(Record):
     """A probe or lifecycle hook port: a number, or a name resolved in its container."""
@@ -47,39 +33,14 @@ class PortUse(Record):
     where: str  # e.g. "readinessProbe.httpGet"
     location: Location
 
-    __slots__ = ("value", "where", "location")
-
-    def __init__(self, value: int | str, where: str, location: Location) -> None:
-        self.value = value
-        self.where = where
-        self.location = location
-
 
 class Container(Record):
     name: str
     role: str  # "container", "init", "sidecar" (init with restartPolicy: Always), "ephemeral"
-    ports: list[ContainerPort]
-    uses: list[PortUse]
-    has_ports_key: bool  # `ports:` written (a patch may leave it to its base)
-    partial: bool  # no image: a strategic-merge patch of a container
-
-    __slots__ = ("name", "role", "ports", "uses", "has_ports_key", "partial")
-
-    def __init__(
-        self,
-        name: str,
-        role: str,
-        ports: list[ContainerPort] | None = None,
-        uses: list[PortUse] | None = None,
-        has_ports_key: bool = False,
-        partial: bool = False,
-    ) -> None:
-        self.name = name
-        self.role = role
-        self.ports = [] if ports is None else ports
-        self.uses = [] if uses is None else uses
-        self.has_ports_key = has_ports_key
-        self.partial = partial
+    ports: list[ContainerPort] = field(default_factory=list)
+    uses: list[PortUse] = field(default_factory=list)
+    has_ports_key: bool = False  # `ports:` written (a patch may leave it to its base)
+    partial: bool = False  # no image: a strategic-merge patch of a container
 
 
 class PodTemplate(Record):
@@ -90,25 +51,7 @@ class PodTemplate(Record):
     labels: dict[str, str]
     containers: list[Container]
     location: Location  # the object's metadata.name (or kind) value
-    partial: bool  # no containers, or a container without image
-
-    __slots__ = ("ident", "cluster", "labels", "containers", "location", "partial")
-
-    def __init__(
-        self,
-        ident: Ident,
-        cluster: str,
-        labels: dict[str, str],
-        containers: list[Container],
-        location: Location,
-        partial: bool = False,
-    ) -> None:
-        self.ident = ident
-        self.cluster = cluster
-        self.labels = labels
-        self.containers = containers
-        self.location = location
-        self.partial = partial
+    partial: bool = False  # no containers, or a container without image
 
     def serving(self) -> list[Container]:
         """Containers whose ports a Service can reach: app containers and sidecars."""
@@ -123,24 +66,6 @@ class ServicePort(Record):
     location: Location  # the port value
     target_location: Location | None  # the targetPort value, when written
 
-    __slots__ = ("port", "name", "protocol", "target", "location", "target_location")
-
-    def __init__(
-        self,
-        port: int | None,
-        name: str | None,
-        protocol: Protocol,
-        target: int | str | None,
-        location: Location,
-        target_location: Location | None,
-    ) -> None:
-        self.port = port
-        self.name = name
-        self.protocol = protocol
-        self.target = target
-        self.location = location
-        self.target_location = target_location
-
 
 class Selection(Record):
     """The workloads a Service selects (every copy of each, in order), shared by the
@@ -151,22 +76,6 @@ class Selection(Record):
     ports: list[ContainerPort]  # the serving containers' ports, every copy
     names: dict[str, set[Protocol]]  # port name -> protocols it is declared for
     numbers: set[tuple[int, Protocol]]
-
-    __slots__ = ("workloads", "partial", "ports", "names", "numbers")
-
-    def __init__(
-        self,
-        workloads: list[list[PodTemplate]],
-        partial: bool,
-        ports: list[ContainerPort],
-        names: dict[str, set[Protocol]],
-        numbers: set[tuple[int, Protocol]],
-    ) -> None:
-        self.workloads = workloads
-        self.partial = partial
-        self.ports = ports
-        self.names = names
-        self.numbers = numbers
 
     @classmethod
     def of(cls, workloads: list[list[PodTemplate]]) -> Selection:
@@ -193,39 +102,8 @@ class Service(Record):
     selector: dict[str, str] | None  # None: no selector (endpoints managed elsewhere)
     ports: list[ServicePort]
     location: Location
-    has_ports_key: bool
-    selected: Selection | None  # set by the resolve stage (None: selects by no labels)
-
-    __slots__ = (
-        "ident",
-        "cluster",
-        "type",
-        "selector",
-        "ports",
-        "location",
-        "has_ports_key",
-        "selected",
-    )
-
-    def __init__(
-        self,
-        ident: Ident,
-        cluster: str,
-        type: str,
-        selector: dict[str, str] | None,
-        ports: list[ServicePort],
-        location: Location,
-        has_ports_key: bool = False,
-        selected: Selection | None = None,
-    ) -> None:
-        self.ident = ident
-        self.cluster = cluster
-        self.type = type
-        self.selector = selector
-        self.ports = ports
-        self.location = location
-        self.has_ports_key = has_ports_key
-        self.selected = selected
+    has_ports_key: bool = False
+    selected: Selection | None = None  # set by the resolve stage (None: selects by no labels)
 
 
 class IngressBackend(Record):
@@ -234,19 +112,3 @@ class IngressBackend(Record):
     service: str
     port: int | str
     location: Location  # the port number or name value
-
-    __slots__ = ("ingress", "cluster", "service", "port", "location")
-
-    def __init__(
-        self,
-        ingress: Ident,
-        cluster: str,
-        service: str,
-        port: int | str,
-        location: Location,
-    ) -> None:
-        self.ingress = ingress
-        self.cluster = cluster
-        self.service = service
-        self.port = port
-        self.location = location

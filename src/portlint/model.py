@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from portlint.facts import Mount, PodContainer, Target
 from portlint.k8s_objects import IngressBackend, PodTemplate, Service
 from portlint.namespaces import Namespace
-from portlint.records import Record
+from portlint.records import Record, field
 from portlint.sockets import (
     HOST_FACING,
     MAX_PORT,
@@ -234,15 +234,7 @@ class Diagnostic(Record):
     rule: str
     message: str
     location: Location
-    key: str  # stable subject for the fingerprint (e.g. the port text)
-
-    __slots__ = ("rule", "message", "location", "key")
-
-    def __init__(self, rule: str, message: str, location: Location, key: str = "") -> None:
-        self.rule = rule
-        self.message = message
-        self.location = location
-        self.key = key
+    key: str = ""  # stable subject for the fingerprint (e.g. the port text)
 
 
 class Suppression(Record):
@@ -252,66 +244,22 @@ class Suppression(Record):
     first_line: int  # 1-based, inclusive; 0 for the whole file
     last_line: int  # inclusive; 0 for the whole file
     rules: frozenset[str]  # IDs (PL101) or names (port-collision); empty: none
-    location: Location | None  # where the suppression is written
-    used: bool
-
-    __slots__ = ("path", "first_line", "last_line", "rules", "location", "used")
-
-    def __init__(
-        self,
-        path: str,
-        first_line: int,
-        last_line: int,
-        rules: frozenset[str],
-        location: Location | None = None,
-        used: bool = False,
-    ) -> None:
-        self.path = path
-        self.first_line = first_line
-        self.last_line = last_line
-        self.rules = rules
-        self.location = location
-        self.used = used
+    location: Location | None = None  # where the suppression is written
+    used: bool = False
 
 
 class ParseResult(Record):
     """What one parser made of one file or one Compose project."""
 
-    bindings: list[Binding]
-    diagnostics: list[Diagnostic]
-    suppressions: list[Suppression]
-    workloads: list[PodTemplate]  # Kubernetes pod templates (workloads and bare Pods)
-    services: list[Service]  # Kubernetes Services
-    backends: list[IngressBackend]  # Kubernetes Ingress backends
-    mounts: list[Mount]  # host paths Compose services mount
-
-    __slots__ = (
-        "bindings",
-        "diagnostics",
-        "suppressions",
-        "workloads",
-        "services",
-        "backends",
-        "mounts",
-    )
-
-    def __init__(
-        self,
-        bindings: list[Binding] | None = None,
-        diagnostics: list[Diagnostic] | None = None,
-        suppressions: list[Suppression] | None = None,
-        workloads: list[PodTemplate] | None = None,
-        services: list[Service] | None = None,
-        backends: list[IngressBackend] | None = None,
-        mounts: list[Mount] | None = None,
-    ) -> None:
-        self.bindings = [] if bindings is None else bindings
-        self.diagnostics = [] if diagnostics is None else diagnostics
-        self.suppressions = [] if suppressions is None else suppressions
-        self.workloads = [] if workloads is None else workloads
-        self.services = [] if services is None else services
-        self.backends = [] if backends is None else backends
-        self.mounts = [] if mounts is None else mounts
+    bindings: list[Binding] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    workloads: list[PodTemplate] = field(
+        default_factory=list
+    )  # Kubernetes pod templates (workloads and bare Pods)
+    services: list[Service] = field(default_factory=list)  # Kubernetes Services
+    backends: list[IngressBackend] = field(default_factory=list)  # Kubernetes Ingress backends
+    mounts: list[Mount] = field(default_factory=list)  # host paths Compose services mount
 
     def extend(self, other: ParseResult) -> None:
         self.bindings.extend(other.bindings)
@@ -327,41 +275,13 @@ class Model(Record):
     """Everything parsed in one run, resolved (`portlint.resolve.build`): rules are pure
     functions of it."""
 
-    bindings: list[Binding]
-    diagnostics: list[Diagnostic]
-    workloads: list[PodTemplate]
-    services: list[Service]  # each with `selected` filled in
-    backends: list[IngressBackend]
-    files: int
-    _used_ports: UsedPorts | None
-
-    __slots__ = (
-        "bindings",
-        "diagnostics",
-        "workloads",
-        "services",
-        "backends",
-        "files",
-        "_used_ports",
-    )
-
-    def __init__(
-        self,
-        bindings: list[Binding] | None = None,
-        diagnostics: list[Diagnostic] | None = None,
-        workloads: list[PodTemplate] | None = None,
-        services: list[Service] | None = None,
-        backends: list[IngressBackend] | None = None,
-        files: int = 0,
-        _used_ports: UsedPorts | None = None,
-    ) -> None:
-        self.bindings = [] if bindings is None else bindings
-        self.diagnostics = [] if diagnostics is None else diagnostics
-        self.workloads = [] if workloads is None else workloads
-        self.services = [] if services is None else services
-        self.backends = [] if backends is None else backends
-        self.files = files
-        self._used_ports = _used_ports
+    bindings: list[Binding] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    workloads: list[PodTemplate] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)  # each with `selected` filled in
+    backends: list[IngressBackend] = field(default_factory=list)
+    files: int = 0
+    _used_ports: UsedPorts | None = None
 
     def used_ports(self) -> UsedPorts:
         """The ports taken per namespace, built once per run and shared by every rule that

@@ -27,17 +27,9 @@ class Namespace(FrozenRecord):
     """
 
     kind: str
-    group: str  # host group or cluster ("" until resolved, and for other kinds)
-    path: str  # inside the group: "<project>/<service>", "<k8s-ns>/<Kind>/<name>", ...
-    file: str  # a Service's file: one namespace per Service and file ("" otherwise)
-
-    __slots__ = ("kind", "group", "path", "file")
-
-    def __init__(self, kind: str, group: str = "", path: str = "", file: str = "") -> None:
-        self.kind = kind
-        self.group = group
-        self.path = path
-        self.file = file
+    group: str = ""  # host group or cluster ("" until resolved, and for other kinds)
+    path: str = ""  # inside the group: "<project>/<service>", "<k8s-ns>/<Kind>/<name>", ...
+    file: str = ""  # a Service's file: one namespace per Service and file ("" otherwise)
 
     @classmethod
     def host(cls) -> Namespace:

@@ -15,12 +15,6 @@ class PortSpan(FrozenRecord):
     start: int
     end: int
 
-    __slots__ = ("start", "end")
-
-    def __init__(self, start: int, end: int) -> None:
-        self.start = start
-        self.end = end
-
     @classmethod
     def parse(cls, text: str | int) -> PortSpan:
         """'9000-9099' or '23' or 23."""
@@ -46,24 +40,10 @@ class PortSpan(FrozenRecord):
 class Limits(FrozenRecord):
     """Bounds on hostile input; a file over one is a PL001 finding naming the limit."""
 
-    max_file_bytes: int
-    max_yaml_nodes: int  # after alias expansion
-    max_depth: int
-    max_aliases: int
-
-    __slots__ = ("max_file_bytes", "max_yaml_nodes", "max_depth", "max_aliases")
-
-    def __init__(
-        self,
-        max_file_bytes: int = 10 * 1024 * 1024,
-        max_yaml_nodes: int = 1_000_000,
-        max_depth: int = 500,
-        max_aliases: int = 10_000,
-    ) -> None:
-        self.max_file_bytes = max_file_bytes
-        self.max_yaml_nodes = max_yaml_nodes
-        self.max_depth = max_depth
-        self.max_aliases = max_aliases
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_yaml_nodes: int = 1_000_000  # after alias expansion
+    max_depth: int = 500
+    max_aliases: int = 10_000
 
 
 #: Linux's default ip_local_port_range and IANA's dynamic range; Kubernetes' NodePorts.
@@ -74,45 +54,14 @@ DEFAULT_NODEPORTS = PortSpan(30000, 32767)
 class Policy(Record):
     """Range data for the range rules (policies/*.yaml); see portlint.policy."""
 
-    name: str
-    unprivileged_port_start: int
-    ephemeral: tuple[PortSpan, ...]
-    nodeport_range: PortSpan
-    strict_registry: bool
-    forbidden: tuple[Any, ...]
-    allocations: tuple[Any, ...]
-    source: str | None  # the policy file, for messages
-
-    __slots__ = (
-        "name",
-        "unprivileged_port_start",
-        "ephemeral",
-        "nodeport_range",
-        "strict_registry",
-        "forbidden",
-        "allocations",
-        "source",
-    )
-
-    def __init__(
-        self,
-        name: str = "default",
-        unprivileged_port_start: int = 1024,
-        ephemeral: tuple[PortSpan, ...] = DEFAULT_EPHEMERAL,
-        nodeport_range: PortSpan = DEFAULT_NODEPORTS,
-        strict_registry: bool = False,
-        forbidden: tuple[Any, ...] = (),
-        allocations: tuple[Any, ...] = (),
-        source: str | None = None,
-    ) -> None:
-        self.name = name
-        self.unprivileged_port_start = unprivileged_port_start
-        self.ephemeral = ephemeral
-        self.nodeport_range = nodeport_range
-        self.strict_registry = strict_registry
-        self.forbidden = forbidden
-        self.allocations = allocations
-        self.source = source
+    name: str = "default"
+    unprivileged_port_start: int = 1024
+    ephemeral: tuple[PortSpan, ...] = DEFAULT_EPHEMERAL
+    nodeport_range: PortSpan = DEFAULT_NODEPORTS
+    strict_registry: bool = False
+    forbidden: tuple[Any, ...] = ()
+    allocations: tuple[Any, ...] = ()
+    source: str | None = None  # the policy file, for messages
 
 
 class HostGroup(Record):
@@ -120,14 +69,7 @@ class HostGroup(Record):
 
     name: str
     paths: tuple[str, ...]
-    base: str  # directory the globs are relative to
-
-    __slots__ = ("name", "paths", "base")
-
-    def __init__(self, name: str, paths: tuple[str, ...], base: str = ".") -> None:
-        self.name = name
-        self.paths = paths
-        self.base = base
+    base: str = "."  # directory the globs are relative to
 
 
 class Options(Record):

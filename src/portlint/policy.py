@@ -43,23 +43,9 @@ def _role_applies(roles: frozenset[Role] | None, binding: Binding) -> bool:
 
 class Forbidden(FrozenRecord):
     spans: tuple[PortSpan, ...]
-    reason: str
-    protocol: str | None  # None: every protocol
-    roles: frozenset[Role] | None  # None: see _role_applies
-
-    __slots__ = ("spans", "reason", "protocol", "roles")
-
-    def __init__(
-        self,
-        spans: tuple[PortSpan, ...],
-        reason: str = "",
-        protocol: str | None = None,
-        roles: frozenset[Role] | None = None,
-    ) -> None:
-        self.spans = spans
-        self.reason = reason
-        self.protocol = protocol
-        self.roles = roles
+    reason: str = ""
+    protocol: str | None = None  # None: every protocol
+    roles: frozenset[Role] | None = None  # None: see _role_applies
 
     def forbids(self, binding: Binding) -> PortSpan | None:
         """The forbidden span the binding's ports touch, if it applies to the binding."""
@@ -74,24 +60,8 @@ class Allocation(FrozenRecord):
     owner: str  # the team or system the ranges belong to, for messages
     match: tuple[str, ...]  # globs on owner names (last owner component) or whole owners
     spans: tuple[PortSpan, ...]
-    protocol: str | None
-    roles: frozenset[Role] | None  # None: see _role_applies
-
-    __slots__ = ("owner", "match", "spans", "protocol", "roles")
-
-    def __init__(
-        self,
-        owner: str,
-        match: tuple[str, ...],
-        spans: tuple[PortSpan, ...],
-        protocol: str | None = None,
-        roles: frozenset[Role] | None = None,
-    ) -> None:
-        self.owner = owner
-        self.match = match
-        self.spans = spans
-        self.protocol = protocol
-        self.roles = roles
+    protocol: str | None = None
+    roles: frozenset[Role] | None = None  # None: see _role_applies
 
     def matches(self, binding: Binding) -> bool:
         """`payments-*` matches the Compose service `proj/payments-api` and the Kubernetes

@@ -50,25 +50,9 @@ class SourceFile(Record):
     path: Path
     display: str
     text: str
-    secret: bool  # never show its lines (e.g. .env files)
+    secret: bool = False  # never show its lines (e.g. .env files)
 
-    _line_starts: list[int] | None
-
-    __slots__ = ("path", "display", "text", "secret", "_line_starts")
-
-    def __init__(
-        self,
-        path: Path,
-        display: str,
-        text: str,
-        secret: bool = False,
-        _line_starts: list[int] | None = None,
-    ) -> None:
-        self.path = path
-        self.display = display
-        self.text = text
-        self.secret = secret
-        self._line_starts = _line_starts
+    _line_starts: list[int] | None = None
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its newline ('' past the end)."""

@@ -43,12 +43,6 @@ class Notice(FrozenRecord):
     location: Location
     message: str
 
-    __slots__ = ("location", "message")
-
-    def __init__(self, location: Location, message: str) -> None:
-        self.location = location
-        self.message = message
-
     def text(self) -> str:
         """One line for stderr, control characters of the path escaped (a CI log line)."""
         from portlint.report.text import escape

@@ -103,13 +103,6 @@ class YamlDocument(Record):
     node: Node
     index: int  # 0-based document number in the file
 
-    __slots__ = ("source", "node", "index")
-
-    def __init__(self, source: SourceFile, node: Node, index: int) -> None:
-        self.source = source
-        self.node = node
-        self.index = index
-
 
 def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
     """Every non-empty document of a YAML stream, composed to nodes.

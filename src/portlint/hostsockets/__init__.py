@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from portlint.model import IPAddress, Protocol
 from portlint.options import PortSpan
-from portlint.records import Record
+from portlint.records import Record, field
 from portlint.source import Location
 
 if TYPE_CHECKING:
@@ -25,30 +25,10 @@ class Socket(Record):
     protocol: Protocol
     address: IPAddress | None  # None: every address of both families (`ss` prints `*`)
     port: int
-    v6only: bool | None  # for `::`: whether it leaves IPv4 free; None where unknown
-    pid: int | None
-    process: str | None  # the process name (`comm`), where visible
-    location: Location | None  # the snapshot line it was read from
-
-    __slots__ = ("protocol", "address", "port", "v6only", "pid", "process", "location")
-
-    def __init__(
-        self,
-        protocol: Protocol,
-        address: IPAddress | None,
-        port: int,
-        v6only: bool | None = None,
-        pid: int | None = None,
-        process: str | None = None,
-        location: Location | None = None,
-    ) -> None:
-        self.protocol = protocol
-        self.address = address
-        self.port = port
-        self.v6only = v6only
-        self.pid = pid
-        self.process = process
-        self.location = location
+    v6only: bool | None = None  # for `::`: whether it leaves IPv4 free; None where unknown
+    pid: int | None = None
+    process: str | None = None  # the process name (`comm`), where visible
+    location: Location | None = None  # the snapshot line it was read from
 
     def address_text(self) -> str:
         if self.address is None:
@@ -76,19 +56,7 @@ class HostRanges(Record):
 
     unprivileged_port_start: int
     local_port_range: PortSpan
-    reserved: tuple[PortSpan, ...]  # ip_local_reserved_ports: never handed out
-
-    __slots__ = ("unprivileged_port_start", "local_port_range", "reserved")
-
-    def __init__(
-        self,
-        unprivileged_port_start: int,
-        local_port_range: PortSpan,
-        reserved: tuple[PortSpan, ...] = (),
-    ) -> None:
-        self.unprivileged_port_start = unprivileged_port_start
-        self.local_port_range = local_port_range
-        self.reserved = reserved
+    reserved: tuple[PortSpan, ...] = ()  # ip_local_reserved_ports: never handed out
 
     def ephemeral(self) -> tuple[PortSpan, ...]:
         """The ports the kernel may hand to outgoing connections: the local port range
@@ -114,24 +82,10 @@ class HostSnapshot(Record):
     sockets: list[Socket]
     origin: str  # "this host" or the snapshot file's display path
     live: bool
-    diagnostics: list[Diagnostic]  # PL001 at the snapshot lines that could not be read
-    ranges: HostRanges | None
-
-    __slots__ = ("sockets", "origin", "live", "diagnostics", "ranges")
-
-    def __init__(
-        self,
-        sockets: list[Socket],
-        origin: str,
-        live: bool,
-        diagnostics: list[Diagnostic] | None = None,
-        ranges: HostRanges | None = None,
-    ) -> None:
-        self.sockets = sockets
-        self.origin = origin
-        self.live = live
-        self.diagnostics = [] if diagnostics is None else diagnostics
-        self.ranges = ranges
+    diagnostics: list[Diagnostic] = field(
+        default_factory=list
+    )  # PL001 at the snapshot lines that could not be read
+    ranges: HostRanges | None = None
 
     def where(self) -> str:
         return "this host" if self.live else f"the host of snapshot {self.origin}"

@@ -32,13 +32,6 @@ class Checked(Record):
     model: Model
     sources: dict[str, SourceFile]
 
-    __slots__ = ("findings", "model", "sources")
-
-    def __init__(self, findings: list[Finding], model: Model, sources: dict[str, SourceFile]):
-        self.findings = findings
-        self.model = model
-        self.sources = sources
-
 
 class Workspace:
     """A root directory, the editor's overlays, and parse results per directory."""

@@ -26,7 +26,7 @@ from typing import Protocol
 
 from portlint.model import ParseResult
 from portlint.options import Options
-from portlint.records import Record
+from portlint.records import Record, field
 from portlint.source import Roots, SourceFile
 from portlint.yamlnodes import YamlDocument
 
@@ -54,28 +54,14 @@ class ParseContext(Record):
     binding's path."""
 
     options: Options
-    roots: list[Path]
+    roots: list[Path] = field(default_factory=list)
     #: Reads another file (an include) only when it lies inside the roots; returns None
     #: otherwise. Set by the engine.
-    read: Callable[[Path], SourceFile | None] | None
+    read: Callable[[Path], SourceFile | None] | None = None
 
     #: Directories that discovery walked: inside a root, as the walk follows no symlinked
     #: directory. A file in one needs a check only when it is itself a symlink.
-    walked_directories: set[str]
-
-    __slots__ = ("options", "roots", "read", "walked_directories")
-
-    def __init__(
-        self,
-        options: Options,
-        roots: list[Path] | None = None,
-        read: Callable[[Path], SourceFile | None] | None = None,
-        walked_directories: set[str] | None = None,
-    ) -> None:
-        self.options = options
-        self.roots = [] if roots is None else roots
-        self.read = read
-        self.walked_directories = set() if walked_directories is None else walked_directories
+    walked_directories: set[str] = field(default_factory=set)
 
     def inside_roots(self, path: Path) -> bool:
         """The one "inside the roots" rule (portlint.source.Roots)."""
@@ -105,12 +91,6 @@ BUILTIN_MODULES = (
 class Registry(Record):
     text: list[TextParser]
     documents: list[DocumentParser]
-
-    __slots__ = ("text", "documents")
-
-    def __init__(self, text: list[TextParser], documents: list[DocumentParser]) -> None:
-        self.text = text
-        self.documents = documents
 
 
 _REGISTRY: Registry | None = None

@@ -38,7 +38,7 @@ from portlint.parsers.compose_ports import (
 )
 from portlint.parsers.dotenv import EnvValue, parse_dotenv
 from portlint.parsers.interpolation import Interpolated, interpolate
-from portlint.records import Record
+from portlint.records import Record, field
 from portlint.source import Location, SourceFile
 from portlint.yamlnodes import (
     MappingNode,
@@ -95,32 +95,12 @@ class _Service(Record):
     """What all files of the project say about one service (later files win)."""
 
     name: str
-    image: str | None
-    replicas: int | None
-    network_mode: str | None
-    profiles: frozenset[str]
-    mounts: list[str]  # host paths of bind mounts and configs
-    entries: list[tuple[SourceFile, str, Node]]  # (src, key, node)
-
-    __slots__ = ("name", "image", "replicas", "network_mode", "profiles", "mounts", "entries")
-
-    def __init__(
-        self,
-        name: str,
-        image: str | None = None,
-        replicas: int | None = None,
-        network_mode: str | None = None,
-        profiles: frozenset[str] = frozenset(),
-        mounts: list[str] | None = None,
-        entries: list[tuple[SourceFile, str, Node]] | None = None,
-    ) -> None:
-        self.name = name
-        self.image = image
-        self.replicas = replicas
-        self.network_mode = network_mode
-        self.profiles = profiles
-        self.mounts = [] if mounts is None else mounts
-        self.entries = [] if entries is None else entries
+    image: str | None = None
+    replicas: int | None = None
+    network_mode: str | None = None
+    profiles: frozenset[str] = frozenset()
+    mounts: list[str] = field(default_factory=list)  # host paths of bind mounts and configs
+    entries: list[tuple[SourceFile, str, Node]] = field(default_factory=list)  # (src, key, node)
 
 
 class ComposeParser:

@@ -53,40 +53,14 @@ class Part(FrozenRecord):
     offset: int
     length: int
 
-    __slots__ = ("start", "end", "offset", "length")
-
-    def __init__(self, start: int, end: int, offset: int, length: int) -> None:
-        self.start = start
-        self.end = end
-        self.offset = offset
-        self.length = length
-
 
 class PortSpec(FrozenRecord):
     container: Part
     host: Part | None  # None: Docker picks a free host port
     address: IPAddress | None
     protocol: Protocol
-    address_offset: int
-    address_length: int
-
-    __slots__ = ("container", "host", "address", "protocol", "address_offset", "address_length")
-
-    def __init__(
-        self,
-        container: Part,
-        host: Part | None,
-        address: IPAddress | None,
-        protocol: Protocol,
-        address_offset: int = 0,
-        address_length: int = 0,
-    ) -> None:
-        self.container = container
-        self.host = host
-        self.address = address
-        self.protocol = protocol
-        self.address_offset = address_offset
-        self.address_length = address_length
+    address_offset: int = 0
+    address_length: int = 0
 
     @property
     def pick_one(self) -> bool:

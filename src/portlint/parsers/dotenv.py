@@ -17,12 +17,6 @@ class EnvValue(FrozenRecord):
     value: str
     line: int
 
-    __slots__ = ("value", "line")
-
-    def __init__(self, value: str, line: int) -> None:
-        self.value = value
-        self.line = line
-
 
 def parse_dotenv(text: str) -> dict[str, EnvValue]:
     values: dict[str, EnvValue] = {}

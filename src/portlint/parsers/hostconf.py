@@ -43,31 +43,11 @@ class Listener(Record):
 
     port: int
     location: Location
-    protocol: Protocol
-    address: IPAddress | None
-    v6only: bool | None
-    end_port: int
-    default: bool  # not written: the software's default port
-
-    __slots__ = ("port", "location", "protocol", "address", "v6only", "end_port", "default")
-
-    def __init__(
-        self,
-        port: int,
-        location: Location,
-        protocol: Protocol = Protocol.TCP,
-        address: IPAddress | None = None,
-        v6only: bool | None = None,
-        end_port: int = -1,
-        default: bool = False,
-    ) -> None:
-        self.port = port
-        self.location = location
-        self.protocol = protocol
-        self.address = address
-        self.v6only = v6only
-        self.end_port = end_port
-        self.default = default
+    protocol: Protocol = Protocol.TCP
+    address: IPAddress | None = None
+    v6only: bool | None = None
+    end_port: int = -1
+    default: bool = False  # not written: the software's default port
 
 
 class HostBindings:

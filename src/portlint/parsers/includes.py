@@ -19,7 +19,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from portlint.parsers import ParseContext
-from portlint.records import Record
+from portlint.records import Record, field
 
 #: More files than any real include names; a pattern that matches more stops there.
 MAX_MATCHES = 10_000
@@ -29,14 +29,8 @@ class Expansion(Record):
     """The regular files an include names (sorted as `sorted(glob.glob())` would) and the
     problems met while listing or statting."""
 
-    paths: list[Path]
-    problems: list[str]
-
-    __slots__ = ("paths", "problems")
-
-    def __init__(self, paths: list[Path] | None = None, problems: list[str] | None = None):
-        self.paths = [] if paths is None else paths
-        self.problems = [] if problems is None else problems
+    paths: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 class _ContextCache:

@@ -12,30 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from portlint.records import Record
+from portlint.records import Record, field
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Interpolated(Record):
     value: str
-    missing: list[str]  # variables with no value
-    errors: list[str]  # ${VAR:?msg} that fired, bad syntax
-    used: list[str]  # variables that gave the value
-
-    __slots__ = ("value", "missing", "errors", "used")
-
-    def __init__(
-        self,
-        value: str,
-        missing: list[str] | None = None,
-        errors: list[str] | None = None,
-        used: list[str] | None = None,
-    ) -> None:
-        self.value = value
-        self.missing = [] if missing is None else missing
-        self.errors = [] if errors is None else errors
-        self.used = [] if used is None else used
+    missing: list[str] = field(default_factory=list)  # variables with no value
+    errors: list[str] = field(default_factory=list)  # ${VAR:?msg} that fired, bad syntax
+    used: list[str] = field(default_factory=list)  # variables that gave the value
 
 
 def interpolate(text: str, env: Mapping[str, str]) -> Interpolated:

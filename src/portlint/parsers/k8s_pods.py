@@ -61,14 +61,8 @@ def template_of(document: MappingNode, kind: str) -> Node | None:
 class _Security(Record):
     """What decides whether a container may bind below the unprivileged start."""
 
-    run_as_user: int | None
-    run_as_non_root: bool | None
-
-    __slots__ = ("run_as_user", "run_as_non_root")
-
-    def __init__(self, run_as_user: int | None = None, run_as_non_root: bool | None = None) -> None:
-        self.run_as_user = run_as_user
-        self.run_as_non_root = run_as_non_root
+    run_as_user: int | None = None
+    run_as_non_root: bool | None = None
 
     def merged(self, node: Node | None) -> _Security:
         user = get(node, "runAsUser")

@@ -140,7 +140,7 @@ def _backend(ctx: ObjectContext, backend: Node | None) -> IngressBackend | None:
         number_node, name_node = get(port, "number"), get(port, "name")
         if number_node is not None:
             value: int | str | None = port_number(ctx, number_node, "service.port.number")
-            node = number_node
+            node: Node | None = number_node
         else:
             value, node = scalar_text(name_node), name_node
     else:  # extensions/v1beta1, networking.k8s.io/v1beta1

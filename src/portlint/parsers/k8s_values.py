@@ -13,7 +13,7 @@ import yaml
 
 from portlint.model import MAX_PORT, Binding, Diagnostic, ParseResult, Protocol
 from portlint.numbers import MAX_DIGITS, is_digits, parse_int, quote_value
-from portlint.records import Record
+from portlint.records import Record, field
 from portlint.source import Location, SourceFile
 from portlint.yamlnodes import Node, ScalarNode, is_null, is_plain_int, kind_name, location
 
@@ -29,25 +29,7 @@ class ObjectContext(Record):
     kind: str
     namespace: str
     name: str
-    bindings: list[Binding]
-
-    __slots__ = ("source", "result", "kind", "namespace", "name", "bindings")
-
-    def __init__(
-        self,
-        source: SourceFile,
-        result: ParseResult,
-        kind: str,
-        namespace: str,
-        name: str,
-        bindings: list[Binding] | None = None,
-    ) -> None:
-        self.source = source
-        self.result = result
-        self.kind = kind
-        self.namespace = namespace
-        self.name = name
-        self.bindings = [] if bindings is None else bindings
+    bindings: list[Binding] = field(default_factory=list)
 
     @property
     def ident(self) -> tuple[str, str, str]:

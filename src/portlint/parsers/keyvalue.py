@@ -54,13 +54,6 @@ class Value(FrozenRecord):
     start: int  # offset of text in the file
     commented: bool
 
-    __slots__ = ("text", "start", "commented")
-
-    def __init__(self, text: str, start: int, commented: bool) -> None:
-        self.text = text
-        self.start = start
-        self.commented = commented
-
 
 class Daemon(FrozenRecord):
     format: str
@@ -70,42 +63,8 @@ class Daemon(FrozenRecord):
     address_key: str
     equals: bool  # `key = value` (postgresql, mysql) or `key value`
     per_host: bool  # one process per host group, or one per file
-    sections: bool  # mysql: only server option groups count
-    default_addresses: tuple[str | None, ...]
-
-    __slots__ = (
-        "format",
-        "identity",
-        "default_port",
-        "port_keys",
-        "address_key",
-        "equals",
-        "per_host",
-        "sections",
-        "default_addresses",
-    )
-
-    def __init__(
-        self,
-        format: str,
-        identity: str,
-        default_port: int,
-        port_keys: tuple[str, ...],
-        address_key: str,
-        equals: bool,
-        per_host: bool,
-        sections: bool = False,
-        default_addresses: tuple[str | None, ...] = (None,),
-    ) -> None:
-        self.format = format
-        self.identity = identity
-        self.default_port = default_port
-        self.port_keys = port_keys
-        self.address_key = address_key
-        self.equals = equals
-        self.per_host = per_host
-        self.sections = sections
-        self.default_addresses = default_addresses
+    sections: bool = False  # mysql: only server option groups count
+    default_addresses: tuple[str | None, ...] = (None,)
 
 
 REDIS = Daemon("redis", "redis", 6379, ("port", "tls-port"), "bind", False, False)

@@ -35,7 +35,7 @@ from portlint.parsers.hostconf import (
     split_host_port,
 )
 from portlint.parsers.includes import Expansion, context_cache, expand
-from portlint.records import Record
+from portlint.records import Record, field
 from portlint.source import Location, SourceFile
 
 MAX_INCLUDE_DEPTH = 16
@@ -50,26 +50,8 @@ class Directive(Record):
     args: list[str]
     line: int
     source: SourceFile
-    children: list[Directive] | None
-    quoted: list[bool]
-
-    __slots__ = ("name", "args", "line", "source", "children", "quoted")
-
-    def __init__(
-        self,
-        name: str,
-        args: list[str],
-        line: int,
-        source: SourceFile,
-        children: list[Directive] | None = None,
-        quoted: list[bool] | None = None,
-    ) -> None:
-        self.name = name
-        self.args = args
-        self.line = line
-        self.source = source
-        self.children = children
-        self.quoted = [] if quoted is None else quoted
+    children: list[Directive] | None = None
+    quoted: list[bool] = field(default_factory=list)
 
 
 class NginxSyntaxError(Exception):

@@ -54,24 +54,6 @@ class EntryPointAddress(FrozenRecord):
     port_offset: int
     port_length: int
 
-    __slots__ = ("name", "address", "port", "protocol", "port_offset", "port_length")
-
-    def __init__(
-        self,
-        name: str,
-        address: str | None,
-        port: int,
-        protocol: Protocol,
-        port_offset: int,
-        port_length: int,
-    ) -> None:
-        self.name = name
-        self.address = address
-        self.port = port
-        self.protocol = protocol
-        self.port_offset = port_offset
-        self.port_length = port_length
-
 
 def entrypoint_from_flag(arg: str) -> EntryPointAddress | None:
     """`--entrypoints.web.address=:80` (any case, optional `/udp`) -> its address.

@@ -16,14 +16,6 @@ class Claim(FrozenRecord):
     owners: tuple[str, ...]  # e.g. ("Redis",) or ("ms-wbt-server (MS WBT Server)",)
     source: str  # "curated" or "iana"
 
-    __slots__ = ("port", "protocol", "owners", "source")
-
-    def __init__(self, port: int, protocol: str, owners: tuple[str, ...], source: str) -> None:
-        self.port = port
-        self.protocol = protocol
-        self.owners = owners
-        self.source = source
-
 
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())

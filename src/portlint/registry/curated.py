@@ -17,46 +17,12 @@ class KnownService(FrozenRecord):
     name: str  # canonical identity, e.g. "postgresql"
     title: str  # e.g. "PostgreSQL"
     ports: tuple[int, ...]
-    protocol: str
-    aliases: tuple[str, ...]  # image / software names that identify it
-    sensitive: bool  # database, cache, broker or admin API (PL501)
-    generic: bool  # any web service may use it (80, 8080, 3000...)
-    compatible: tuple[str, ...]  # software that may stand in on its ports
-    note: str  # what the port is for, when the ports differ in kind
-
-    __slots__ = (
-        "name",
-        "title",
-        "ports",
-        "protocol",
-        "aliases",
-        "sensitive",
-        "generic",
-        "compatible",
-        "note",
-    )
-
-    def __init__(
-        self,
-        name: str,
-        title: str,
-        ports: tuple[int, ...],
-        protocol: str = "tcp",
-        aliases: tuple[str, ...] = (),
-        sensitive: bool = False,
-        generic: bool = False,
-        compatible: tuple[str, ...] = (),
-        note: str = "",
-    ) -> None:
-        self.name = name
-        self.title = title
-        self.ports = ports
-        self.protocol = protocol
-        self.aliases = aliases
-        self.sensitive = sensitive
-        self.generic = generic
-        self.compatible = compatible
-        self.note = note
+    protocol: str = "tcp"
+    aliases: tuple[str, ...] = ()  # image / software names that identify it
+    sensitive: bool = False  # database, cache, broker or admin API (PL501)
+    generic: bool = False  # any web service may use it (80, 8080, 3000...)
+    compatible: tuple[str, ...] = ()  # software that may stand in on its ports
+    note: str = ""  # what the port is for, when the ports differ in kind
 
 
 def _s(name: str, title: str, ports: tuple[int, ...], *aliases: str, **kw) -> KnownService:

@@ -28,14 +28,6 @@ class Entry(FrozenRecord):
     name: str  # service name ("" for a reserved port)
     description: str
 
-    __slots__ = ("port", "protocol", "name", "description")
-
-    def __init__(self, port: int, protocol: str, name: str, description: str) -> None:
-        self.port = port
-        self.protocol = protocol
-        self.name = name
-        self.description = description
-
 
 class Snapshot:
     """A parsed snapshot. Rows are indexed by port text only and split on look-up: the

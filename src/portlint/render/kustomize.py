@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from portlint.records import Record
+from portlint.records import Record, field
 from portlint.render import KUSTOMIZATION_NAMES, Prepared, read_text
 from portlint.render.mapping import Origin, VirtualFile, bare
 from portlint.source import Location, SourceFile, display_path
@@ -57,24 +57,10 @@ class Kustomization(Record):
     file: Path
     uses: list[Path]  # resources and components (files or directories)
     patches: list[Path]
-    component: bool  # a Component renders only inside the kustomization that lists it
-    remote: list[str]  # bases kustomize would fetch (URLs, github.com/...)
-
-    __slots__ = ("file", "uses", "patches", "component", "remote")
-
-    def __init__(
-        self,
-        file: Path,
-        uses: list[Path],
-        patches: list[Path],
-        component: bool = False,
-        remote: list[str] | None = None,
-    ) -> None:
-        self.file = file
-        self.uses = uses
-        self.patches = patches
-        self.component = component
-        self.remote = [] if remote is None else remote
+    component: bool = False  # a Component renders only inside the kustomization that lists it
+    remote: list[str] = field(
+        default_factory=list
+    )  # bases kustomize would fetch (URLs, github.com/...)
 
     @property
     def directory(self) -> Path:
@@ -278,14 +264,6 @@ class _Object(Record):
     name: str
     first: int
     last: int
-
-    __slots__ = ("kind", "name", "first", "last")
-
-    def __init__(self, kind: str, name: str, first: int, last: int) -> None:
-        self.kind = kind
-        self.name = name
-        self.first = first
-        self.last = last
 
 
 def _objects(text: str) -> list[_Object]:

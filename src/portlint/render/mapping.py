@@ -17,7 +17,7 @@ from typing import Any
 
 from portlint.findings import Finding, Related
 from portlint.model import Suppression
-from portlint.records import Record
+from portlint.records import Record, field
 from portlint.source import Location, SourceFile
 
 _KEY = re.compile(r"^\s*(?:-\s+)?([\w.\-/\"']+)\s*:")
@@ -28,14 +28,7 @@ class Origin(Record):
 
     source: SourceFile
     line: int
-    value: Location | None  # the values.yaml scalar that set the line's value
-
-    __slots__ = ("source", "line", "value")
-
-    def __init__(self, source: SourceFile, line: int, value: Location | None = None) -> None:
-        self.source = source
-        self.line = line
-        self.value = value
+    value: Location | None = None  # the values.yaml scalar that set the line's value
 
 
 class VirtualFile(Record):
@@ -44,15 +37,6 @@ class VirtualFile(Record):
     rendered: SourceFile
     origins: list[Origin | None]  # index: rendered line - 1
     fallback: Location  # where a line with no origin is reported
-
-    __slots__ = ("rendered", "origins", "fallback")
-
-    def __init__(
-        self, rendered: SourceFile, origins: list[Origin | None], fallback: Location
-    ) -> None:
-        self.rendered = rendered
-        self.origins = origins
-        self.fallback = fallback
 
     def locate(self, location: Location) -> tuple[Location, Location | None]:
         """The origin location of a rendered span, and the values key behind it."""
@@ -129,19 +113,9 @@ def _key(line: str) -> str | None:
 class Remapper(Record):
     """Moves findings from virtual files to their origins (run after the rules)."""
 
-    files: dict[str, VirtualFile]  # virtual display -> file
+    files: dict[str, VirtualFile] = field(default_factory=dict)  # virtual display -> file
     #: real files to show in reports (templates, values files), by display
-    originals: dict[str, SourceFile]
-
-    __slots__ = ("files", "originals")
-
-    def __init__(
-        self,
-        files: dict[str, VirtualFile] | None = None,
-        originals: dict[str, SourceFile] | None = None,
-    ) -> None:
-        self.files = {} if files is None else files
-        self.originals = {} if originals is None else originals
+    originals: dict[str, SourceFile] = field(default_factory=dict)
 
     def add(self, display: str, file: VirtualFile) -> None:
         self.files[display] = file

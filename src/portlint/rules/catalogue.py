@@ -17,14 +17,6 @@ class RuleInfo(FrozenRecord):
     default: Severity | None  # None: off by default
     summary: str
 
-    __slots__ = ("id", "name", "default", "summary")
-
-    def __init__(self, id: str, name: str, default: Severity | None, summary: str) -> None:
-        self.id = id
-        self.name = name
-        self.default = default
-        self.summary = summary
-
 
 _W, _E, _OFF = Severity.WARNING, Severity.ERROR, None
 

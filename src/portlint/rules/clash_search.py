@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from portlint.model import Binding, Role, addresses_overlap
-from portlint.records import Record
+from portlint.records import Record, field
 
 #: Roles that occupy a socket (EXPOSE only documents one).
 OCCUPYING = frozenset(
@@ -37,26 +37,12 @@ _BUCKET_WIDTH = 4096
 class Clash(Record):
     """The other parties of one binding, bounded."""
 
-    others: list[Binding]
+    others: list[Binding] = field(default_factory=list)
     #: Owners counted so far (left empty for a clash taken whole from a shared party
     #: list: no other bucket can add to it).
-    owners: set[str]
-    count: int
-    severe: bool
-
-    __slots__ = ("others", "owners", "count", "severe")
-
-    def __init__(
-        self,
-        others: list[Binding] | None = None,
-        owners: set[str] | None = None,
-        count: int = 0,
-        severe: bool = False,
-    ) -> None:
-        self.others = [] if others is None else others
-        self.owners = set() if owners is None else owners
-        self.count = count
-        self.severe = severe
+    owners: set[str] = field(default_factory=set)
+    count: int = 0
+    severe: bool = False
 
 
 _Clashes = dict[int, tuple[Binding, Clash]]
