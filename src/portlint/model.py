@@ -281,6 +281,8 @@ class Model(Record):
     services: list[Service] = field(default_factory=list)  # each with `selected` filled in
     backends: list[IngressBackend] = field(default_factory=list)
     files: int = 0
+    #: host group -> why its bindings are there ("host of compose project deploy/")
+    hosts: dict[str, str] = field(default_factory=dict)
     _used_ports: UsedPorts | None = None
 
     def used_ports(self) -> UsedPorts:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from portlint import registry
+from portlint.compose_projects import ProjectKeys
 from portlint.model import (
     Binding,
     Diagnostic,
@@ -136,7 +137,7 @@ class _Project:
         self.ctx = ctx
         first = self.documents[0].source
         self.directory = first.path.parent
-        self.key = Path(first.display).parent.as_posix()
+        self.key = ProjectKeys(ctx.read).key(first.path, first.display)
         self.result = ParseResult()
         self.env, self.env_file = self._load_env()
         #: variable -> value, as interpolation reads it (built once per project)

@@ -70,7 +70,11 @@ def _variant(identity: str, service: registry.KnownService) -> bool:
 
 @check("PL502")
 def unbound_interfaces(model: Model, options: Options) -> Iterator[Finding]:
+    """Only a mapping that names no interface: an explicit `0.0.0.0` or `[::]` says every
+    interface is meant."""
     for b in _published_everywhere(model):
+        if b.address is not None:
+            continue
         label = b.owner_label()
         yield Finding(
             "PL502",
