@@ -9,6 +9,7 @@ import pytest
 from helpers import FIXTURES, run
 from portlint.model import Protocol, Role
 from portlint.parsers.compose_ports import PortSyntaxError, parse_port_spec
+from portlint.source import display_path
 
 EVERY_FORM = FIXTURES / "PL002" / "pass-every-form"
 
@@ -122,7 +123,7 @@ def test_network_mode_host_turns_container_ports_into_host_listeners(tmp_path):
     (binding,) = run(tmp_path).model.bindings
     assert (binding.role, binding.namespace.key, binding.port) == (
         Role.LISTEN,
-        "host:default",
+        f"host:{display_path(tmp_path)}",  # the host of its Compose project
         9100,
     )
 

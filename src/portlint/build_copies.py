@@ -1,11 +1,15 @@
-"""The files a Compose service's image build copies in: the sources of `COPY` and `ADD` in
-the Dockerfile of its build context, as paths on the host.
+"""The files an image build copies in: the sources of `COPY` and `ADD` in a Dockerfile, as
+paths on the host.
 
-A config the image copies (`COPY envoy.yaml /etc/envoy/envoy.yaml`) listens inside that
-container, exactly like a bind-mounted one, so the resolve stage treats these paths as
-mounts. `COPY --from=stage` copies from another image, not the context, and URLs and
-variables name nothing on disk: all three are skipped. A wildcard source stands for its
-directory (every config below it may be copied).
+A config the image copies (`COPY envoy.yaml /etc/envoy/envoy.yaml`) listens inside a
+container of that image, exactly like a bind-mounted one, so the resolve stage treats
+these paths as mounts. `COPY --from=stage` copies from another image, not the context,
+and URLs and variables name nothing on disk: all three are skipped.
+
+The build context is the Compose service's `build:` when one names the Dockerfile;
+otherwise the nearest directory at or above the Dockerfile, inside the scanned roots,
+where the source exists (`COPY Containers/app/*.conf /` is written for the repository
+root as context). A wildcard matches the files of its directory.
 """
 
 from __future__ import annotations
@@ -13,38 +17,36 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from fnmatch import fnmatchcase
 from pathlib import Path
-
-from portlint.source import SourceFile
-
-Reader = Callable[[Path], "SourceFile | None"]
 
 _INSTRUCTION = re.compile(r"^\s*(COPY|ADD)\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _WILDCARD = re.compile(r"[*?\[]")
+#: More sources than a real Dockerfile copies: the rest are not looked for.
+MAX_SOURCES = 1000
 
 
-def copied_paths(context: Path, dockerfile: str, read: Reader | None) -> list[Path]:
-    """Absolute, normalised host paths a build in `context` copies into the image."""
-    if read is None:
-        return []
-    path = Path(os.path.normpath(context / dockerfile))
-    source = read(path)
-    if source is None:
-        return []
+def copied_paths(
+    dockerfile_text: str, contexts: Iterable[Path], inside: Callable[[Path], bool]
+) -> list[Path]:
+    """Absolute, normalised host paths the build copies, each resolved against the first
+    of `contexts` (inside the roots) where it exists."""
+    candidates = [c for c in contexts if inside(c)]
     found: list[Path] = []
-    for sources in _copy_sources(source.text):
-        for entry in sources:
-            if "$" in entry or "://" in entry or entry.startswith("git@"):
-                continue
-            wildcard = _WILDCARD.search(entry)
-            if wildcard is not None:
-                entry = entry[: wildcard.start()].rsplit("/", 1)[0] if "/" in entry else "."
-            found.append(Path(os.path.normpath(context / entry.lstrip("/"))))
+    for number, entry in enumerate(copy_sources(dockerfile_text)):
+        if number >= MAX_SOURCES:
+            break
+        for context in candidates:
+            paths = _resolve(context, entry)
+            if paths:
+                found.extend(paths)
+                break
     return found
 
 
-def _copy_sources(text: str) -> Iterator[list[str]]:
+def copy_sources(text: str) -> Iterator[str]:
+    """Each source of each `COPY`/`ADD` that copies from the build context."""
     for line in _logical_lines(text):
         match = _INSTRUCTION.match(line)
         if match is None:
@@ -53,8 +55,26 @@ def _copy_sources(text: str) -> Iterator[list[str]]:
         if any(w.startswith("--from") for w in words):
             continue
         words = [w for w in words if not w.startswith("--")]
-        if len(words) >= 2:
-            yield words[:-1]
+        for entry in words[:-1]:
+            if "$" in entry or "://" in entry or entry.startswith("git@"):
+                continue
+            yield entry.lstrip("/") or "."
+
+
+def _resolve(context: Path, entry: str) -> list[Path]:
+    wildcard = _WILDCARD.search(entry)
+    if wildcard is None:
+        path = Path(os.path.normpath(context / entry))
+        return [path] if path.exists() else []
+    head, _, pattern = entry.rpartition("/")
+    if _WILDCARD.search(head):
+        return []  # a wildcard directory: rare, not followed
+    directory = Path(os.path.normpath(context / head)) if head else context
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    return [directory / name for name in names if fnmatchcase(name, pattern)]
 
 
 def _arguments(rest: str) -> list[str]:
@@ -72,7 +92,7 @@ def _logical_lines(text: str) -> Iterator[str]:
     pending = ""
     for raw in text.splitlines():
         stripped = raw.strip()
-        if not pending and stripped.startswith("#"):
+        if stripped.startswith("#"):
             continue
         if stripped.endswith("\\"):
             pending += stripped[:-1] + " "

@@ -6,9 +6,9 @@ know alone, so every rule is a pure predicate over the resolved `Model`.
   otherwise from the tree (portlint.hostgroups): each Compose project is its own host, and
   a service config belongs to the nearest Compose project at or above it.
 - Containers: a service config that a Compose service mounts (`./nginx.conf:/etc/nginx/
-  nginx.conf`, a mounted directory, a Compose `configs:` file) listens in that container's
-  network namespace, not on the host; its `listen 80` is the container port that
-  `"8080:80"` publishes.
+  nginx.conf`, a mounted directory, a Compose `configs:` file) or that an image build
+  copies in (`COPY`/`ADD`) listens in that container's network namespace, not on the
+  host; its `listen 80` is the container port that `"8080:80"` publishes.
 - Service selection: the workloads each Kubernetes Service selects, found through a label
   index and shared by Services with the same selector.
 """
@@ -119,8 +119,11 @@ def _place(binding: Binding, groups: _Groups) -> None:
 
 
 def containerize(result: ParseResult) -> None:
-    """Move listeners of mounted config files into the mounting container's namespace."""
-    mounts: dict[Path, Mount] = {m.source: m for m in result.mounts}
+    """Move listeners of mounted config files into the mounting container's namespace.
+    A file a Dockerfile copies (portlint.build_copies) is in that image's namespace unless
+    a Compose service mounts it or builds the image: the service's container wins."""
+    ordered = sorted(result.mounts, key=lambda m: m.namespace.kind != "dockerfile")
+    mounts: dict[Path, Mount] = {m.source: m for m in ordered}
     if not mounts:
         return
     cache: dict[str, Mount | None] = {}

@@ -110,7 +110,9 @@ def _collision_finding(
     party = f"{_party(first)} ({first.location.path}:{first.location.line})"
     if more > 0:
         party += f" and {more} other{'s' if more != 1 else ''}"
-    message = f"{_role_text(b)} {b.socket_text()} {_scope(b, first, hosts)} is also bound by {party}"
+    message = (
+        f"{_role_text(b)} {b.socket_text()} {_scope(b, first, hosts)} is also bound by {party}"
+    )
     advice = _advice(b, used, options)
     if advice:
         message += f"; {advice}"
