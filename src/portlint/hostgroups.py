@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from portlint.groups import matching_group
 from portlint.model import Binding
 from portlint.options import Options
+from portlint.source import display_path
 
 DEFAULT_HOST = "default"
 ROOT_REASON = "the scan root's host: no Compose project at or above its files"
@@ -56,7 +57,8 @@ class HostPlacement:
         """The host group of a file (`project`: the Compose project a binding is from)."""
         configured = matching_group(path, self.options.hosts)
         if configured is not None:
-            where = self.options.config_path or "the configuration"
+            path = self.options.config_path
+            where = display_path(path) if path else "the configuration"
             return self._note(configured, f"`hosts:` group '{configured}' in {where}")
         if project:
             return self._note(project, f"host of compose project {_project_text(project)}")

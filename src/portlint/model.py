@@ -235,6 +235,7 @@ class Diagnostic(Record):
     message: str
     location: Location
     key: str = ""  # stable subject for the fingerprint (e.g. the port text)
+    severity: str = ""  # "info", "warning", "error": the finding's; "": the rule's default
 
 
 class Suppression(Record):

@@ -35,6 +35,8 @@ def replicated_host_ports(model: Model, options: Options) -> Iterator[Finding]:
             continue
         if b.publish_mode == "ingress":  # swarm's routing mesh shares one port
             continue
+        if b.port == 0:  # an ephemeral host port: each replica gets its own
+            continue
         if b.end_port - b.port + 1 >= b.replicas:  # a host range gives each replica a port
             continue
         if b.role == Role.HOST_PORT:

@@ -26,6 +26,8 @@ def privileged_host_ports(model: Model, options: Options) -> Iterator[Finding]:
     for b in model.bindings:
         if b.role != Role.PUBLISH or b.format not in CONTAINER_ENGINE_FORMATS or b.port >= start:
             continue
+        if b.port == 0:  # an ephemeral host port Docker picks
+            continue
         label = b.owner_label()
         yield Finding(
             "PL201",

@@ -217,6 +217,25 @@ def _add_bindings(
         )
     )
     if spec.host is None:
+        # `- "5432"`: Docker publishes it on an ephemeral host port, on every interface
+        # unless an address is given. Port 0, picked by Docker: no collision, no range
+        # rule; the exposure rules (PL501, PL502) apply.
+        bindings.append(
+            Binding(
+                port=0,
+                protocol=spec.protocol,
+                namespace=Namespace.host(),
+                role=Role.PUBLISH,
+                location=container_loc,
+                address=spec.address,
+                v6only=_docker_v6only(spec.address),
+                replicas=service.replicas,
+                target=Target(spec.container.start, spec.container.end),
+                pick_one=True,
+                publish_mode=mode or None,
+                **common,
+            )
+        )
         return
     bindings.append(
         Binding(
