@@ -57,8 +57,8 @@ class HostPlacement:
         """The host group of a file (`project`: the Compose project a binding is from)."""
         configured = matching_group(path, self.options.hosts)
         if configured is not None:
-            path = self.options.config_path
-            where = display_path(path) if path else "the configuration"
+            config = self.options.config_path
+            where = display_path(config) if config else "the configuration"
             return self._note(configured, f"`hosts:` group '{configured}' in {where}")
         if project:
             return self._note(project, f"host of compose project {_project_text(project)}")
