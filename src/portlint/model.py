@@ -85,6 +85,9 @@ class Binding(Record):
     #: The main config when the binding is written in a file it includes ("": its own
     #: file): the host group follows the file the daemon is started with.
     main_file: str
+    #: What the port itself says it serves: a Compose `app_protocol`/`name`, a Kubernetes
+    #: port's `appProtocol`/`name` ("smtp" on 25 is SMTP whatever the image).
+    port_name: str | None
 
     __slots__ = (
         "port",
@@ -112,6 +115,7 @@ class Binding(Record):
         "default",
         "daemon",
         "main_file",
+        "port_name",
     )
 
     def __init__(
@@ -141,6 +145,7 @@ class Binding(Record):
         default: bool = False,
         daemon: str | None = None,
         main_file: str = "",
+        port_name: str | None = None,
     ) -> None:
         self.port = port
         self.protocol = protocol
@@ -167,6 +172,7 @@ class Binding(Record):
         self.default = default
         self.daemon = daemon
         self.main_file = main_file
+        self.port_name = port_name
 
     def owner_label(self) -> str:
         """The owner as users name it, quoted when it is a key ("'Deployment/ns/x/c'")."""

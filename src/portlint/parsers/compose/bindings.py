@@ -148,7 +148,17 @@ def _bind_long_port(
     target_loc = location(source, target_node)
     published_node = get(node, "published")
     published_loc = location(source, published_node) if published_node else target_loc
-    _add_bindings(project, service, source, spec, target_loc, published_loc, mode=parts.get("mode"))
+    names = [project.scalar_text(source, get(node, key)) for key in ("app_protocol", "name")]
+    _add_bindings(
+        project,
+        service,
+        source,
+        spec,
+        target_loc,
+        published_loc,
+        mode=parts.get("mode"),
+        port_name=next((n.lower() for n in names if n), None),
+    )
 
 
 def _emit(
@@ -178,6 +188,7 @@ def _add_bindings(
     container_loc: Location,
     host_loc: Location,
     mode: str | None,
+    port_name: str | None = None,
 ) -> None:
     mapping = (
         service.name,
@@ -233,6 +244,7 @@ def _add_bindings(
                 target=Target(spec.container.start, spec.container.end),
                 pick_one=True,
                 publish_mode=mode or None,
+                port_name=port_name,
                 **common,
             )
         )
@@ -251,6 +263,7 @@ def _add_bindings(
             target=Target(spec.container.start, spec.container.end),
             pick_one=spec.pick_one,
             publish_mode=mode or None,
+            port_name=port_name,
             **common,
         )
     )

@@ -105,7 +105,6 @@ class Project:
                         f"{values} as {files} documents it",
                         location(source, node),
                         key=f"{self.key}:{text}",
-                        severity="info",
                     )
                 )
                 return interpolate(text, {**self.documented().defaults(), **self.env_values})
@@ -119,7 +118,7 @@ class Project:
                     location(source, node),
                     key=f"{self.key}:{text}",
                     # documented nowhere: a note; a broken `${VAR:?}` or syntax: a warning
-                    severity="" if result.errors else "info",
+                    severity="warning" if result.errors else "",
                 )
             )
             return None
