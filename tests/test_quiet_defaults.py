@@ -124,3 +124,24 @@ def test_a_locally_built_image_tag_is_not_known_software(tmp_path):
         "services:\n  api:\n    image: redis:7\n    ports: ['6379:6379']\n"
     )
     assert [f.rule for f in run(tmp_path).findings] == ["PL501"]
+
+
+def test_copy_sources_outside_the_roots_are_not_looked_at(tmp_path):
+    from portlint.build_copies import copied_paths
+
+    root = tmp_path / "repo"
+    (root / "app").mkdir(parents=True)
+    (tmp_path / "outside.conf").write_text("listen 80;\n")
+    (root / "app" / "site.conf").write_text("listen 80;\n")
+    looked: list[Path] = []
+
+    def inside(path: Path) -> bool:
+        looked.append(path)
+        return root in (path, *path.parents)
+
+    text = (
+        "FROM nginx\nCOPY ../*.conf ../../outside.conf /etc/\nCOPY --from=b /x /y\nCOPY *.conf /\n"
+    )
+    found = copied_paths(text, [root / "app", root], inside)
+    assert found == [root / "app" / "site.conf"]
+    assert tmp_path / "outside.conf" in looked  # asked, and refused: never statted

@@ -38,7 +38,7 @@ def copied_paths(
         if number >= MAX_SOURCES:
             break
         for context in candidates:
-            paths = _resolve(context, entry)
+            paths = _resolve(context, entry, inside)
             if paths:
                 found.extend(paths)
                 break
@@ -61,15 +61,19 @@ def copy_sources(text: str) -> Iterator[str]:
             yield entry.lstrip("/") or "."
 
 
-def _resolve(context: Path, entry: str) -> list[Path]:
+def _resolve(context: Path, entry: str, inside: Callable[[Path], bool]) -> list[Path]:
+    """The paths `entry` names in `context`; nothing outside the roots is looked at
+    (`COPY ../../etc/*.conf /` names nothing)."""
     wildcard = _WILDCARD.search(entry)
     if wildcard is None:
         path = Path(os.path.normpath(context / entry))
-        return [path] if path.exists() else []
+        return [path] if inside(path) and path.exists() else []
     head, _, pattern = entry.rpartition("/")
     if _WILDCARD.search(head):
         return []  # a wildcard directory: rare, not followed
     directory = Path(os.path.normpath(context / head)) if head else context
+    if not inside(directory):
+        return []
     try:
         names = sorted(os.listdir(directory))
     except OSError:
