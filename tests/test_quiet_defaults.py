@@ -145,3 +145,31 @@ def test_copy_sources_outside_the_roots_are_not_looked_at(tmp_path):
     found = copied_paths(text, [root / "app", root], inside)
     assert found == [root / "app" / "site.conf"]
     assert tmp_path / "outside.conf" in looked  # asked, and refused: never statted
+
+
+def test_an_unset_address_keeps_the_binding_on_an_unknown_address(tmp_path):
+    """`"${IP}:6060:6060"` with IP unset: the host port is known, the address is not. It
+    still collides with a port on every address, and is not "published on all
+    interfaces" (PL501): nobody can tell."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  a:\n    image: x/a\n    ports:\n      - '${IP}:6060:6060'\n"
+        "  b:\n    image: x/b\n    ports:\n      - '6060:6061'\n"
+        "  c:\n    image: redis:7\n    ports:\n      - '${IP}:6379:6379'\n"
+    )
+    report = run(tmp_path)
+    rows = [(f.rule, f.location.line, f.location.column, f.severity) for f in report.findings]
+    assert rows == [
+        ("PL003", 5, 9, Severity.INFO),
+        ("PL101", 5, 9, Severity.ERROR),
+        ("PL101", 9, 10, Severity.ERROR),
+        ("PL003", 13, 9, Severity.INFO),
+    ]
+    assert report.findings[0].message == (
+        "IP has no value: the address of '${IP}:6060:6060' is unknown, so its port is "
+        "checked as published on an unknown address"
+    )
+    [published] = [
+        b for b in report.model.bindings if b.role == Role.PUBLISH and b.owner.endswith("/a")
+    ]
+    assert published.address is None and published.address_unknown

@@ -88,6 +88,8 @@ class Binding(Record):
     #: What the port itself says it serves: a Compose `app_protocol`/`name`, a Kubernetes
     #: port's `appProtocol`/`name` ("smtp" on 25 is SMTP whatever the image).
     port_name: str | None
+    #: `"${IP}:6060:6060"` with IP unset: published, on an address nobody can tell.
+    address_unknown: bool
 
     __slots__ = (
         "port",
@@ -116,6 +118,7 @@ class Binding(Record):
         "daemon",
         "main_file",
         "port_name",
+        "address_unknown",
     )
 
     def __init__(
@@ -146,6 +149,7 @@ class Binding(Record):
         daemon: str | None = None,
         main_file: str = "",
         port_name: str | None = None,
+        address_unknown: bool = False,
     ) -> None:
         self.port = port
         self.protocol = protocol
@@ -173,6 +177,7 @@ class Binding(Record):
         self.daemon = daemon
         self.main_file = main_file
         self.port_name = port_name
+        self.address_unknown = address_unknown
 
     def owner_label(self) -> str:
         """The owner as users name it, quoted when it is a key ("'Deployment/ns/x/c'")."""

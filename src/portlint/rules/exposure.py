@@ -15,7 +15,7 @@ from portlint.rules import check
 
 def _published_everywhere(model: Model) -> Iterator[Binding]:
     for b in model.bindings:
-        if b.role == Role.PUBLISH and is_wildcard(b.address):
+        if b.role == Role.PUBLISH and is_wildcard(b.address) and not b.address_unknown:
             yield b
 
 

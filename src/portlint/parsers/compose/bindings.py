@@ -78,7 +78,11 @@ def _bind_port(project: Project, service: Service, source: SourceFile, node: Nod
         return
     if is_plain_int(node) and ":" in node.value:
         _base60(project, source, node)
-    resolved = project.interpolate(source, node)
+    unset_address = project.without_unset_address(source, node)
+    if unset_address is not None:
+        resolved: Interpolated | None = Interpolated(unset_address)
+    else:
+        resolved = project.interpolate(source, node)
     if resolved is None:
         return
     exact = resolved.value == node.value
@@ -89,7 +93,7 @@ def _bind_port(project: Project, service: Service, source: SourceFile, node: Nod
         message = _message(error, node.value, resolved.used, f"{error}{_in(node.value)}")
         project.invalid(where, message, node.value)
         return
-    _emit(project, service, source, node, spec, exact, resolved, mode=None)
+    _emit(project, service, source, node, spec, exact, resolved, None, unset_address is not None)
 
 
 def _base60(project: Project, source: SourceFile, node: ScalarNode) -> None:
@@ -170,6 +174,7 @@ def _emit(
     exact: bool,
     resolved: Interpolated,
     mode: str | None,
+    address_unknown: bool = False,
 ) -> None:
     container_loc = _part(source, node, spec.container.offset, spec.container.length, exact)
     host_loc = (
@@ -177,7 +182,16 @@ def _emit(
         if spec.host
         else container_loc
     )
-    _add_bindings(project, service, source, spec, container_loc, host_loc, mode)
+    _add_bindings(
+        project,
+        service,
+        source,
+        spec,
+        container_loc,
+        host_loc,
+        mode,
+        address_unknown=address_unknown,
+    )
 
 
 def _add_bindings(
@@ -189,6 +203,7 @@ def _add_bindings(
     host_loc: Location,
     mode: str | None,
     port_name: str | None = None,
+    address_unknown: bool = False,
 ) -> None:
     mapping = (
         service.name,
@@ -264,6 +279,7 @@ def _add_bindings(
             pick_one=spec.pick_one,
             publish_mode=mode or None,
             port_name=port_name,
+            address_unknown=address_unknown,
             **common,
         )
     )

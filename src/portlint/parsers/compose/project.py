@@ -8,6 +8,7 @@ Bindings are built from the merged services afterwards (portlint.parsers.compose
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,10 @@ from portlint.yamlnodes import (
 
 FORMAT = "compose"
 _RESET, _OVERRIDE = "!reset", "!override"
+
+
+#: "6060:6060", "8000-8010:80/udp": what is left of a mapping whose address was unset.
+_HOST_AND_CONTAINER = re.compile(r"\d+(?:-\d+)?:\d+(?:-\d+)?(?:/[a-z]+)?")
 
 
 class Service(Record):
@@ -123,6 +128,33 @@ class Project:
             )
             return None
         return result
+
+    def without_unset_address(self, source: SourceFile, node: ScalarNode) -> str | None:
+        """`"${IP}:6060:6060"` with IP unset and documented nowhere: "6060:6060", the
+        mapping without its address (and a PL003 note); None for any other text."""
+        text = node.value
+        result = interpolate(text, self.env_values)
+        if not result.missing or result.errors:
+            return None
+        missing = list(dict.fromkeys(result.missing))
+        if self.documented().assumed(missing) is not None:
+            return None
+        blank = interpolate(text, {**self.env_values, **{name: "" for name in missing}})
+        rest = blank.value[1:]
+        if blank.missing or blank.errors or not blank.value.startswith(":"):
+            return None
+        if not _HOST_AND_CONTAINER.fullmatch(rest.strip()):
+            return None  # a port was unset too: nothing to check
+        self.result.diagnostics.append(
+            Diagnostic(
+                "PL003",
+                f"{', '.join(missing)} has no value: the address of {text!r} is unknown, so "
+                "its port is checked as published on an unknown address",
+                location(source, node),
+                key=f"{self.key}:{text}",
+            )
+        )
+        return rest
 
     def documented(self) -> Documented:
         """Values the repository documents (example env files, `env_file:`), read once."""
