@@ -118,7 +118,7 @@ def _with_ranges(tmp_path: Path, ranges: HostRanges, ports: list[int]) -> list[t
     (tmp_path / "compose.yaml").write_text(
         f"services:\n  web:\n    image: example/web\n    ports:\n{lines}"
     )
-    options = build_options({}, None)
+    options = build_options({"rootless": True}, None)  # PL201 checks rootless targets only
     apply(options, HostSnapshot([], "this host", live=True, ranges=ranges))
     report = check([str(tmp_path)], options, debug=True)
     return [

@@ -85,6 +85,11 @@ class Binding(Record):
     #: The main config when the binding is written in a file it includes ("": its own
     #: file): the host group follows the file the daemon is started with.
     main_file: str
+    #: What the port itself says it serves: a Compose `app_protocol`/`name`, a Kubernetes
+    #: port's `appProtocol`/`name` ("smtp" on 25 is SMTP whatever the image).
+    port_name: str | None
+    #: `"${IP}:6060:6060"` with IP unset: published, on an address nobody can tell.
+    address_unknown: bool
 
     __slots__ = (
         "port",
@@ -112,6 +117,8 @@ class Binding(Record):
         "default",
         "daemon",
         "main_file",
+        "port_name",
+        "address_unknown",
     )
 
     def __init__(
@@ -141,6 +148,8 @@ class Binding(Record):
         default: bool = False,
         daemon: str | None = None,
         main_file: str = "",
+        port_name: str | None = None,
+        address_unknown: bool = False,
     ) -> None:
         self.port = port
         self.protocol = protocol
@@ -167,6 +176,8 @@ class Binding(Record):
         self.default = default
         self.daemon = daemon
         self.main_file = main_file
+        self.port_name = port_name
+        self.address_unknown = address_unknown
 
     def owner_label(self) -> str:
         """The owner as users name it, quoted when it is a key ("'Deployment/ns/x/c'")."""
@@ -235,6 +246,7 @@ class Diagnostic(Record):
     message: str
     location: Location
     key: str = ""  # stable subject for the fingerprint (e.g. the port text)
+    severity: str = ""  # "info", "warning", "error": the finding's; "": the rule's default
 
 
 class Suppression(Record):
@@ -281,6 +293,8 @@ class Model(Record):
     services: list[Service] = field(default_factory=list)  # each with `selected` filled in
     backends: list[IngressBackend] = field(default_factory=list)
     files: int = 0
+    #: host group -> why its bindings are there ("host of compose project deploy/")
+    hosts: dict[str, str] = field(default_factory=dict)
     _used_ports: UsedPorts | None = None
 
     def used_ports(self) -> UsedPorts:
