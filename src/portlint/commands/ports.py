@@ -46,8 +46,14 @@ def run(args: argparse.Namespace) -> int:
     options = options_from_args(args)
     # The inventory needs the model, not the rules (the map marks collisions: PL101).
     options.enabled = {"PL101"} if args.format == "html" else set()
-    stdin_text = read_stdin_if_needed(args.paths)
-    report = check(args.paths, options, stdin_text=stdin_text, debug=args.debug)
+    stdin_text = read_stdin_if_needed(args.paths, args.stdin_filename)
+    report = check(
+        args.paths,
+        options,
+        stdin_text=stdin_text,
+        debug=args.debug,
+        stdin_filename=args.stdin_filename,
+    )
     rows = inventory(report.model)
     if args.format == "json":
         text = json.dumps({"version": 1, "bindings": rows, "files": report.files}, indent=2) + "\n"
