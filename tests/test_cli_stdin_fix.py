@@ -125,3 +125,11 @@ def test_the_schema_published_in_the_repository_is_the_packaged_one():
     assert published["$id"] == (
         "https://raw.githubusercontent.com/portlint/portlint/main/schemas/portlint.schema.json"
     )
+
+
+def test_fix_never_writes_the_file_stdin_was_named_after(project):
+    on_disk = (project / "compose.yaml").read_text()
+    args = ["check", "--fix", "--stdin-filename", "compose.yaml", "-"]
+    completed = _stdin(args, "services:\n  a:\n    ports:\n      - 22:22\n", project)
+    assert "PL004" in completed.stdout
+    assert (project / "compose.yaml").read_text() == on_disk

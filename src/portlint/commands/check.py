@@ -139,13 +139,18 @@ def run(args: argparse.Namespace) -> int:
         return report
 
     report = checked()
+    stdin_display = None
+    if args.stdin_filename and stdin_text is not None:
+        from portlint.source import display_path
+
+        stdin_display = display_path(args.stdin_filename)
     if args.diff:
-        return _diff(report, args.unsafe_fixes)
+        return _diff(report, args.unsafe_fixes, stdin_display)
     fixed = 0
     if args.fix:
         from portlint.commands.fixing import fix_in_place
 
-        report, fixed = fix_in_place(report, checked, args.unsafe_fixes)
+        report, fixed = fix_in_place(report, checked, args.unsafe_fixes, stdin_display)
     report = _postprocess(report, args, options)
     from portlint.suppress import unknown_rule_notices
 
@@ -185,10 +190,10 @@ def _findings(count: int) -> str:
     return f"{count} finding{'s' if count != 1 else ''}"
 
 
-def _diff(report, unsafe: bool) -> int:
+def _diff(report, unsafe: bool, stdin: str | None) -> int:
     from portlint.commands.fixing import unified_diff
 
-    diff, count = unified_diff(report, unsafe)
+    diff, count = unified_diff(report, unsafe, stdin)
     sys.stdout.write(diff)
     print(f"Would fix {_findings(count)}.", file=sys.stderr)
     return 1 if count else 0

@@ -23,13 +23,15 @@ from portlint.source import SourceFile
 MAX_PASSES = 10
 
 
-def applicable(report: Report, unsafe: bool) -> dict[str, list[Fix]]:
-    """Display path -> the fixes to apply there in one pass (non-overlapping)."""
+def applicable(report: Report, unsafe: bool, stdin: str | None = None) -> dict[str, list[Fix]]:
+    """Display path -> the fixes to apply there in one pass (non-overlapping); never in
+    `stdin` (the display path `--stdin-filename` gave the text on stdin: a file of that
+    name on disk is not what was checked)."""
     chosen: dict[str, list[Fix]] = {}
     moved: set[tuple[str, int, int]] = set()
     for finding in report.findings:
         source = report.sources.get(finding.location.path)
-        if source is None or not source.path.is_file():
+        if source is None or source.display == stdin or not source.path.is_file():
             continue
         fix = fix_for(finding, source.text)
         if fix is None or (not fix.safe and not unsafe):
@@ -70,11 +72,13 @@ def fixed_texts(report: Report, fixes: dict[str, list[Fix]]) -> dict[str, tuple[
     }
 
 
-def fix_in_place(report: Report, rerun: Callable[[], Report], unsafe: bool) -> tuple[Report, int]:
+def fix_in_place(
+    report: Report, rerun: Callable[[], Report], unsafe: bool, stdin: str | None = None
+) -> tuple[Report, int]:
     """Apply fixes until none applies; (the final report, how many fixes were applied)."""
     applied = 0
     for _ in range(MAX_PASSES):
-        fixes = applicable(report, unsafe)
+        fixes = applicable(report, unsafe, stdin)
         if not fixes:
             break
         for _path, (source, text) in fixed_texts(report, fixes).items():
@@ -92,9 +96,9 @@ def _write(source: SourceFile, text: str) -> None:
         raise ConfigError(f"{source.display}: cannot write the fix: {error.strerror}") from None
 
 
-def unified_diff(report: Report, unsafe: bool) -> tuple[str, int]:
+def unified_diff(report: Report, unsafe: bool, stdin: str | None = None) -> tuple[str, int]:
     """(the diff of what `--fix` would change in one pass, how many fixes it holds)."""
-    fixes = applicable(report, unsafe)
+    fixes = applicable(report, unsafe, stdin)
     parts: list[str] = []
     for path, (source, text) in sorted(fixed_texts(report, fixes).items()):
         parts.extend(
