@@ -133,3 +133,38 @@ def test_fix_never_writes_the_file_stdin_was_named_after(project):
     completed = _stdin(args, "services:\n  a:\n    ports:\n      - 22:22\n", project)
     assert "PL004" in completed.stdout
     assert (project / "compose.yaml").read_text() == on_disk
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: c
+      image: nginx
+      ports:
+        - containerPort: 8080
+          protocol: tcp  # lower case
+"""
+REDIS = (
+    'services:\n  cache:\n    image: redis:7\n    ports:\n      - "6379:6379"'  # no final newline
+)
+
+
+def test_protocol_is_a_safe_fix_and_loopback_an_unsafe_one(tmp_path, monkeypatch, capsys):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pod.yaml").write_text(POD)
+    (tmp_path / "compose.yaml").write_text(REDIS)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--diff", "--unsafe-fixes", "compose.yaml"]) == 1
+    assert capsys.readouterr().out.endswith(
+        '-      - "6379:6379"\n\\ No newline at end of file\n'
+        '+      - "127.0.0.1:6379:6379"\n\\ No newline at end of file\n'
+    )
+    assert main(["check", "--fix", "."]) == 1  # PL501 is unsafe: it stays
+    assert (tmp_path / "pod.yaml").read_text() == POD.replace("tcp  #", "TCP  #")
+    assert (tmp_path / "compose.yaml").read_text() == REDIS
+    assert "PL501" in capsys.readouterr().out
+    assert main(["check", "--fix", "--unsafe-fixes", "."]) == 0
+    assert (tmp_path / "compose.yaml").read_text() == REDIS.replace('"6379', '"127.0.0.1:6379')

@@ -101,12 +101,11 @@ def unified_diff(report: Report, unsafe: bool, stdin: str | None = None) -> tupl
     fixes = applicable(report, unsafe, stdin)
     parts: list[str] = []
     for path, (source, text) in sorted(fixed_texts(report, fixes).items()):
-        parts.extend(
-            difflib.unified_diff(
-                source.text.splitlines(keepends=True),
-                text.splitlines(keepends=True),
-                fromfile=f"a/{path}",
-                tofile=f"b/{path}",
-            )
-        )
+        for line in difflib.unified_diff(
+            source.text.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        ):  # a last line without a line break is marked as `diff -u` does (patch reads it)
+            parts.append(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n")
     return "".join(parts), sum(len(chosen) for chosen in fixes.values())
