@@ -140,3 +140,35 @@ def test_hook_files_pattern_covers_every_name_a_parser_reads():
     ]
     assert missed == []
     assert not pattern.search("src/app.py") and not pattern.search("README.md")
+
+
+DEFAULTED = 'services:\n  app:\n    image: example/app:1\n    ports:\n      - "${P:-9000}:80"\n'
+
+
+def test_a_changed_dotenv_counts_as_a_change_of_its_compose_project(repo, capsys):
+    _write(repo / "app" / "compose.yaml", DEFAULTED)
+    _write(repo / "app" / ".env", "P=18080\n")
+    assert rows(capsys, "--changed-files", "app/.env") == [
+        ("PL101", "api/compose.yaml", 5),
+        ("PL101", "app/compose.yaml", 5),
+        ("PL101", "shop/compose.yaml", 5),
+    ]
+
+
+def test_a_changed_env_file_counts_for_the_compose_file_naming_it(repo, capsys):
+    _write(
+        repo / "app" / "compose.yaml",
+        "services:\n  app:\n    image: example/app:1\n    env_file: ../env/app.env\n"
+        '    ports:\n      - "${P:-9000}:80"\n',
+    )
+    _write(repo / "env" / "app.env", "P=9000\n")
+    assert rows(capsys, "--changed-files", "env/app.env") == []
+    _write(repo / "app" / ".env", "P=80\n")  # a collision with legacy/ on 80, via .env
+    found = rows(capsys, "--changed-files", "env/app.env")
+    assert [r[1] for r in found if r[0] == "PL101"] == ["app/compose.yaml", "legacy/compose.yaml"]
+
+
+def test_a_changed_override_file_counts_for_the_compose_files_beside_it(repo, capsys):
+    _write(repo / "api" / "compose.override.yaml", "services:\n  api:\n    image: x:2\n")
+    found = rows(capsys, "--changed-files", "api/compose.override.yaml")
+    assert ("PL101", "api/compose.yaml", 5) in found

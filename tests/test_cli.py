@@ -37,7 +37,7 @@ def test_fail_on_error_ignores_warnings(tmp_path):
 
 
 def test_text_output_is_ruff_style_with_related_lines(capsys):
-    main(["check", "--no-color", str(SAME_FILE)])
+    main(["check", "--no-color", "--concise", str(SAME_FILE)])
     lines = capsys.readouterr().out.splitlines()
     path = os.path.relpath(SAME_FILE / "compose.yaml")
     assert lines[0].startswith(

@@ -178,7 +178,7 @@ def test_a_config_with_a_long_value_is_quoted_as_an_excerpt(repo, capsys):
     (repo / ".portlint.yaml").write_text("fail-on: " + "x" * 5000 + "\n")
     assert main(["check", "."]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"portlint: error: {repo / '.portlint.yaml'}: fail-on: 'xxxx")
+    assert err.startswith(f"portlint: error: {repo / '.portlint.yaml'}:1:1: fail-on: 'xxxx")
     assert len(err) < 300 and err.count("\n") == 1
 
 

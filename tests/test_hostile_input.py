@@ -324,7 +324,7 @@ def test_cli_on_a_hostile_tree_prints_findings_and_no_traceback(tree, capsys):
     write(tree, "bomb/compose.yaml", BILLION_LAUGHS)
     write(tree, "deep/compose.yaml", "x: " + "[" * DEEP + "]" * DEEP + "\n")
     os.symlink("self.yaml", tree / "self.yaml")
-    assert main(["check", "--no-color", str(tree)]) == 1
+    assert main(["check", "--no-color", "--concise", str(tree)]) == 1
     out, err = capsys.readouterr()
     assert err == ""
     assert "Traceback" not in out

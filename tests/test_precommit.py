@@ -130,3 +130,55 @@ def test_an_unchanged_project_passes_when_the_changed_file_is_clean(scratch):
     _write(project / "docs" / "notes.yaml", "title: not a deployment file\n")
     completed = _try_repo(hooks, project, "docs/notes.yaml")
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def _committed_project(root: Path, files: dict[str, str]) -> Path:
+    root.mkdir()
+    _git(root, "init", "-q")
+    for name, text in files.items():
+        _write(root / name, text)
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "committed state")
+    return root
+
+
+DEFAULTED = 'services:\n  app:\n    image: example/app:1\n    ports:\n      - "${P:-9000}:80"\n'
+OTHER = 'services:\n  other:\n    image: example/other:1\n    ports:\n      - "8081:80"\n'
+
+
+def test_staging_only_a_dotenv_that_makes_a_collision_fails_the_hook(scratch):
+    hooks, first = scratch
+    project = _committed_project(
+        first.parent / "dotenv-project",
+        {
+            "app/compose.yaml": DEFAULTED,
+            "app/.env": "P=9000\n",
+            "other/compose.yaml": OTHER,
+            # two Compose projects are two hosts by default; these run on one machine
+            ".portlint.yaml": 'hosts:\n  - name: one\n    paths: ["**"]\n',
+        },
+    )
+    _write(project / "app" / ".env", "P=8081\n")
+    _git(project, "add", "app/.env")
+    completed = _try_repo(hooks, project, "app/.env")
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 1, output
+    findings = [m.group() for m in re.finditer(r"(?m)^\S+:\d+:\d+: PL\d+", output)]
+    assert findings == ["app/compose.yaml:5:9: PL101", "other/compose.yaml:5:10: PL101"], output
+
+
+def test_untracked_and_gitignored_compose_files_never_block_an_unrelated_commit(scratch):
+    hooks, first = scratch
+    project = _committed_project(
+        first.parent / "untracked-project",
+        {"app/compose.yaml": OTHER, ".gitignore": "ignored/\n", "notes.yaml": "a: 1\n"},
+    )
+    _write(project / "scratch" / "compose.yaml", OTHER.replace("other", "scratch"))
+    _write(project / "ignored" / "compose.yaml", OTHER.replace("other", "ignored"))
+    _write(project / "notes.yaml", "a: 2\n")
+    _git(project, "add", "notes.yaml")
+    completed = _try_repo(hooks, project, "notes.yaml")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    # Changing the tracked compose file: the untracked copies of its port do not count.
+    staged_compose = _try_repo(hooks, project, "app/compose.yaml")
+    assert staged_compose.returncode == 0, staged_compose.stdout + staged_compose.stderr

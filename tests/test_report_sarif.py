@@ -198,6 +198,47 @@ def test_sarif_passes_microsofts_multitool_validate(tmp_path, capsys, monkeypatc
     monkeypatch.chdir(CASE)
     main(["check", "collision", "--format", "sarif", "--output", str(tmp_path / "run.sarif")])
     capsys.readouterr()
+    _validate(tool, tmp_path)
+
+
+def test_sarif_fixes_pass_microsofts_multitool_validate(tmp_path, capsys, monkeypatch):
+    """Results with `fixes` (a safe PL004 quote, unsafe PL101 moves) are valid SARIF."""
+    tool = _multitool()
+    if tool is None:
+        pytest.skip("Sarif.Multitool not installed (see the test above)")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "compose.yaml").write_text(FIXABLE_COMPOSE)
+    monkeypatch.chdir(project)
+    main(["check", ".", "--format", "sarif", "--output", str(tmp_path / "run.sarif")])
+    capsys.readouterr()
+    document = json.loads((tmp_path / "run.sarif").read_text())
+    fixes = [r["fixes"][0] for r in document["runs"][0]["results"] if "fixes" in r]
+    assert [f["description"]["text"].split(" (")[0] for f in fixes] == [
+        'Quote the port mapping: "22:22"',
+        "Move to the nearest free port 8081",
+        "Move to the nearest free port 8081",
+    ]
+    assert fixes[0]["artifactChanges"][0]["replacements"] == [
+        {
+            "deletedRegion": {"startLine": 4, "startColumn": 9, "endLine": 4, "endColumn": 14},
+            "insertedContent": {"text": '"22:22"'},
+        }
+    ]
+    _validate(tool, tmp_path)
+
+
+FIXABLE_COMPOSE = """services:
+  web:
+    ports:
+      - 22:22
+      - "8080:80"
+  api:
+    ports: ["8080:8080"]
+"""
+
+
+def _validate(tool: Path, tmp_path: Path) -> None:
     log = tmp_path / "validation.sarif"
     env = dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1")
     completed = subprocess.run(

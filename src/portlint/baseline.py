@@ -39,6 +39,7 @@ def postprocess(report: Report, args: argparse.Namespace, options: Options) -> R
         findings.sort(key=Finding.sort_key)
     if getattr(args, "write_baseline", None):
         write(Path(args.write_baseline), findings)
+        args.recorded = len(findings)  # the CLI says so instead of "No problems found"
         findings = []  # recorded means accepted: nothing is new yet
     elif getattr(args, "baseline", None):
         known = load(Path(args.baseline))

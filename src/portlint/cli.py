@@ -50,6 +50,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_command_parser(name: str) -> argparse.ArgumentParser:
+    """One subcommand's parser on its own: options may then sit between paths
+    (`check deploy/shop --select PL1 deploy/edge`), which argparse's intermixed parsing
+    cannot do below a subparsers action."""
+    help_text, module = COMMANDS[name]
+    command = _Parser(prog=f"portlint {name}", description=help_text)
+    command.add_argument("--debug", action="store_true", help="show tracebacks")
+    _command_module(module).add_arguments(command)
+    return command
+
+
+def parse(args_list: list[str]) -> argparse.Namespace:
+    """The namespace for `args_list` (its first item a command, -h or --help)."""
+    if args_list[0] not in COMMANDS:
+        return build_parser().parse_args(args_list)
+    args = build_command_parser(args_list[0]).parse_intermixed_args(args_list[1:])
+    args.command = args_list[0]
+    return args
+
+
 def _command_module(name: str):
     return importlib.import_module(f"portlint.commands.{name}")
 
@@ -66,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     debug = "--debug" in args_list
     try:
-        args = build_parser().parse_args(args_list)
+        args = parse(args_list)
         return int(_command_module(COMMANDS[args.command][1]).run(args))
     except UsageError as error:
         print(f"portlint: error: {error}", file=sys.stderr)

@@ -8,6 +8,7 @@ line and exits 2.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from portlint.options import HostGroup, Limits, Options
 from portlint.packaged import packaged_text
 from portlint.rules.catalogue import CATALOGUE, expand, lookup
 from portlint.source import Roots
+from portlint.suggestions import did_you_mean, nearest, nearest_rule
 from portlint.validated import schema_errors
 
 CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")
@@ -49,9 +51,11 @@ def load_config(path: Path, roots: Roots | None = None) -> dict[str, Any]:
         if data is None:
             raise ConfigError(f"{path}: no [tool.portlint] section")
     else:
-        data, _node = load_yaml(read_text(path, "configuration", roots), str(path))
+        data, node = load_yaml(read_text(path, "configuration", roots), str(path))
         if data is None:
             data = {}
+        validate(data, schema(), str(path), node)
+        return data
     validate(data, schema(), str(path))
     return data
 
@@ -60,17 +64,51 @@ def schema() -> dict[str, Any]:
     return json.loads(packaged_text("config_schema.json"))
 
 
-def validate(data: Any, json_schema: dict[str, Any], where: str) -> None:
-    """Raise ConfigError naming the file and the offending key."""
+def validate(data: Any, json_schema: dict[str, Any], where: str, node: Any = None) -> None:
+    """Raise ConfigError naming the file, the line:col (YAML: `node` is the document's
+    root), the offending key, and for an unknown key the nearest known one."""
     errors = sorted(schema_errors(json_schema, data), key=lambda e: list(e.absolute_path))
     if not errors:
         return
     error = errors[0]
-    key = ".".join(excerpt_key(part) for part in error.absolute_path) or "(top level)"
+    path = list(error.absolute_path)
+    key = ".".join(excerpt_key(part) for part in path) or "(top level)"
     message = short_message(error)
-    if error.validator == "additionalProperties":
-        message = message.replace("Additional properties are not allowed", "unknown key")
-    raise ConfigError(f"{where}: {key}: {message}")
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {})
+        unknown = sorted(k for k in error.instance if isinstance(k, str) and k not in known)
+        if unknown:
+            path.append(unknown[0])
+            message = f"unknown key {excerpt_key(unknown[0])!r}" + did_you_mean(
+                repr(n) if (n := nearest(unknown[0], known)) else None
+            )
+        else:
+            message = message.replace("Additional properties are not allowed", "unknown key")
+    named = "" if key == "(top level)" and message.startswith("unknown key '") else f"{key}: "
+    raise ConfigError(f"{where}{_position(node, path)}: {named}{message}")
+
+
+def _position(node: Any, path: list[Any]) -> str:
+    """`:line:col` of the key (or item) at `path` in a composed YAML document."""
+    import yaml
+
+    mark = None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            pair = next((p for p in node.value if p[0].value == part), None)
+            if pair is None:
+                break
+            mark, node = pair[0].start_mark, pair[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    if mark is None and node is not None and path == []:
+        mark = node.start_mark
+    return f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
 
 
 def _pyproject_section(path: Path, roots: Roots | None = None) -> dict[str, Any] | None:
@@ -102,6 +140,12 @@ def build_options(
     """Options from a validated config mapping plus command-line overrides."""
     where = str(config_path) if config_path else "command line"
     base_dir = config_path.parent if config_path else Path.cwd()
+    try:  # codes from the command line are named as such, whatever the config holds
+        _enabled_rules(select, extend_select or [], ignore or [])
+    except ValueError as error:
+        unknown = re.search(r"'([^']*)'", str(error))
+        hint = did_you_mean(nearest_rule(unknown.group(1))) if unknown else ""
+        raise ConfigError(f"command line: {error}{hint}") from None
     try:
         enabled = _enabled_rules(
             select if select is not None else data.get("select"),
@@ -109,12 +153,15 @@ def build_options(
             (data.get("ignore") or []) + (ignore or []),
         )
     except ValueError as error:
-        raise ConfigError(f"{where}: {error}") from None
+        unknown = re.search(r"'([^']*)'", str(error))
+        hint = did_you_mean(nearest_rule(unknown.group(1))) if unknown else ""
+        raise ConfigError(f"{where}: {error}{hint}") from None
     severity: dict[str, Severity] = {}
     for name, level in (data.get("severity") or {}).items():
         info = lookup(name)
         if info is None:
-            raise ConfigError(f"{where}: severity.{name}: unknown rule")
+            hint = did_you_mean(nearest_rule(name))
+            raise ConfigError(f"{where}: severity.{name}: unknown rule{hint}")
         if level == "off":
             enabled.discard(info.id)
         else:

@@ -42,12 +42,18 @@ def load_yaml(text: str, where: str) -> tuple[Any, Any]:
     alias bomb must not expand in the loader or in the validation cache's digest."""
     import yaml
 
+    from portlint.yamlkeys import DuplicateKeyError
     from portlint.yamlnodes import SafeLoader, YamlLimitError, compose_documents
 
     try:
         compose_documents(SourceFile(Path(where), where, text), LIMITS)
         node = yaml.compose(text, Loader=SafeLoader)
         data = yaml.load(text, Loader=SafeLoader)
+    except DuplicateKeyError as error:
+        raise ConfigError(
+            f"{where}{_at(error)}: {error.args[0].split(':')[0]}: a key may appear "
+            "only once (YAML forbids repeats; portlint never picks one)"
+        ) from None
     except YamlLimitError as error:
         raise ConfigError(f"{where}{_at(error)}: YAML not checked: {error}") from None
     except yaml.YAMLError as error:

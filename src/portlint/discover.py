@@ -157,6 +157,11 @@ def _excluded(path: Path, patterns: list[str], base: Path) -> bool:
     return bool(patterns) and matches_any(relative_posix(path, base), patterns)
 
 
+def classify(path: Path, registry: Registry) -> Candidate | None:
+    """The candidate a file named on the command line would be (`--stdin-filename`)."""
+    return _classify(path, registry, explicit=True)
+
+
 def _classify(path: Path, registry: Registry, explicit: bool) -> Candidate | None:
     # --- file kinds (portlint.filekinds): templates, other tools' files ---
     special = filekinds.special_parser(path, registry)

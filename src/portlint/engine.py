@@ -58,10 +58,14 @@ def check(
     options: Options,
     stdin_text: str | None = None,
     debug: bool = False,
+    stdin_filename: str | None = None,
 ) -> Report:
-    """Run the whole check over paths ('-' reads `stdin_text`)."""
+    """Run the whole check over paths ('-' reads `stdin_text`, parsed, located and
+    suppressed as if it were the file `stdin_filename` when that is given)."""
     reg = registry()
     roots = [Path(p).resolve() for p in paths if p != "-"]
+    if stdin_filename is not None and "-" in paths:  # its .env and includes are readable
+        roots.append(Path(stdin_filename).resolve().parent)
     # Sorted: the output must not depend on the order the paths were given in (pre-commit
     # passes file names in any order), and related locations follow discovery order.
     file_paths = sorted({Path(p) for p in paths if p != "-"}, key=lambda p: p.as_posix())
@@ -74,8 +78,8 @@ def check(
     # --- rendered sources (portlint.render): charts, kustomizations, `# Source:` stdin ---
     from portlint.render import prepare
 
-    rendered = prepare(candidates, options, stdin, roots)
-    candidates, stdin = rendered.candidates, rendered.stdin
+    rendered = prepare(candidates, options, None if stdin_filename else stdin, roots)
+    candidates, stdin = rendered.candidates, stdin if stdin_filename else rendered.stdin
     # --- end rendered sources ---
     directories = [os.path.dirname(os.path.abspath(c.path)) for c in candidates]
     # Directories discovery walked: inside a root, as the walk follows no symlinked
@@ -87,7 +91,7 @@ def check(
 
     def parse(chunk: list[Candidate], last: bool) -> Parsed:
         ctx = ParseContext(options=options, roots=context_roots, walked_directories=walked)
-        parser = ChunkParser(reg, ctx, guard, debug)
+        parser = ChunkParser(reg, ctx, guard, debug, stdin_filename)
         return parser.parse(chunk, stdin if last else None, rendered.sources if last else [])
 
     parts, processes = chunks.plan(
@@ -129,8 +133,16 @@ class ChunkParser:
     """Reads and parses a run of candidates: text files at once, YAML documents queued by
     the parser that claims them and parsed per group at the end."""
 
-    def __init__(self, reg: Registry, ctx: ParseContext, roots: Roots, debug: bool) -> None:
+    def __init__(
+        self,
+        reg: Registry,
+        ctx: ParseContext,
+        roots: Roots,
+        debug: bool,
+        stdin_filename: str | None = None,
+    ) -> None:
         self.reg = reg
+        self.stdin_filename = stdin_filename
         self.ctx = ctx
         self.debug = debug
         self.sources: dict[str, SourceFile] = {}
@@ -152,7 +164,9 @@ class ChunkParser:
         for source in rendered:  # rendered manifests (portlint.render), counted there
             self.sources[source.display] = source
             self._documents(source)
-        if stdin_text is not None:
+        if stdin_text is not None and self.stdin_filename is not None:
+            self._stdin_as(Path(self.stdin_filename), stdin_text)
+        elif stdin_text is not None:
             self.files += 1
             source = SourceFile(Path(STDIN_NAME), STDIN_NAME, stdin_text)
             self.sources[STDIN_NAME] = source
@@ -202,6 +216,20 @@ class ChunkParser:
 
             self._project_keys = ProjectKeys(self.ctx.read)
         return self._project_keys.key(source.path, source.display)
+
+    def _stdin_as(self, path: Path, text: str) -> None:
+        """`--stdin-filename`: the text parsed by the parser that file's name selects."""
+        from portlint.discover import classify
+
+        candidate = classify(path, self.reg)
+        self.files += 1
+        source = SourceFile(path, display_path(path), text)
+        self.sources[source.display] = source
+        parser = candidate.parser if candidate is not None else None
+        if parser is not None:
+            guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
+        else:
+            self._documents(source)
 
     def _documents(self, source: SourceFile) -> bool:
         """Queue the file's documents for their parsers; False when nothing claimed any

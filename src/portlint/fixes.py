@@ -231,3 +231,6 @@ _FIXERS: dict[str, Callable[[Finding, _Lines], Fix | None]] = {
     "PL101": _move_port,
     "PL501": _bind_loopback,
 }
+
+#: Rules with a fix (`--statistics` marks them `[*]`, as ruff does).
+FIXABLE = frozenset(_FIXERS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from portlint.commands import outputs
 from portlint.commands.common import (
     add_input_arguments,
     check_paths_exist,
@@ -30,7 +31,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on", choices=("error", "warning", "info"), help="lowest severity that fails"
     )
-    parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text output (auto: on a terminal, unless NO_COLOR; FORCE_COLOR too)",
+    )
+    parser.add_argument("--no-color", action="store_true", help="the same as --color never")
+    parser.add_argument(
+        "--concise",
+        action="store_true",
+        help="text output without the code frame under each finding (one line each)",
+    )
+    parser.add_argument(
+        "--statistics", action="store_true", help="print the number of findings per rule"
+    )
+    parser.add_argument(
+        "--show-files", action="store_true", help="list the files read (path TAB parser) and exit"
+    )
+    parser.add_argument(
+        "--show-settings", action="store_true", help="print the resolved settings and exit"
+    )
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes in place")
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff: the fixes that change behaviour too (move a port, bind "
+        "to loopback)",
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
+    )
     parser.add_argument(  # rendered sources (portlint.render)
         "--values",
         action="append",
@@ -65,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
     from portlint.engine import check
 
     check_paths_exist(args.paths)
+    outputs.prepare("--output", args.output)
+    outputs.prepare("--sarif-file", args.sarif_file)
     options = options_from_args(
         args,
         select=split_codes(args.select),
@@ -73,41 +107,96 @@ def run(args: argparse.Namespace) -> int:
         fail_on=args.fail_on,
         helm_values=args.values,
     )
+    if args.show_settings or args.show_files:
+        from portlint.commands import listing
+
+        if args.show_settings:
+            sys.stdout.write(listing.show_settings(options, args.paths))
+        if args.show_files:
+            sys.stdout.write(listing.show_files(args.paths, options))
+        return 0
     if args.against_host is not None:
         from portlint.hostsockets.command import against_host
 
         args.paths = against_host(args.against_host, args.paths, options)
-    stdin_text = read_stdin_if_needed(args.paths)
+    stdin_text = read_stdin_if_needed(args.paths, args.stdin_filename)
     paths, touched = args.paths, None
     if args.changed_files:
         from portlint import project
 
         paths, touched = project.scope(args.paths, options)
-    report = check(paths, options, stdin_text=stdin_text, debug=args.debug)
-    if touched is not None:
-        report = project.only_touching(report, touched)
+
+    def checked():
+        report = check(
+            paths,
+            options,
+            stdin_text=stdin_text,
+            debug=args.debug,
+            stdin_filename=args.stdin_filename,
+        )
+        if touched is not None:
+            report = project.only_touching(report, touched)
+        return report
+
+    report = checked()
+    stdin_display = None
+    if args.stdin_filename and stdin_text is not None:
+        from portlint.source import display_path
+
+        stdin_display = display_path(args.stdin_filename)
+    if args.diff:
+        return _diff(report, args.unsafe_fixes, stdin_display)
+    fixed = 0
+    if args.fix:
+        from portlint.commands.fixing import fix_in_place
+
+        report, fixed = fix_in_place(report, checked, args.unsafe_fixes, stdin_display)
     report = _postprocess(report, args, options)
     from portlint.suppress import unknown_rule_notices
 
     for notice in unknown_rule_notices(report.suppressions):
         print(f"portlint: warning: {notice.text()}", file=sys.stderr)
-    color = not args.no_color and sys.stdout.isatty() and "NO_COLOR" not in __import__("os").environ
-    text = render(args.format, report, options, color=color and not args.output)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        sys.stdout.write(render("summary", report, options, color=color))
-    else:
-        sys.stdout.write(text)
-    if args.sarif_file:
-        with open(args.sarif_file, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(render("sarif", report, options))
+    _write_reports(report, args, options, fixed)
     for error in report.internal_errors:
         print(f"portlint: internal error: {error} (run with --debug)", file=sys.stderr)
     if report.internal_errors:
         return 2
     failing = [f for f in report.findings if f.severity and f.severity.rank >= options.fail_on.rank]
-    return 1 if failing else 0
+    return 1 if failing and not args.exit_zero else 0
+
+
+def _write_reports(report, args, options, fixed: int) -> None:
+    from portlint.report import text as text_report
+
+    color = outputs.use_color("never" if args.no_color else args.color)
+    style = {"concise": args.concise, "fixed": fixed}
+    body = render(args.format, report, options, color=color and not args.output, **style)
+    recorded = getattr(args, "recorded", None)
+    if recorded is not None and args.format == "text":  # not "No problems found"
+        body = f"Recorded {_findings(recorded)} in {args.write_baseline}.\n"
+    if args.output:
+        outputs.write("--output", args.output, body)
+        summary = render("summary", report, options, color=color, **style)
+        sys.stdout.write(body if recorded is not None and args.format == "text" else summary)
+    else:
+        sys.stdout.write(body)
+    if args.statistics:
+        sys.stdout.write(text_report.statistics(report.findings))
+    if args.sarif_file:
+        outputs.write("--sarif-file", args.sarif_file, render("sarif", report, options))
+
+
+def _findings(count: int) -> str:
+    return f"{count} finding{'s' if count != 1 else ''}"
+
+
+def _diff(report, unsafe: bool, stdin: str | None) -> int:
+    from portlint.commands.fixing import unified_diff
+
+    diff, count = unified_diff(report, unsafe, stdin)
+    sys.stdout.write(diff)
+    print(f"Would fix {_findings(count)}.", file=sys.stderr)
+    return 1 if count else 0
 
 
 def _postprocess(report, args, options):

@@ -8,13 +8,19 @@ from pathlib import Path
 
 from portlint.config import build_options, find_config, load_config
 from portlint.configfiles import repository_root
-from portlint.errors import ConfigError
+from portlint.errors import ConfigError, UsageError
 from portlint.options import Options
 from portlint.source import Roots
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", default=["."], help="files or directories; - for stdin")
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with -: read stdin as if it were the file PATH (its format, configuration, "
+        "positions and suppressions; findings name PATH)",
+    )
     parser.add_argument("--config", metavar="FILE", help="configuration file to use")
     parser.add_argument("--policy", metavar="NAME|FILE", help="policy preset or file")
     parser.add_argument(
@@ -46,7 +52,8 @@ def options_from_args(args: argparse.Namespace, **overrides) -> Options:
         if not config_path.is_file():
             raise ConfigError(f"--config {args.config}: no such file")
     else:
-        first = next((p for p in args.paths if p != "-"), ".")
+        stdin_name = getattr(args, "stdin_filename", None)
+        first = next((p for p in args.paths if p != "-"), stdin_name or ".")
         config_path = find_config(Path(first))
         if config_path is not None:  # committed: must not lead out of its repository
             roots = Roots([repository_root(config_path.parent)], name="the repository")
@@ -62,8 +69,10 @@ def options_from_args(args: argparse.Namespace, **overrides) -> Options:
     return options
 
 
-def read_stdin_if_needed(paths: list[str]) -> str | None:
+def read_stdin_if_needed(paths: list[str], stdin_filename: str | None = None) -> str | None:
     if "-" not in paths:
+        if stdin_filename is not None:
+            raise UsageError("--stdin-filename needs - among the paths (the text on stdin)")
         return None
     data = sys.stdin.buffer.read()
     from portlint.source import ReadError, decode

@@ -15,7 +15,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     info = lookup(args.rule)
     if info is None:
-        raise UsageError(f"unknown rule {args.rule!r} (see `portlint rules`)")
+        from portlint.suggestions import did_you_mean, nearest_rule
+
+        hint = did_you_mean(nearest_rule(args.rule))
+        raise UsageError(f"unknown rule {args.rule!r} (see `portlint rules`){hint}")
     from portlint.docs import rule_doc  # importlib.resources: only for this command
 
     text = rule_doc(info)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from functools import lru_cache
 from typing import Any
 
 from portlint.commands.common import (
@@ -31,6 +33,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="list the sockets listening on this machine now; with PATHS, say which "
         "declared binding each one is",
     )
+    parser.add_argument(
+        "--port", metavar="N|N-M", help="only bindings of this port or range (8080, 8000-8100)"
+    )
+    parser.add_argument(
+        "--host",
+        metavar="NAME",
+        help="only bindings on this host group (`hosts:`) or cluster, or bound to this address",
+    )
+    parser.add_argument(
+        "--collisions", action="store_true", help="only bindings in a collision (PL101)"
+    )
     parser.set_defaults(paths=None)  # --live reads a tree only when PATHS are given
 
 
@@ -45,10 +58,16 @@ def run(args: argparse.Namespace) -> int:
     check_paths_exist(args.paths)
     options = options_from_args(args)
     # The inventory needs the model, not the rules (the map marks collisions: PL101).
-    options.enabled = {"PL101"} if args.format == "html" else set()
-    stdin_text = read_stdin_if_needed(args.paths)
-    report = check(args.paths, options, stdin_text=stdin_text, debug=args.debug)
-    rows = inventory(report.model)
+    options.enabled = {"PL101"} if args.format == "html" or args.collisions else set()
+    stdin_text = read_stdin_if_needed(args.paths, args.stdin_filename)
+    report = check(
+        args.paths,
+        options,
+        stdin_text=stdin_text,
+        debug=args.debug,
+        stdin_filename=args.stdin_filename,
+    )
+    rows = filtered(inventory(report.model), args, report.findings)
     if args.format == "json":
         text = json.dumps({"version": 1, "bindings": rows, "files": report.files}, indent=2) + "\n"
     elif args.format == "html":
@@ -70,6 +89,35 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def filtered(
+    rows: list[dict[str, Any]], args: argparse.Namespace, findings
+) -> list[dict[str, Any]]:
+    """The rows `--port`, `--host` and `--collisions` keep (all of them without those)."""
+    if getattr(args, "port", None):
+        from portlint.commands.port import parse_span
+
+        start, end = parse_span(args.port)
+        rows = [r for r in rows if r["port"] <= end and start <= r["end_port"]]
+    if getattr(args, "host", None):
+        host = args.host
+        rows = [
+            r
+            for r in rows
+            if r["namespace"].partition(":")[2] == host
+            or r["namespace"] == host
+            or r["address"] == host
+        ]
+    if getattr(args, "collisions", False):
+        places = {
+            (loc.path, loc.line, loc.column)
+            for f in findings
+            if f.rule == "PL101"
+            for loc in (f.location, *(r.location for r in f.related))
+        }
+        rows = [r for r in rows if (r["path"], r["line"], r["column"]) in places]
+    return rows
 
 
 _NAMESPACE_ORDER = ("host", "k8s-node", "k8s-nodeports", "service", "pod", "container")
@@ -101,7 +149,7 @@ def inventory(model: Model) -> list[dict[str, Any]]:
                 "line": b.location.line,
                 "column": b.location.column,
                 "format": b.format,
-                "owner": b.owner,
+                "owner": repo_relative(b.owner),
                 "identity": b.identity,
                 "namespace": b.namespace.key,
                 "role": b.role.value,
@@ -114,6 +162,26 @@ def inventory(model: Model) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def repo_relative(text: str) -> str:
+    """An absolute path (or `path/service` owner) outside the current directory, relative
+    to the repository holding it: the inventory never prints a machine's own layout."""
+    if not os.path.isabs(text):
+        return text
+    root = _repository(os.path.dirname(text))
+    return os.path.relpath(text, root).replace(os.sep, "/") if root else text
+
+
+@lru_cache(maxsize=256)
+def _repository(directory: str) -> str | None:
+    while True:
+        if os.path.exists(os.path.join(directory, ".git")):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
 
 
 _COLUMNS = ("PORT", "ROLE", "ADDRESS", "OWNER", "SOFTWARE", "REGISTERED", "WHERE")

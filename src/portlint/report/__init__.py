@@ -16,8 +16,19 @@ FORMATS = ("text", "json", "sarif", "github", "gitlab")
 _MODULES = {name: name for name in FORMATS} | {"summary": "text"}
 
 
-def render(name: str, report: Report, options: Options, color: bool = False) -> str:
+def render(
+    name: str,
+    report: Report,
+    options: Options,
+    color: bool = False,
+    concise: bool = False,
+    fixed: int = 0,
+) -> str:
+    """The report in format `name`; `concise` (no code frames) and `fixed` (fixes applied
+    by `--fix`, for the summary) concern the text format only."""
     module = importlib.import_module(f"portlint.report.{_MODULES[name]}")
     if name == "summary":
-        return module.summary(report, color=color)
+        return module.summary(report, color=color, fixed=fixed)
+    if name == "text":
+        return module.render(report, options, color=color, concise=concise, fixed=fixed)
     return module.render(report, options, color=color)

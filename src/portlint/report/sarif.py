@@ -19,6 +19,7 @@ from urllib.parse import quote
 from portlint import __version__, suppress
 from portlint.docs import help_uri, rule_doc
 from portlint.findings import Finding, Severity
+from portlint.fixes import Fix, fix_for
 from portlint.report.repopath import repo_relative, repository_root
 from portlint.rules.catalogue import CATALOGUE, RuleInfo
 from portlint.source import Location
@@ -74,7 +75,7 @@ def render(report: Report, options: Options, color: bool = False) -> str:
         "originalUriBaseIds": {"SRCROOT": {"uri": _directory_uri(paths.root)}},
         "invocations": [_invocation(report, paths)],
         "columnKind": "unicodeCodePoints",
-        "results": _results(report.findings, paths),
+        "results": _results(report, paths),
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -135,13 +136,45 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _results(findings: list[Finding], paths: _Paths) -> list[dict[str, Any]]:
+def _results(report: Report, paths: _Paths) -> list[dict[str, Any]]:
     occurrences: dict[str, int] = {}
     results = []
-    for finding in findings:
+    for finding in report.findings:
         occurrence = occurrences[finding.fingerprint] = occurrences.get(finding.fingerprint, 0) + 1
-        results.append(_result(finding, paths, occurrence))
+        result = _result(finding, paths, occurrence)
+        source = report.sources.get(finding.location.path)
+        fix = fix_for(finding, source.text) if source is not None else None
+        if fix is not None:
+            result["fixes"] = [_fix(fix, paths)]
+        results.append(result)
     return results
+
+
+def _fix(fix: Fix, paths: _Paths) -> dict[str, Any]:
+    """SARIF 3.55: the same edits as `--fix` (an unsafe one says so in its description)."""
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for edit in fix.edits:
+        deleted: dict[str, Any] = {
+            "startLine": edit.line,
+            "startColumn": edit.column,
+            "endLine": edit.end_line,
+            "endColumn": edit.end_column,
+        }
+        by_path.setdefault(edit.path, []).append(
+            {"deletedRegion": deleted, "insertedContent": {"text": edit.new_text}}
+        )
+    safety = (
+        ""
+        if fix.safe
+        else " (unsafe: changes behaviour; portlint applies it only with --unsafe-fixes)"
+    )
+    return {
+        "description": {"text": fix.title + safety},
+        "artifactChanges": [
+            {"artifactLocation": _artifact(path, paths), "replacements": replacements}
+            for path, replacements in by_path.items()
+        ],
+    }
 
 
 def _result(finding: Finding, paths: _Paths, occurrence: int) -> dict[str, Any]:
