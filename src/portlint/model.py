@@ -85,6 +85,10 @@ class Binding(Record):
     #: The main config when the binding is written in a file it includes ("": its own
     #: file): the host group follows the file the daemon is started with.
     main_file: str
+    #: Where the port is written when it is not a port list: "flag --port",
+    #: "environment PORT", "default of mongodb (host network)" ("": the format's own port
+    #: syntax).
+    source: str
 
     __slots__ = (
         "port",
@@ -112,6 +116,7 @@ class Binding(Record):
         "default",
         "daemon",
         "main_file",
+        "source",
     )
 
     def __init__(
@@ -141,6 +146,7 @@ class Binding(Record):
         default: bool = False,
         daemon: str | None = None,
         main_file: str = "",
+        source: str = "",
     ) -> None:
         self.port = port
         self.protocol = protocol
@@ -167,6 +173,7 @@ class Binding(Record):
         self.default = default
         self.daemon = daemon
         self.main_file = main_file
+        self.source = source
 
     def owner_label(self) -> str:
         """The owner as users name it, quoted when it is a key ("'Deployment/ns/x/c'")."""
