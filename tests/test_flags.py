@@ -67,7 +67,11 @@ def test_value_is_placed_on_its_characters() -> None:
 
 def test_program_default_is_served_unless_a_flag_moves_it() -> None:
     assert _argv("prometheus", "--config.file=/p.yml").served() == {(9090, Protocol.TCP)}
-    assert _argv("tiller", "--listen=localhost:12345").served() is None  # generic: unknown
+    assert _argv("myapp", "--listen=localhost:12345").served() is None  # generic: unknown
+    assert _argv("/tiller", "--listen=localhost:12345").served() == {
+        (12345, Protocol.TCP),
+        (44135, Protocol.TCP),
+    }
 
 
 def test_bare_arguments_use_the_image_program() -> None:

@@ -43,10 +43,6 @@ class Container(Record):
     partial: bool = False  # no image: a strategic-merge patch of a container
     #: Ports the container's command line sets (`--port=8080`): declared for PL401.
     flag_ports: list[ContainerPort] = field(default_factory=list)
-    #: Every port the process listens on, when its flags say so and its program is known
-    #: (None: unknown); with the flags' places, for PL405.
-    served: frozenset[tuple[int, Protocol]] | None = None
-    served_where: list[Location] = field(default_factory=list)
 
 
 class PodTemplate(Record):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from portlint.facts import Mount, PodContainer, Target
+from portlint.facts import Mount, PodContainer, Served, Target
 from portlint.k8s_objects import IngressBackend, PodTemplate, Service
 from portlint.namespaces import Namespace
 from portlint.records import Record, field
@@ -36,6 +36,7 @@ __all__ = [
     "Namespace",
     "ParseResult",
     "PodContainer",
+    "Served",
     "Protocol",
     "Role",
     "Suppression",
@@ -267,6 +268,7 @@ class ParseResult(Record):
     services: list[Service] = field(default_factory=list)  # Kubernetes Services
     backends: list[IngressBackend] = field(default_factory=list)  # Kubernetes Ingress backends
     mounts: list[Mount] = field(default_factory=list)  # host paths Compose services mount
+    served: list[Served] = field(default_factory=list)  # what known processes listen on
 
     def extend(self, other: ParseResult) -> None:
         self.bindings.extend(other.bindings)
@@ -276,6 +278,7 @@ class ParseResult(Record):
         self.services.extend(other.services)
         self.backends.extend(other.backends)
         self.mounts.extend(other.mounts)
+        self.served.extend(other.served)
 
 
 class Model(Record):
@@ -288,6 +291,7 @@ class Model(Record):
     services: list[Service] = field(default_factory=list)  # each with `selected` filled in
     backends: list[IngressBackend] = field(default_factory=list)
     files: int = 0
+    served: list[Served] = field(default_factory=list)
     _used_ports: UsedPorts | None = None
 
     def used_ports(self) -> UsedPorts:

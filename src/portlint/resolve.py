@@ -65,6 +65,7 @@ def build(result: ParseResult, options: Options, files: int = 0) -> Model:
         result.services,
         result.backends,
         files,
+        served=result.served,
     )
 
 

@@ -169,6 +169,9 @@ PROGRAMS: tuple[Program, ...] = (
     Program("node", "Node.js", ("node", "nodejs"), ("node",), (
         _f("--inspect", "address", "", "inspector"),
         _f("--inspect-brk", "address", "", "inspector")), ),
+    Program("tiller", "Tiller", ("tiller",), ("tiller",), (
+        _f("listen", "address", ":44134", "gRPC API"),
+        _f("probe-listen", "address", ":44135", "probes")), go=True),
     Program("istio-echo", "Istio echo test app", (), ("istio/app", "testing/app"), (
         _f("port", "port", "", "HTTP"), _f("grpc", "port", "", "gRPC"),
         _f("tcp", "port", "", "TCP"), _f("metrics", "port", "", "metrics")), go=True),

@@ -56,7 +56,7 @@ def encode(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for row in rows:
         cells: list[Any] = []
         for field in FIELDS:
-            value = row.get(field)
+            value: Any = row.get(field)
             if field in _NUMBERS:
                 cells.append(value)
             elif field == "known":

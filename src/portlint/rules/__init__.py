@@ -34,6 +34,7 @@ RULE_MODULES = (
     "exposure",
     "templates",
     "hostsocket",
+    "served",
 )
 
 

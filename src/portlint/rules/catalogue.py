@@ -50,6 +50,9 @@ CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("PL403", "unknown-backend-port", _E, "An Ingress backend port its Service lacks"),
     RuleInfo("PL404", "unnamed-service-port", _E, "A multi-port Service has an unnamed port"),
     RuleInfo(
+        "PL405", "port-not-served", _W, "A declared port the process's own flags do not serve"
+    ),
+    RuleInfo(
         "PL501", "sensitive-port-exposed", _W, "A database, cache or admin port on all interfaces"
     ),
     RuleInfo("PL502", "unbound-interface", _OFF, "A published port without a host IP"),
