@@ -46,12 +46,16 @@ def kubernetes_reading(
 
 
 def compose_reading(
-    source: SourceFile, entrypoint: Node | None, command: Node | None, image: str | None
+    entrypoint: tuple[SourceFile, Node] | None,
+    command: tuple[SourceFile, Node] | None,
+    image: str | None,
 ) -> Reading:
     """A string `command:`/`entrypoint:` is split as a shell would (Compose splits it
     shell-like); a list is taken word for word."""
     words: list[Word] = []
-    for node in (entrypoint, command):
+    for source, node in (entrypoint or (None, None), command or (None, None)):
+        if source is None:
+            continue
         if isinstance(node, ScalarNode):
             from portlint.flags.words import split_commands
 
@@ -118,16 +122,18 @@ def emit(
     owner: str,
     pod: str,
     path: str,
+    into: list[Binding] | None = None,
 ) -> list[Binding]:
     """Add the reading's bindings (built by `binding(port, protocol, where)` and given their
-    address and source), problems and `Served` fact to `result`; returns the bindings."""
+    address and source; to `into`, else `result.bindings`), problems and `Served` fact to
+    `result`; returns the bindings."""
     made = []
     for port in reading.ports:
         made_binding = binding(port.port, port.protocol, port.location)
         made_binding.address = port.address
         made_binding.source = port.source_text()
         made.append(made_binding)
-    result.bindings.extend(made)
+    (result.bindings if into is None else into).extend(made)
     for problem in reading.problems:
         result.diagnostics.append(
             Diagnostic("PL002", problem.message, problem.location, key=f"{owner}|{problem.key}")

@@ -49,10 +49,12 @@ def ports_not_served(model: Model, options: Options) -> Iterator[Finding]:
 
 def _declared(binding: Binding) -> tuple[int, int, str] | None:
     """The container-side ports a binding declares, and how to name them."""
-    if binding.role == Role.CONTAINER and binding.format == "kubernetes":
+    if binding.role != Role.CONTAINER:
+        return None
+    if binding.format == "kubernetes":
         return binding.port, binding.end_port, "containerPort"
-    if binding.role == Role.PUBLISH and binding.target is not None and binding.target.start:
-        return binding.target.start, binding.target.end, "published container port"
+    if binding.format == "compose":  # the container side of a `ports:` mapping
+        return binding.port, binding.end_port, "published container port"
     return None
 
 

@@ -14,7 +14,7 @@ from portlint.model import (
     Target,
 )
 from portlint.numbers import mention, mention_protocol, parse_int
-from portlint.parsers.compose.commands import bind_command
+from portlint.parsers.compose.commands import bind_command, bind_flags
 from portlint.parsers.compose.ports import (
     PortSpec,
     PortSyntaxError,
@@ -44,9 +44,12 @@ def bind_service(project: Project, service: Service) -> None:
     mode = service.network_mode or ""
     if mode == "none":
         return
+    last: dict[str, tuple[SourceFile, Node]] = {}
     for source, key, node in service.entries:
-        if key == "command":
-            bind_command(project, service, source, node)
+        if key in ("command", "entrypoint"):
+            last[key] = (source, node)
+            if key == "command":
+                bind_command(project, service, source, node)
             continue
         if not isinstance(node, SequenceNode):
             project.error(
@@ -61,6 +64,8 @@ def bind_service(project: Project, service: Service) -> None:
                 _bind_port(project, service, source, entry)
             else:
                 _bind_expose(project, service, source, entry)
+    if last:
+        bind_flags(project, service, last.get("entrypoint"), last.get("command"))
 
 
 def _bind_port(project: Project, service: Service, source: SourceFile, node: Node) -> None:
