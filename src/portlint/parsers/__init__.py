@@ -80,6 +80,7 @@ BUILTIN_MODULES = (
     "apache",
     "haproxy",
     "systemd",
+    "systemd_service",
     "envoy",
     "traefik",
     "caddy",
