@@ -186,6 +186,10 @@ class _FlagReader:
             if text == "--":
                 break
             if not text.startswith("-") or text == "-":
+                if self.program is not None and self.program.interpreter:
+                    # `node server.js --port 3001`: the script's flags, read generically
+                    self.program = self.reading.program = None
+                    self.specs = {}
                 continue
             name, eq, value = text.partition("=")
             spec = self._spec(name)

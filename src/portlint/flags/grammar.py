@@ -37,6 +37,8 @@ class Program(FrozenRecord):
     flags: tuple[Flag, ...]
     go: bool = False  # single-dash long flags accepted
     subcommand: str = ""  # flags only after this word ("server" for minio)
+    #: An interpreter: the words after its script are the script's own, read generically.
+    interpreter: bool = False
 
 
 def _f(name: str, kind: str, default: str = "", what: str = "", **kw: str) -> Flag:
@@ -168,7 +170,7 @@ PROGRAMS: tuple[Program, ...] = (
         _f("--host", "host", "127.0.0.1"), _f("-h", "host", "")), subcommand="run"),
     Program("node", "Node.js", ("node", "nodejs"), ("node",), (
         _f("--inspect", "address", "", "inspector"),
-        _f("--inspect-brk", "address", "", "inspector")), ),
+        _f("--inspect-brk", "address", "", "inspector")), interpreter=True),
     Program("tiller", "Tiller", ("tiller",), ("tiller",), (
         _f("listen", "address", ":44134", "gRPC API"),
         _f("probe-listen", "address", ":44135", "probes")), go=True),
