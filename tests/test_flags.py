@@ -165,3 +165,11 @@ def test_every_program_has_flags_and_valid_defaults() -> None:
         for flag in program.flags:
             assert flag.kind in ("port", "address", "urls", "host"), flag
     assert ip_address("::")  # the generic host forms parse
+
+
+def test_programs_with_ports_elsewhere_are_never_judged() -> None:
+    """cert-manager is one name for several binaries, consul reads config files: their
+    flags are read but PL405 never decides from them."""
+    reading = _argv("cert-manager", "--secure-port=10250")
+    assert _ports(reading) == [(10250, None, "--secure-port")]
+    assert reading.served() is None

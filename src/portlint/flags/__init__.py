@@ -70,7 +70,7 @@ class Reading(Record):
     def served(self) -> set[tuple[int, Protocol]] | None:
         """Every port the process listens on, when its program is known (else None: a
         generic reading never says what a process does not serve)."""
-        if self.program is None:
+        if self.program is None or self.program.partial:
             return None
         return {(p.port, p.protocol) for p in self.ports} | set(self.defaults)
 

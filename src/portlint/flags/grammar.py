@@ -40,6 +40,12 @@ class Program(FrozenRecord):
     #: An interpreter: the words after its script are the script's own, read generically.
     interpreter: bool = False
 
+    @property
+    def partial(self) -> bool:
+        """Its flags are read, but not every port it may serve is listed here (one name for
+        several binaries, ports in config files): never judged by PL405."""
+        return self.name in PARTIAL
+
 
 def _f(name: str, kind: str, default: str = "", what: str = "", **kw: str) -> Flag:
     return Flag(name, kind, default, what=what, **kw)
@@ -179,6 +185,9 @@ PROGRAMS: tuple[Program, ...] = (
         _f("tcp", "port", "", "TCP"), _f("metrics", "port", "", "metrics")), go=True),
 )
 # fmt: on
+
+#: Programs whose other ports come from config files or vary by binary or mode.
+PARTIAL = frozenset({"cert-manager", "consul", "vault", "caddy", "node", "coredns"})
 
 #: Generic reading, for programs not listed: only these flag names, `--` or `-`.
 GENERIC_PORT = frozenset({"port", "listen-port", "http-port", "https-port", "grpc-port"})
