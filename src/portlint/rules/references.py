@@ -205,8 +205,8 @@ def unnamed_service_ports(model: Model, options: Options) -> Iterator[Finding]:
             if len(service.ports) < 2:
                 continue
             for port in service.ports:
-                if port.name or (port.port, port.protocol) in named:
-                    continue
+                if port.name or port.port is None or (port.port, port.protocol) in named:
+                    continue  # a port without a number is already a PL002
                 _, namespace, name = service.ident
                 yield Finding(
                     "PL404",

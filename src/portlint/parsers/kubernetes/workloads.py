@@ -30,6 +30,7 @@ from portlint.yamlnodes import (
     SequenceNode,
     as_dict,
     get,
+    is_null,
     is_plain_int,
 )
 
@@ -258,7 +259,7 @@ class _PodReader:
         if isinstance(name_node, ScalarNode) and name is not None:
             check_svc_name(ctx, name_node, "port name")
         proto = protocol(ctx, fields.get("protocol"))
-        if number_node is None and not container.partial:
+        if (number_node is None or is_null(number_node)) and not container.partial:
             ctx.diag("PL002", f"a port of container {container.name!r} has no containerPort", entry)
         if number is None or number_node is None:
             return ContainerPort(None, name, proto, ctx.loc(name_node or entry)) if name else None
