@@ -143,8 +143,20 @@ def _probe_findings(
     if all(c.partial for c in same):
         return
     names = {p.name for c in same for p in c.ports if p.name}
+    tcp_names = {p.name for c in same for p in c.ports if p.name and p.protocol != Protocol.UDP}
     for use in container.uses:
-        if not isinstance(use.value, str) or use.value in names:
+        if not isinstance(use.value, str) or use.value in tcp_names:
+            continue
+        kind, namespace, name = pod.ident
+        if use.value in names:  # declared, but only for UDP: probes connect over TCP
+            yield Finding(
+                "PL402",
+                f"{use.where} of container {container.name!r} in {kind}/{namespace}/{name} "
+                f"uses port {use.value!r}, which is declared UDP; httpGet, tcpSocket and "
+                "grpc checks connect over TCP, so the check fails. Probe a TCP port",
+                use.location,
+                key=f"{kind}/{namespace}/{name}/{container.name}|{use.where}",
+            )
             continue
         listed = f" (declared: {', '.join(sorted(names))})" if names else ""
         kind, namespace, name = pod.ident
