@@ -43,6 +43,7 @@ class Container(Record):
     partial: bool = False  # no image: a strategic-merge patch of a container
     #: Ports the container's command line sets (`--port=8080`): declared for PL401.
     flag_ports: list[ContainerPort] = field(default_factory=list)
+    name_location: Location | None = None  # the `name:` value (PL006)
 
 
 class PodTemplate(Record):

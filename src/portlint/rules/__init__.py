@@ -35,6 +35,7 @@ RULE_MODULES = (
     "templates",
     "hostsocket",
     "served",
+    "names",
 )
 
 

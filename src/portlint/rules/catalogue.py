@@ -27,6 +27,9 @@ CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("PL004", "yaml-base60-port", _E, "An unquoted port mapping YAML 1.1 reads as base 60"),
     RuleInfo("PL005", "invalid-port-name", _E, "A Kubernetes port name is not an IANA_SVC_NAME"),
     RuleInfo(
+        "PL006", "duplicate-port-name", _E, "Two ports or containers of one object share a name"
+    ),
+    RuleInfo(
         "PL007",
         "unrendered-template",
         Severity.INFO,

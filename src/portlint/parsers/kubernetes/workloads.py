@@ -168,8 +168,13 @@ class _PodReader:
             role = "sidecar"
         image = scalar_text(fields.get("image"))
         ports_node = fields.get("ports")
+        name_node = fields.get("name")
         container = Container(
-            name, role, has_ports_key=ports_node is not None, partial=image is None
+            name,
+            role,
+            has_ports_key=ports_node is not None,
+            partial=image is None,
+            name_location=self.ctx.loc(name_node) if name_node is not None else None,
         )
         security_node = fields.get("securityContext")
         security = self.security.merged(security_node)
