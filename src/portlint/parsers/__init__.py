@@ -81,6 +81,7 @@ BUILTIN_MODULES = (
     "haproxy",
     "systemd",
     "systemd_service",
+    "runscripts",
     "envoy",
     "traefik",
     "caddy",
