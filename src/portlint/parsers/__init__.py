@@ -82,6 +82,7 @@ BUILTIN_MODULES = (
     "systemd",
     "systemd_service",
     "runscripts",
+    "quadlet",
     "envoy",
     "traefik",
     "caddy",

@@ -1,5 +1,6 @@
 """systemd `.service` units: listen ports their `ExecStart=` command line sets
-(`ExecStart=/usr/bin/prometheus --web.listen-address=:9091`), read by `portlint.flags`.
+(`ExecStart=/usr/bin/prometheus --web.listen-address=:9091`), read by `portlint.flags`,
+and the ports a `docker run -p` / `podman run -p` there publishes.
 
 The process runs on the host, so each port is a host listener owned by the unit
 (`systemd:<path>`), named after the unit (`prometheus` for `prometheus.service`).
@@ -65,6 +66,12 @@ class SystemdServiceParser:
                 made.source = port.source_text()
             for problem in reading.problems:
                 out.diagnostic("PL002", problem.message, problem.location, key=problem.key)
+            if "run" in word.text:  # `ExecStart=/usr/bin/docker run -p 80:80 nginx`
+                from portlint.flags.words import split_commands
+                from portlint.parsers.runscripts import add_publishes
+
+                for command in split_commands(word):
+                    add_publishes(out.result, source, command)
         return out.result
 
 
