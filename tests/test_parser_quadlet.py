@@ -26,4 +26,4 @@ def test_publish_ports_of_container_and_pod_units() -> None:
 
 
 def test_docker_run_in_exec_start() -> None:
-    assert _rows(FIXTURES / "flags" / "systemd") == [("web.service", 2, 50, 8080, "publish")]
+    assert _rows(FIXTURES / "flags" / "systemd-docker") == [("web.service", 2, 50, 8080, "publish")]
