@@ -74,3 +74,14 @@ def test_ports_lists_where_a_port_came_from(capsys) -> None:
     assert row["source"] == "flag --web.listen-address"
     main(["ports", str(FLAGS / "systemd")])
     assert "prometheus.service:6:34 (flag --web.listen-address)" in capsys.readouterr().out
+
+
+def test_documented_environment_variables() -> None:
+    assert _rows(FLAGS / "environment") == {
+        ("compose.yaml", 5, 29, 33, 3001, None, "container", "environment GF_SERVER_HTTP_PORT"),
+        ("compose.yaml", 9, 14, 18, 8080, None, "container", "environment PORT"),
+        ("deploy.yaml", 16, 23, 27, 8080, None, "container", "environment PORT"),
+    }
+    # A generic PORT in an image of known software (Redis) is not read; a value of a
+    # software's own variable that is not a port is PL002 at the value.
+    assert findings(FLAGS / "environment") == [("PL002", "compose.yaml", 14, 27)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from portlint.flags.environment import VARIABLES
 from portlint.flags.grammar import PROGRAMS
 from portlint.flags.table import BEGIN, END, markdown
 
@@ -17,6 +18,11 @@ def test_the_page_holds_the_generated_tables() -> None:
 
 
 def test_every_program_has_a_row() -> None:
-    rows = [line for line in markdown().splitlines() if line.startswith("| ")][1:]
+    table = markdown().split("Other programs", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ")][1:]
     assert len(rows) == len(PROGRAMS)
+    variables = markdown().split("| variable |", 1)[1]
+    assert len([line for line in variables.splitlines() if line.startswith("| `")]) == len(
+        VARIABLES
+    )
     assert any("`--web.listen-address`: web UI and API (default `0.0.0.0:9090`)" in r for r in rows)

@@ -41,9 +41,10 @@ class FlagPort(Record):
     flag: str  # as written, without its value ("--web.listen-address")
     program: str  # the grammar's program ("prometheus"; "" for the generic reading)
     what: str = ""  # what it serves ("metrics")
+    via: str = "flag"  # "flag", or "environment" for a variable (`flag` is then its name)
 
     def source_text(self) -> str:
-        return f"flag {self.flag}"
+        return f"{self.via} {self.flag}"
 
 
 class FlagProblem(Record):

@@ -151,3 +151,71 @@ def emit(
             )
         )
     return made
+
+
+def environment_reading(
+    source: SourceFile, pairs: list[tuple[str, ScalarNode]], image: str | None
+) -> Reading:
+    """Ports set by documented environment variables (`portlint.flags.environment`):
+    `pairs` are (name, value node)."""
+    from portlint.flags import FlagPort, FlagProblem
+    from portlint.flags.environment import applies, value_problem
+    from portlint.numbers import parse_port
+
+    reading = Reading()
+    for name, node in pairs:
+        known = applies(name, image)
+        if known is None or "$" in node.value or "{{" in node.value:
+            continue
+        word = _scalar_word(source, node)
+        where = word.span(0, len(node.value))
+        problem = value_problem(known, node.value)
+        if problem is not None:
+            reading.problems.append(FlagProblem(problem, where, key=name))
+            continue
+        port = parse_port(node.value)
+        if port is not None:
+            reading.ports.append(
+                FlagPort(port, Protocol.TCP, None, where, name, "", known.what, via="environment")
+            )
+    return reading
+
+
+def kubernetes_env(node: Node | None) -> list[tuple[str, ScalarNode]]:
+    """(name, value node) of a container's `env` entries with a literal value."""
+    from portlint.yamlnodes import get
+
+    pairs = []
+    for entry in node.value if isinstance(node, SequenceNode) else []:
+        name, value = get(entry, "name"), get(entry, "value")
+        if isinstance(name, ScalarNode) and isinstance(value, ScalarNode):
+            pairs.append((name.value, value))
+    return pairs
+
+
+def compose_env(node: Node | None) -> list[tuple[str, ScalarNode]]:
+    """(name, value node) of a Compose `environment:` mapping; list entries `NAME=value`
+    become a node narrowed to the value."""
+    from portlint.yamlnodes import MappingNode
+
+    pairs: list[tuple[str, ScalarNode]] = []
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and isinstance(value, ScalarNode):
+                pairs.append((key.value, value))
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            if isinstance(item, ScalarNode) and "=" in item.value:
+                name, _, rest = item.value.partition("=")
+                pairs.append((name, _suffix(item, len(name) + 1, rest)))
+    return pairs
+
+
+def _suffix(node: ScalarNode, at: int, text: str) -> ScalarNode:
+    """A scalar node standing for `node.value[at:]`, with marks moved to it when the
+    value is written verbatim (else the marks of the whole value)."""
+    from yaml.error import Mark
+
+    mark = node.start_mark
+    start = Mark(mark.name, mark.index + at, mark.line, mark.column + at, "", 0)
+    return ScalarNode(node.tag, text, start, node.end_mark, style=node.style)

@@ -3,6 +3,7 @@ writes them; `tests/test_sources_doc.py` checks the page matches the data)."""
 
 from __future__ import annotations
 
+from portlint.flags.environment import VARIABLES
 from portlint.flags.grammar import (
     GENERIC_ADDRESS,
     GENERIC_PORT,
@@ -56,6 +57,17 @@ def markdown() -> str:
         + f"; and `--<word>-port`, `--<word>-address`, `--<word>-addr`, "
         f"`--<word>-bind-address` for these words only: {words}.",
         "",
-        END,
+        "Environment variables (Compose `environment:`, Kubernetes `env` with a `value`):",
+        "",
+        "| variable | read in | what it sets |",
+        "|---|---|---|",
     ]
+    for variable in VARIABLES:
+        where = (
+            f"image `{variable.software}`"
+            if variable.software
+            else "images of software not listed above"
+        )
+        lines.append(f"| `{variable.name}` | {where} | {variable.what} |")
+    lines += ["", END]
     return "\n".join(lines)

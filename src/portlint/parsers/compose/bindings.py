@@ -46,7 +46,7 @@ def bind_service(project: Project, service: Service) -> None:
         return
     last: dict[str, tuple[SourceFile, Node]] = {}
     for source, key, node in service.entries:
-        if key in ("command", "entrypoint"):
+        if key in ("command", "entrypoint", "environment"):
             last[key] = (source, node)
             if key == "command":
                 bind_command(project, service, source, node)
@@ -65,7 +65,9 @@ def bind_service(project: Project, service: Service) -> None:
             else:
                 _bind_expose(project, service, source, entry)
     if last:
-        bind_flags(project, service, last.get("entrypoint"), last.get("command"))
+        bind_flags(
+            project, service, last.get("entrypoint"), last.get("command"), last.get("environment")
+        )
 
 
 def _bind_port(project: Project, service: Service, source: SourceFile, node: Node) -> None:

@@ -69,12 +69,17 @@ def bind_flags(
     service: Service,
     entrypoint: tuple[SourceFile, Node] | None,
     command: tuple[SourceFile, Node] | None,
+    environment: tuple[SourceFile, Node] | None = None,
 ) -> None:
-    """Listen ports the service's `entrypoint`/`command` flags set (`portlint.flags`),
-    each on its flag's value; `command` gives the entrypoint's arguments."""
-    from portlint.flags.sources import compose_reading, emit
+    """Listen ports the service's `entrypoint`/`command` flags and documented
+    `environment:` variables set (`portlint.flags`), each on its value; `command` gives
+    the entrypoint's arguments."""
+    from portlint.flags.sources import compose_env, compose_reading, emit, environment_reading
 
     reading = compose_reading(entrypoint, command, service.image)
+    if environment is not None:
+        source, node = environment
+        reading.extend(environment_reading(source, compose_env(node), service.image))
     if not reading.ports and not reading.problems:
         return
     common = project.common(service)

@@ -190,7 +190,7 @@ class Project:
             service.profiles = frozenset(
                 p.value for p in profiles.value if isinstance(p, ScalarNode)
             )
-        for key in ("ports", "expose", "command", "entrypoint"):
+        for key in ("ports", "expose", "command", "entrypoint", "environment"):
             value = fields.get(key)
             if value is not None and not is_null(value):
                 service.entries.append((source, key, value))
@@ -291,7 +291,7 @@ def _reset_fields(service: Service, keys: set[str]) -> None:
         service.replicas = None
     if "profiles" in keys:
         service.profiles = frozenset()
-    if keys & {"ports", "expose", "command", "entrypoint"}:
+    if keys & {"ports", "expose", "command", "entrypoint", "environment"}:
         service.entries = [entry for entry in service.entries if entry[1] not in keys]
 
 

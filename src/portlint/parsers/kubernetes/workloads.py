@@ -192,7 +192,7 @@ class _PodReader:
                     port = self._port(entry, container, image, facts)
                     if port is not None:
                         container.ports.append(port)
-        if "command" in fields or "args" in fields:
+        if "command" in fields or "args" in fields or "env" in fields:
             self._flags(fields, container, image, facts)
         container.uses.extend(self._uses(fields))
         return container
@@ -200,11 +200,17 @@ class _PodReader:
     def _flags(
         self, fields: dict[str, Node], container: Container, image: str | None, facts: PodContainer
     ) -> None:
-        """Listen ports the container's `command`/`args` set (`portlint.flags`)."""
-        from portlint.flags.sources import emit, kubernetes_reading
+        """Listen ports the container's `command`/`args` and `env` set (`portlint.flags`)."""
+        from portlint.flags.sources import (
+            emit,
+            environment_reading,
+            kubernetes_env,
+            kubernetes_reading,
+        )
 
         ctx = self.ctx
         reading = kubernetes_reading(ctx.source, fields.get("command"), fields.get("args"), image)
+        reading.extend(environment_reading(ctx.source, kubernetes_env(fields.get("env")), image))
         if not reading.ports and not reading.problems:
             return
         owner = f"{ctx.owner}/{container.name}"
