@@ -85,3 +85,18 @@ def test_documented_environment_variables() -> None:
     # A generic PORT in an image of known software (Redis) is not read; a value of a
     # software's own variable that is not a port is PL002 at the value.
     assert findings(FLAGS / "environment") == [("PL002", "compose.yaml", 14, 27)]
+
+
+def test_host_network_service_without_ports_listens_on_its_default() -> None:
+    assert _rows(FLAGS / "host-network") == {
+        (
+            "compose.yaml",
+            4,
+            19,
+            23,
+            27017,
+            None,
+            "listen",
+            "default of MongoDB (host network, inferred)",
+        )
+    }

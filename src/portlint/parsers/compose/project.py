@@ -48,6 +48,7 @@ class Service(Record):
     profiles: frozenset[str] = frozenset()
     mounts: list[str] = field(default_factory=list)  # host paths of bind mounts and configs
     entries: list[tuple[SourceFile, str, Node]] = field(default_factory=list)  # (src, key, node)
+    network_mode_at: tuple[SourceFile, Node] | None = None  # where `network_mode` is written
 
 
 class Project:
@@ -181,6 +182,7 @@ class Project:
         mode = self.scalar_text(source, fields.get("network_mode"))
         if mode:
             service.network_mode = mode
+            service.network_mode_at = (source, fields["network_mode"])
         replicas = self._int_value(source, get(fields.get("deploy"), "replicas"))
         scale = self._int_value(source, fields.get("scale"))
         if replicas is not None or scale is not None:
@@ -287,6 +289,7 @@ def _reset_fields(service: Service, keys: set[str]) -> None:
         service.image = None
     if "network_mode" in keys:
         service.network_mode = None
+        service.network_mode_at = None
     if "scale" in keys or "deploy" in keys:
         service.replicas = None
     if "profiles" in keys:
