@@ -112,6 +112,7 @@ def test_third_party_actions_are_pinned_by_commit_and_leave_the_jobs_python_alon
 
 def test_action_passes_on_a_clean_tree_with_fail_on_error(tmp_path):
     (tmp_path / "compose.yaml").write_text('services:\n  web:\n    ports: ["80:80"]\n')
+    (tmp_path / ".portlint.yaml").write_text("rootless: true\n")  # PL201: rootless only
     completed, outputs = _run_step(tmp_path, fail_on="error")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert completed.stdout.startswith("::warning file=compose.yaml,line=3,col=14,")

@@ -24,6 +24,9 @@ def repo(tmp_path, monkeypatch):
     _write(tmp_path / "shop" / "compose.yaml", PUBLISH.format(name="shop", port=18080))
     _write(tmp_path / "api" / "compose.yaml", PUBLISH.format(name="api", port=18080))
     _write(tmp_path / "legacy" / "compose.yaml", PUBLISH.format(name="old", port=80))
+    # One rootless machine runs every project: by default each Compose project is its own
+    # host, and PL201 applies to rootless engines only.
+    _write(tmp_path / ".portlint.yaml", 'rootless: true\nhosts:\n  - {name: one, paths: ["**"]}\n')
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -53,7 +56,7 @@ def test_a_file_with_only_an_old_finding_elsewhere_reports_only_its_own(repo, ca
 
 def test_config_directory_bounds_the_project(repo, capsys):
     # .portlint.yaml in shop/: the project is shop/ only, api/ is not read.
-    _write(repo / "shop" / ".portlint.yaml", "fail-on: warning\n")
+    _write(repo / "shop" / ".portlint.yaml", 'hosts:\n  - {name: shop, paths: ["**"]}\n')
     _write(repo / "shop" / "more" / "compose.yaml", PUBLISH.format(name="more", port=18080))
     assert rows(capsys, "--changed-files", "shop/compose.yaml") == [
         ("PL101", "shop/compose.yaml", 5),

@@ -31,6 +31,7 @@ def test_check_is_the_default_verb(capsys):
 
 def test_fail_on_error_ignores_warnings(tmp_path):
     (tmp_path / "compose.yaml").write_text("services:\n  w:\n    ports: ['80:8080']\n")
+    (tmp_path / ".portlint.yaml").write_text("rootless: true\n")  # PL201: rootless only
     assert main(["check", str(tmp_path)]) == 1  # PL201 is a warning
     assert main(["check", "--fail-on", "error", str(tmp_path)]) == 0
 
@@ -39,7 +40,9 @@ def test_text_output_is_ruff_style_with_related_lines(capsys):
     main(["check", "--no-color", str(SAME_FILE)])
     lines = capsys.readouterr().out.splitlines()
     path = os.path.relpath(SAME_FILE / "compose.yaml")
-    assert lines[0].startswith(f"{path}:5:10: PL101 [error] host port 8080/tcp on host 'default'")
+    assert lines[0].startswith(
+        f"{path}:5:10: PL101 [error] host port 8080/tcp on the host of compose"
+    )
     assert lines[1] == f"    {path}:9:10: service 'admin' binds 8080/tcp here"
     assert lines[-1].startswith("Found 2 errors in 1 file")
     assert "\x1b[" not in "\n".join(lines)
@@ -123,9 +126,13 @@ def test_config_in_pyproject_is_found(tmp_path, capsys):
 
 def test_config_severity_override_and_off(tmp_path):
     (tmp_path / "compose.yaml").write_text("services:\n  w:\n    ports: ['80:8080']\n")
-    (tmp_path / ".portlint.yaml").write_text("severity: {PL201: error}\nfail-on: error\n")
+    (tmp_path / ".portlint.yaml").write_text(
+        "rootless: true\nseverity: {PL201: error}\nfail-on: error\n"
+    )
     assert main(["check", str(tmp_path)]) == 1
-    (tmp_path / ".portlint.yaml").write_text("severity: {privileged-host-port: 'off'}\n")
+    (tmp_path / ".portlint.yaml").write_text(
+        "rootless: true\nseverity: {privileged-host-port: 'off'}\n"
+    )
     assert main(["check", str(tmp_path)]) == 0
 
 
@@ -174,6 +181,7 @@ def test_no_traceback_for_a_broken_file_and_others_still_checked(tmp_path):
     (tmp_path / "a" / "compose.yaml").write_bytes(b"\xff\xfe\x00garbage\x00")
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "compose.yaml").write_text("services:\n  w:\n    ports: ['80:8080']\n")
+    (tmp_path / ".portlint.yaml").write_text("rootless: true\n")  # PL201: rootless only
     result = subprocess.run(
         [sys.executable, "-m", "portlint", "check", "--format", "json", str(tmp_path)],
         capture_output=True,
@@ -202,6 +210,7 @@ def test_summary_tallies_every_rule_that_fired_most_frequent_first(tmp_path, cap
         "  b:\n    ports: ['8080:1', '${NOPE}:3', '50000:4']\n"
         "  c:\n    image: redis\n    ports: ['6379:6379']\n"
     )
+    (tmp_path / ".portlint.yaml").write_text("rootless: true\n")  # PL201: rootless only
     main(["check", "--no-color", "--extend-select", "PL302", str(tmp_path)])
     last = capsys.readouterr().out.splitlines()[-1]
     assert last.endswith(

@@ -38,14 +38,24 @@ def test_nearest_free_port_is_in_the_owners_allotted_range(tmp_path):
 
 
 def test_cross_directory_collision_on_the_default_host_says_how_to_split(tmp_path):
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-        (tmp_path / name / "compose.yaml").write_text("services:\n  w:\n    ports: ['3000:3000']\n")
+    """Service configs with no Compose project above them share the scan root's host."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "nginx.conf").write_text("events {}\nhttp { server { listen 3000; } }\n")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "haproxy.cfg").write_text("frontend f\n    bind :3000\n")
     report = run(tmp_path)
     (first, _second) = [f.message for f in report.findings if f.rule == "PL101"]
     assert (
-        "on host 'default' (all files scanned count as one host; split them with `hosts:`)" in first
-    )
+        "on host 'default' (the scan root's host: no Compose project at or above its files; "
+        "split them with `hosts:`)"
+    ) in first
+
+
+def test_separate_compose_projects_are_separate_hosts(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "compose.yaml").write_text("services:\n  w:\n    ports: ['3000:3000']\n")
+    assert [f for f in run(tmp_path).findings if f.rule == "PL101"] == []
 
 
 def test_count_of_other_parties(tmp_path):

@@ -118,7 +118,7 @@ def _with_ranges(tmp_path: Path, ranges: HostRanges, ports: list[int]) -> list[t
     (tmp_path / "compose.yaml").write_text(
         f"services:\n  web:\n    image: example/web\n    ports:\n{lines}"
     )
-    options = build_options({}, None)
+    options = build_options({"rootless": True}, None)  # PL201 checks rootless targets only
     apply(options, HostSnapshot([], "this host", live=True, ranges=ranges))
     report = check([str(tmp_path)], options, debug=True)
     return [
@@ -144,3 +144,15 @@ def test_reserved_ports_are_cut_out_of_the_local_port_range():
         1024, PortSpan(32768, 60999), (PortSpan(40000, 40010), PortSpan(60999, 60999))
     )
     assert ranges.ephemeral() == (PortSpan(32768, 39999), PortSpan(40011, 60998))
+
+
+def test_a_host_range_docker_picks_from_is_taken_only_when_every_port_is(tmp_path):
+    files = {
+        "compose.yaml": 'services:\n  app:\n    image: x\n    ports:\n      - "7000-7001:80"\n'
+    }
+    one = _ss('tcp LISTEN 0 5 0.0.0.0:7000 0.0.0.0:* users:(("java",pid=7,fd=3))')
+    assert _findings(tmp_path, one, files=files) == []
+    both = one + _ss('tcp LISTEN 0 5 0.0.0.0:7001 0.0.0.0:* users:(("java",pid=7,fd=4))')
+    assert [row[:4] for row in _findings(tmp_path, both, files=files)] == [
+        ("PL105", "compose.yaml", 5, 10)
+    ]

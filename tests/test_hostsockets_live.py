@@ -160,6 +160,8 @@ def test_against_host_live_uses_the_machines_port_ranges(held, tmp_path, capsys)
     (tmp_path / "compose.yaml").write_text(
         'services:\n  web:\n    image: nginx\n    ports:\n      - "80:80"\n'
     )
-    _, data = _json(capsys, "check", "--format", "json", "--against-host", str(tmp_path))
+    (tmp_path / "rootless.yaml").write_text("rootless: true\n")  # PL201: rootless only
+    config = ["--config", str(tmp_path / "rootless.yaml")]
+    _, data = _json(capsys, "check", "--format", "json", *config, "--against-host", str(tmp_path))
     [pl201] = [f for f in data["findings"] if f["rule"] == "PL201"]
     assert f"ip_unprivileged_port_start={start}, read from this host)" in pl201["message"]

@@ -136,16 +136,18 @@ def test_diagnostics_actions_hover_and_shutdown(session):
 def test_an_edit_re_parses_only_its_directory(tmp_path, monkeypatch):
     from portlint.lsp.workspace import Workspace
 
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
+    # An nginx config below a Compose project is on that project's host.
+    (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "compose.yaml").write_text('services:\n  x:\n    ports: ["8080:80"]\n')
-    (tmp_path / "b" / "compose.yaml").write_text('services:\n  y:\n    ports: ["8080:80"]\n')
+    (tmp_path / "a" / "b" / "nginx.conf").write_text(
+        "events {}\nhttp { server { listen 8080; } }\n"
+    )
     monkeypatch.chdir(tmp_path)
     model = Workspace(tmp_path)
     first = model.check()
     assert [(f.rule, f.location.path) for f in first.findings] == [
+        ("PL101", "a/b/nginx.conf"),
         ("PL101", "a/compose.yaml"),
-        ("PL101", "b/compose.yaml"),
     ]
     assert len(model.parsed_directories) == 2
     model.set_overlay(

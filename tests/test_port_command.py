@@ -8,6 +8,7 @@ import pytest
 
 from helpers import FIXTURES
 from portlint.cli import main
+from portlint.source import display_path
 
 
 def _json(capsys, *argv: str) -> dict:
@@ -66,13 +67,16 @@ def test_port_rejects_bad_input_with_exit_2(capsys, bad):
     assert "portlint: error:" in capsys.readouterr().err
 
 
+HOST = display_path(FIXTURES / "PL304" / "fail-allocations")
+
+
 def test_ports_json_inventory_has_every_field(capsys):
     data = _json(capsys, "ports", "--format", "json", str(FIXTURES / "PL304" / "fail-allocations"))
     assert data["version"] == 1
     rows = {(r["owner"].rsplit("/", 1)[-1], r["role"], r["port"]): r for r in data["bindings"]}
     row = rows[("search-api", "publish", 9050)]
     assert row["line"] == 9 and row["column"] == 10 and row["format"] == "compose"
-    assert row["namespace"] == "host:default" and row["protocol"] == "tcp"
+    assert row["namespace"] == f"host:{HOST}" and row["protocol"] == "tcp"
     assert row["address"] is None and row["end_port"] == 9050
     assert row["identity"] == "search-api" and row["service"] == "versiera"
     assert row["path"].endswith("compose.yaml")
@@ -82,5 +86,6 @@ def test_ports_json_inventory_has_every_field(capsys):
 def test_ports_table_groups_by_namespace_with_host_first(capsys):
     assert main(["ports", str(FIXTURES / "PL304" / "fail-allocations")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("host:default (3 bindings)\n")
+    # The host is the Compose project's, and the header says why.
+    assert out.startswith(f"host:{HOST} (3 bindings): host of compose project {HOST}/\n")
     assert "container:" in out and "9150/tcp" in out

@@ -80,7 +80,7 @@ def test_the_map_holds_the_json_rows_binding_for_binding(tree, capsys):
     page = Path("map.html").read_text(encoding="utf-8")
     data = _page_data(page)
     assert decode(data) == rows
-    assert {r["namespace"] for r in rows} >= {"host:default", "k8s-nodeports:default"}
+    assert {r["namespace"] for r in rows} >= {"host:deploy", "k8s-nodeports:default"}
     # The collision: the two 8080 host bindings, by row index.
     [pair] = data["collisions"]
     assert [(rows[i]["owner"], rows[i]["port"], rows[i]["line"]) for i in pair] == [

@@ -81,6 +81,9 @@ def scratch(tmp_path_factory) -> tuple[Path, Path]:
         project / "legacy" / "compose.yaml",
         'services:\n  old:\n    image: example/old:1\n    ports:\n      - "80:80"\n',
     )
+    # One machine runs every project (each Compose project is its own host by default),
+    # and it is rootless (PL201 applies to rootless engines only).
+    _write(project / ".portlint.yaml", 'rootless: true\nhosts:\n  - {name: one, paths: ["**"]}\n')
     _git(project, "add", "-A")
     _git(project, "commit", "-q", "-m", "old state")
     # The change: a new service that publishes 18080 too.

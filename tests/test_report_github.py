@@ -27,7 +27,7 @@ def test_collision_is_one_error_command_per_party_with_repository_paths(capsys, 
         "endColumn=15,title=PL101 port-collision",
     ]
     message = lines[1].split("::", 2)[2]
-    assert message.startswith("host port 18080/tcp on host 'default'")
+    assert message.startswith("host port 18080/tcp on host 'deploy' (`hosts:` group 'deploy' in ")
     # The other party follows on its own line (an escaped newline), repository-relative.
     assert message.endswith(
         "%0A  integrations/collision/api/compose.yaml:6:10: service 'api' binds 18080/tcp here"
@@ -36,6 +36,7 @@ def test_collision_is_one_error_command_per_party_with_repository_paths(capsys, 
 
 def test_warnings_are_warning_commands(capsys, monkeypatch, tmp_path):
     (tmp_path / "compose.yaml").write_text('services:\n  web:\n    ports: ["80:80"]\n')
+    (tmp_path / ".portlint.yaml").write_text("rootless: true\n")  # PL201: rootless only
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
     monkeypatch.chdir(tmp_path)
     main(["check", ".", "--format", "github", "--select", "PL201"])
@@ -55,6 +56,7 @@ def test_paths_are_relative_to_the_git_root_when_run_from_a_subdirectory(
     deploy = tmp_path / "deploy"
     deploy.mkdir()
     (deploy / "compose.yaml").write_text('services:\n  web:\n    ports: ["80:80"]\n')
+    (deploy / ".portlint.yaml").write_text("rootless: true\n")  # PL201: rootless only
     monkeypatch.chdir(deploy)
     main(["check", ".", "--format", "github", "--select", "PL201"])
     assert "::warning file=deploy/compose.yaml,line=3," in capsys.readouterr().out

@@ -40,6 +40,7 @@ def test_warning_maps_to_minor_and_empty_run_is_an_empty_list(capsys, monkeypatc
     monkeypatch.setenv("CI_PROJECT_DIR", str(tmp_path))
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     (tmp_path / "compose.yaml").write_text('services:\n  web:\n    ports: ["80:80"]\n')
+    (tmp_path / ".portlint.yaml").write_text("rootless: true\n")  # PL201: rootless only
     monkeypatch.chdir(tmp_path)
     main(["check", ".", "--format", "gitlab", "--select", "PL201"])
     [issue] = json.loads(capsys.readouterr().out)

@@ -46,7 +46,8 @@ def test_a_thousand_services_on_one_range_each_collide_with_a_bounded_list(tmp_p
     first = report.findings[0]
     assert (first.location.line, first.location.column) == (4, 14)
     assert first.message == (
-        "host port 20000-20999/tcp on host 'default' is also bound by service 's1' "
+        f"host port 20000-20999/tcp on the host of compose project {tmp_path}/ is also bound "
+        "by service 's1' "
         f"({tmp_path / 'compose.yaml'}:7) and 998 others; move one of them to a free range"
     )
     assert [r.location.line for r in first.related] == [7, 10, 13]

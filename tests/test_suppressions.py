@@ -105,6 +105,7 @@ def test_names_and_ids_are_case_insensitive_and_may_be_spaced(capsys, tmp_path):
         "services:\n  web:\n    ports:\n"
         '      - "80:80"  # portlint: disable = pl201 , PORT-COLLISION\n'
     )
+    (tmp_path / ".portlint.yaml").write_text("rootless: true\n")  # PL201: rootless only
     code, rows, err = check(capsys, str(tmp_path), "--report-unused-suppressions")
     # PL201 is silenced; the port-collision name silences nothing, so it is reported unused.
     assert [(r[0], r[2], r[3]) for r in rows] == [("PL101", 4, 48)]

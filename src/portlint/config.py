@@ -150,6 +150,8 @@ def build_options(
         # `policy: /etc/passwd` is an attacker's; `--policy` is the user's own choice.
         inside = None if policy else Roots([repository_root(base_dir)], name="the repository")
         options.policy = load_policy(policy or data["policy"], base_dir, inside)
+    if data.get("rootless"):
+        options.policy.rootless = True
     return options
 
 

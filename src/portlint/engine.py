@@ -30,6 +30,7 @@ from portlint.source import Location, ReadError, Roots, SourceFile, display_path
 from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
 
 if TYPE_CHECKING:
+    from portlint.compose_projects import ProjectKeys
     from portlint.render.mapping import Remapper
 
 STDIN_NAME = "<stdin>"
@@ -137,6 +138,7 @@ class ChunkParser:
         self.scanned = ParseResult()
         self.files = 0
         self.doc_groups: dict[tuple[int, str], list[YamlDocument]] = defaultdict(list)
+        self._project_keys: ProjectKeys | None = None
         self.doc_parsers: dict[int, DocumentParser] = {}
 
     def parse(
@@ -193,6 +195,14 @@ class ChunkParser:
         elif self._documents(source):
             self.files += 1
 
+    def _project_key(self, source: SourceFile) -> str:
+        """The Compose project of a compose file: its directory's default set, or itself."""
+        if self._project_keys is None:
+            from portlint.compose_projects import ProjectKeys
+
+            self._project_keys = ProjectKeys(self.ctx.read)
+        return self._project_keys.key(source.path, source.display)
+
     def _documents(self, source: SourceFile) -> bool:
         """Queue the file's documents for their parsers; False when nothing claimed any
         (an unrelated YAML file is not a checked file)."""
@@ -215,7 +225,7 @@ class ChunkParser:
             parser = _claimant(self.reg.documents, document)
             if parser is None:
                 continue
-            key = str(Path(source.display).parent) if parser.group_by_directory else source.display
+            key = self._project_key(source) if parser.group_by_directory else source.display
             self.doc_groups[(id(parser), key)].append(document)
             self.doc_parsers[id(parser)] = parser
             claimed = True

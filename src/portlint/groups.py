@@ -13,8 +13,14 @@ from portlint.options import HostGroup
 
 
 def group_for(display_path: str, groups: list[HostGroup], default: str) -> str:
-    """First matching group's name; `{dir}` is what the glob matched before its first
-    `**`, `{parent}` the file's own directory."""
+    """First matching group's name, else `default`."""
+    found = matching_group(display_path, groups)
+    return default if found is None else found
+
+
+def matching_group(display_path: str, groups: list[HostGroup]) -> str | None:
+    """First matching group's name (None: no glob matches); `{dir}` is what the glob
+    matched before its first `**`, `{parent}` the file's own directory."""
     for group in groups:
         relative = relative_posix(display_path, group.base)
         if relative is None:
@@ -22,7 +28,7 @@ def group_for(display_path: str, groups: list[HostGroup], default: str) -> str:
         for pattern in group.paths:
             if glob_match(relative, pattern):
                 return expand_group_name(group.name, relative, pattern)
-    return default
+    return None
 
 
 def expand_group_name(name: str, path: str, pattern: str) -> str:

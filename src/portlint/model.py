@@ -86,6 +86,11 @@ class Binding(Record):
     #: The main config when the binding is written in a file it includes ("": its own
     #: file): the host group follows the file the daemon is started with.
     main_file: str
+    #: What the port itself says it serves: a Compose `app_protocol`/`name`, a Kubernetes
+    #: port's `appProtocol`/`name` ("smtp" on 25 is SMTP whatever the image).
+    port_name: str | None
+    #: `"${IP}:6060:6060"` with IP unset: published, on an address nobody can tell.
+    address_unknown: bool
     #: Where the port is written when it is not a port list: "flag --port",
     #: "environment PORT", "default of mongodb (host network)" ("": the format's own port
     #: syntax).
@@ -117,6 +122,8 @@ class Binding(Record):
         "default",
         "daemon",
         "main_file",
+        "port_name",
+        "address_unknown",
         "source",
     )
 
@@ -147,6 +154,8 @@ class Binding(Record):
         default: bool = False,
         daemon: str | None = None,
         main_file: str = "",
+        port_name: str | None = None,
+        address_unknown: bool = False,
         source: str = "",
     ) -> None:
         self.port = port
@@ -174,6 +183,8 @@ class Binding(Record):
         self.default = default
         self.daemon = daemon
         self.main_file = main_file
+        self.port_name = port_name
+        self.address_unknown = address_unknown
         self.source = source
 
     def owner_label(self) -> str:
@@ -243,6 +254,7 @@ class Diagnostic(Record):
     message: str
     location: Location
     key: str = ""  # stable subject for the fingerprint (e.g. the port text)
+    severity: str = ""  # "info", "warning", "error": the finding's; "": the rule's default
 
 
 class Suppression(Record):
@@ -291,6 +303,8 @@ class Model(Record):
     services: list[Service] = field(default_factory=list)  # each with `selected` filled in
     backends: list[IngressBackend] = field(default_factory=list)
     files: int = 0
+    #: host group -> why its bindings are there ("host of compose project deploy/")
+    hosts: dict[str, str] = field(default_factory=dict)
     served: list[Served] = field(default_factory=list)
     _used_ports: UsedPorts | None = None
 

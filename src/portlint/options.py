@@ -56,6 +56,9 @@ class Policy(Record):
 
     name: str = "default"
     unprivileged_port_start: int = 1024
+    #: PL201: the project targets a rootless container engine (`rootless: true`); without
+    #: it, a mail server publishing 25 is how Docker is normally run, not a finding.
+    rootless: bool = False
     ephemeral: tuple[PortSpan, ...] = DEFAULT_EPHEMERAL
     nodeport_range: PortSpan = DEFAULT_NODEPORTS
     strict_registry: bool = False

@@ -228,6 +228,8 @@ def _build(data: dict[str, Any], node: Any, where: str, name: str) -> Policy:
     policy = Policy(name=name, source=where)
     if "unprivileged-port-start" in data:
         policy.unprivileged_port_start = data["unprivileged-port-start"]
+    if "rootless" in data:
+        policy.rootless = bool(data["rootless"])
     if "ephemeral" in data:
         policy.ephemeral = _spans(data["ephemeral"], ["ephemeral"])
     if "nodeport-range" in data:

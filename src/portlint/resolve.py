@@ -1,12 +1,14 @@
 """The resolve stage: between the parsers and the rules, decide once what no parser can
 know alone, so every rule is a pure predicate over the resolved `Model`.
 
-- Host groups and clusters: a binding's namespace group comes from its file's path and the
-  config's `hosts:` / `clusters:` globs (parsers only say which kind of namespace).
+- Host groups and clusters: a binding's namespace group comes from the config's `hosts:` /
+  `clusters:` globs when one matches its file (parsers only say which kind of namespace);
+  otherwise from the tree (portlint.hostgroups): each Compose project is its own host, and
+  a service config belongs to the nearest Compose project at or above it.
 - Containers: a service config that a Compose service mounts (`./nginx.conf:/etc/nginx/
-  nginx.conf`, a mounted directory, a Compose `configs:` file) listens in that container's
-  network namespace, not on the host; its `listen 80` is the container port that
-  `"8080:80"` publishes.
+  nginx.conf`, a mounted directory, a Compose `configs:` file) or that an image build
+  copies in (`COPY`/`ADD`) listens in that container's network namespace, not on the
+  host; its `listen 80` is the container port that `"8080:80"` publishes.
 - Service selection: the workloads each Kubernetes Service selects, found through a label
   index and shared by Services with the same selector.
 """
@@ -19,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from portlint.groups import group_for
+from portlint.hostgroups import HostPlacement
 from portlint.k8s_objects import IngressBackend, PodTemplate, Selection, Service
 from portlint.model import Binding, Model, Mount, ParseResult, Role
 from portlint.namespaces import CLUSTER_KINDS, HOST_KINDS, Namespace
@@ -46,7 +49,7 @@ _DEFAULT_GROUP = "default"
 
 def build(result: ParseResult, options: Options, files: int = 0) -> Model:
     """The resolved model of one run's parse results (which it completes in place)."""
-    groups = _Groups(options)
+    groups = _Groups(options, HostPlacement.of(result.bindings, options))
     for binding in result.bindings:
         _place(binding, groups)
     facts: list[PodTemplate | Service | IngressBackend] = [
@@ -65,6 +68,7 @@ def build(result: ParseResult, options: Options, files: int = 0) -> Model:
         result.services,
         result.backends,
         files,
+        hosts=groups.placement.reasons,
         served=result.served,
     )
 
@@ -73,16 +77,17 @@ class _Groups:
     """Host group and cluster per file (matching globs costs more than parsing a binding),
     and one shared `Namespace` value per distinct resolved namespace."""
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, placement: HostPlacement) -> None:
         self.options = options
-        self._hosts: dict[str, str] = {}
+        self.placement = placement
+        self._hosts: dict[tuple[str, str | None], str] = {}
         self._clusters: dict[str, str] = {}
         self._namespaces: dict[tuple[Namespace, str], Namespace] = {}
 
-    def host(self, path: str) -> str:
-        found = self._hosts.get(path)
+    def host(self, path: str, project: str | None) -> str:
+        found = self._hosts.get((path, project))
         if found is None:
-            found = self._hosts[path] = group_for(path, self.options.hosts, _DEFAULT_GROUP)
+            found = self._hosts[(path, project)] = self.placement.host(path, project)
         return found
 
     def cluster(self, path: str) -> str:
@@ -105,7 +110,8 @@ def _place(binding: Binding, groups: _Groups) -> None:
     namespace = binding.namespace
     path = binding.main_file or binding.location.path
     if namespace.kind in HOST_KINDS and not namespace.group:
-        host = groups.host(path)
+        project = binding.project if binding.format == "compose" else None
+        host = groups.host(path, project)
         binding.namespace = groups.namespace(namespace, host)
         if binding.daemon is not None:
             binding.owner = f"{binding.daemon}@{host}"
@@ -114,8 +120,11 @@ def _place(binding: Binding, groups: _Groups) -> None:
 
 
 def containerize(result: ParseResult) -> None:
-    """Move listeners of mounted config files into the mounting container's namespace."""
-    mounts: dict[Path, Mount] = {m.source: m for m in result.mounts}
+    """Move listeners of mounted config files into the mounting container's namespace.
+    A file a Dockerfile copies (portlint.build_copies) is in that image's namespace unless
+    a Compose service mounts it or builds the image: the service's container wins."""
+    ordered = sorted(result.mounts, key=lambda m: m.namespace.kind != "dockerfile")
+    mounts: dict[Path, Mount] = {m.source: m for m in ordered}
     if not mounts:
         return
     cache: dict[str, Mount | None] = {}

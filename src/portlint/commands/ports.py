@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
         text = render(rows, report.findings, report.files, args.output)
     else:
-        text = render_table(rows)
+        text = render_table(rows, report.model.hosts)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -120,8 +120,9 @@ def inventory(model: Model) -> list[dict[str, Any]]:
 _COLUMNS = ("PORT", "ROLE", "ADDRESS", "OWNER", "SOFTWARE", "REGISTERED", "WHERE")
 
 
-def render_table(rows: list[dict[str, Any]]) -> str:
-    """Rows grouped under their namespace (host:<group>, pod:..., container:...)."""
+def render_table(rows: list[dict[str, Any]], hosts: dict[str, str] | None = None) -> str:
+    """Rows grouped under their namespace (host:<group>, pod:..., container:...); a host's
+    header says why its bindings are grouped there (`hosts`: group -> reason)."""
     if not rows:
         return "no port bindings found\n"
     groups: dict[str, list[list[str]]] = {}
@@ -155,7 +156,9 @@ def render_table(rows: list[dict[str, Any]]) -> str:
 
     out = []
     for namespace, cells in groups.items():
-        out.append(f"{namespace} ({len(cells)} binding{'s' if len(cells) != 1 else ''})")
+        header = f"{namespace} ({len(cells)} binding{'s' if len(cells) != 1 else ''})"
+        reason = (hosts or {}).get(namespace[5:]) if namespace.startswith("host:") else None
+        out.append(f"{header}: {reason}" if reason else header)
         out.append(line(list(_COLUMNS)))
         out.extend(line(c) for c in cells)
         out.append("")

@@ -9,10 +9,11 @@ documentation, it never binds a host port, so it never collides with one.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
-from portlint.model import Binding, Diagnostic, Namespace, ParseResult, Protocol, Role
+from portlint.model import Binding, Diagnostic, Mount, Namespace, ParseResult, Protocol, Role
 from portlint.numbers import label, mention_protocol
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import parse_port, port_problem
@@ -65,7 +66,21 @@ class DockerfileParser:
                     _expose(result, owner, source, match.group(), location, scope, stage)
         if commands:
             _command_flags(result, owner, source, commands)
+        _record_copies(result, owner, source, ctx)
         return result
+
+
+def _record_copies(result: ParseResult, owner: str, source: SourceFile, ctx: ParseContext) -> None:
+    """Configs the image copies in listen in its containers, not on the host."""
+    if "COPY" not in source.text.upper() and "ADD" not in source.text.upper():
+        return
+    from portlint.build_copies import copied_paths
+
+    start = Path(os.path.abspath(source.path)).parent
+    namespace = Namespace.dockerfile(source.display)
+    label = f"the image of {source.display}"
+    for path in copied_paths(source.text, (start, *start.parents), ctx.inside_roots):
+        result.mounts.append(Mount(path, namespace, owner, label))
 
 
 def _command_flags(

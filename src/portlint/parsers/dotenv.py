@@ -45,6 +45,8 @@ def parse_dotenv(text: str) -> dict[str, EnvValue]:
             value = body[:end] if end >= 0 else body
             if quote == '"':
                 value = value.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+        elif raw.startswith("#") and line[match.start(2) - 1].isspace():
+            value = ""  # `PORT= # comment`: the comment follows an empty value
         else:
             value = _INLINE_COMMENT.split(raw, maxsplit=1)[0].strip()
         values[name] = EnvValue(value, number)

@@ -57,10 +57,12 @@ def claim(
     identity: str | None,
     image: str | None = None,
     full_registry: bool = False,
+    port_name: str | None = None,
 ) -> Claim | None:
     """The claim of other software on port/protocol, or None when the binding's software
     may use it: generic web ports, proxies, the software itself or a compatible one.
-    IANA registrations count below 1024, and everywhere with `full_registry`."""
+    IANA registrations count below 1024, and everywhere with `full_registry`. A port
+    that names what it serves (`port_name` "smtp" on 25) is that software's."""
     if not identity or port <= 0 or is_generic(port, protocol):
         return None
     candidates = {identity}
@@ -68,9 +70,14 @@ def claim(
         candidates.update(image_name(image))
     if candidates & PROXIES:
         return None
+    if port_name:
+        candidates.add(port_name)
     services = [s for s in known(port, protocol) if not s.generic]
     if services:
-        if any(may_bind(identity, s, image) or _variant(candidates, s) for s in services):
+        if any(
+            may_bind(identity, s, image) or may_bind(port_name, s) or _variant(candidates, s)
+            for s in services
+        ):
             return None
         titles = tuple(dict.fromkeys(s.title for s in services))
         return Claim(port, protocol, titles, "curated")

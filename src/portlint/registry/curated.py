@@ -48,6 +48,8 @@ PROXIES = frozenset({
     "linkerd-proxy", "cloudflared", "frp", "frpc", "frps", "ngrok", "toxiproxy", "sish",
     "tailscale", "nginx-proxy", "jwilder-nginx-proxy", "nginx-proxy-manager", "pomerium",
     "oauth2-proxy", "haproxy-ingress", "emissary", "gloo", "skipper", "pingora",
+    # An authorising proxy in front of an exporter (kube-prometheus' node-exporter pod).
+    "kube-rbac-proxy", "brancz/kube-rbac-proxy",
 })
 
 _TRACING = ("jaeger", "jaeger-all-in-one", "jaegertracing/all-in-one", "tempo",
@@ -60,7 +62,7 @@ _DNS = ("bind", "bind9", "named", "coredns", "unbound", "dnsmasq", "pihole", "pi
         "adguardhome", "powerdns", "pdns", "pdns-recursor", "pdns-auth", "knot",
         "knot-resolver", "technitium", "dnsserver", "dnsdist", "blocky", "nsd", "kube-dns",
         "node-cache", "k8s-dns-node-cache", "systemd-resolved", "consul", "cloudflared",
-        "dnscrypt-proxy", "stubby")
+        "dnscrypt-proxy", "stubby", "technitium/dns-server")
 _SIP = ("asterisk", "freeswitch", "kamailio", "opensips", "freepbx")
 
 _WEB = (80, 81, 82, 443, 591, 888, 3000, 4000, 4200, 5000, 5173, 8000, 8001, 8008, 8080,
@@ -235,8 +237,33 @@ KNOWN: tuple[KnownService, ...] = (
            "spigot", "velocity", "bungeecord"),
     _proto("minecraft-bedrock", "Minecraft Bedrock", (19132,), "minecraft-bedrock-server",
            "bedrock", protocol="udp"),
-    _s("plex", "Plex", (32400,), "pms-docker", "plex-media-server"),
+    # support.plex.tv "What network ports do I need to allow": 32400; 33400 WebTools.
+    _s("plex", "Plex", (32400, 33400), "pms-docker", "plex-media-server", "plexinc/pms-docker",
+       note="32400 Plex Media Server, 33400 the WebTools plugin"),
     _s("jellyfin", "Jellyfin", (8096,), compatible=("emby", "embyserver")),
+    # Self-hosted software on its vendors' documented default ports (PL302 is quiet on
+    # them, and PL301 does not call them another software's):
+    # duplicati.readthedocs.io "Using Duplicati from Docker": web UI on 8200.
+    _s("duplicati", "Duplicati", (8200,)),
+    # authelia.com/configuration/miscellaneous/server: `address` default tcp://:9091/.
+    _s("authelia", "Authelia", (9091,)),
+    # transmission settings.json: rpc-port 9091, peer-port 51413 (TCP and UDP).
+    _s("transmission", "Transmission", (9091, 51413), "transmission-openvpn",
+       "haugene/transmission-openvpn", note="9091 web UI and RPC, 51413 peers"),
+    _s("transmission-peer", "Transmission peers", (51413,), "transmission",
+       "transmission-openvpn", "haugene/transmission-openvpn", protocol="udp"),
+    # docs.goauthentik.io/docs/install-config/install/docker-compose: 9000 HTTP, 9443 HTTPS.
+    _s("authentik", "authentik", (9000, 9443), "goauthentik/server", "authentik-server"),
+    # glances.readthedocs.io/en/latest/quickstart.html: web server mode on 61208.
+    _s("glances", "Glances", (61208, 61209), "nicolargo/glances"),
+    # github.com/wg-easy/wg-easy README: web UI on 51821/tcp (WireGuard itself 51820/udp).
+    _s("wg-easy", "wg-easy web UI", (51821,), "wg-easy/wg-easy", "weejewel/wg-easy"),
+    # github.com/Forceu/Gokapi docs (setup): default port 53842.
+    _s("gokapi", "Gokapi", (53842,), "f0rc3/gokapi"),
+    # github.com/xteve-project/xTeVe README: default port 34400.
+    _s("xteve", "xTeVe", (34400,), "alturismo/xteve"),
+    # owncloud.dev/services/proxy: oCIS serves on 9200 by default (OCIS_URL :9200).
+    _s("ocis", "ownCloud Infinite Scale", (9200,), "owncloud/ocis"),
     _proto("bacnet", "BACnet", (47808,), "bacnet-stack", protocol="udp"),
     _proto("modbus", "Modbus", (502,), "modbus-server"),
     _proto("mdns", "mDNS", (5353,), "avahi", "avahi-daemon", "homeassistant",

@@ -23,7 +23,7 @@ _W, _E, _OFF = Severity.WARNING, Severity.ERROR, None
 CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("PL001", "parse-error", _E, "A file cannot be read or parsed"),
     RuleInfo("PL002", "invalid-port", _E, "A port number or range is not valid"),
-    RuleInfo("PL003", "unresolved-variable", _W, "A variable in a port has no value"),
+    RuleInfo("PL003", "unresolved-variable", Severity.INFO, "A variable in a port has no value"),
     RuleInfo("PL004", "yaml-base60-port", _E, "An unquoted port mapping YAML 1.1 reads as base 60"),
     RuleInfo("PL005", "invalid-port-name", _E, "A Kubernetes port name is not an IANA_SVC_NAME"),
     RuleInfo(

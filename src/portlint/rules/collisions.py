@@ -25,7 +25,7 @@ def port_collisions(model: Model, options: Options) -> Iterator[Finding]:
     for binding, clash in collisions(model.bindings):
         if used is None:
             used = model.used_ports()
-        yield _collision_finding(binding, clash, used, options)
+        yield _collision_finding(binding, clash, used, options, model.hosts)
 
 
 @check("PL102")
@@ -34,6 +34,8 @@ def replicated_host_ports(model: Model, options: Options) -> Iterator[Finding]:
         if not b.replicas or b.replicas < 2 or b.role not in (Role.PUBLISH, Role.HOST_PORT):
             continue
         if b.publish_mode == "ingress":  # swarm's routing mesh shares one port
+            continue
+        if b.port == 0:  # an ephemeral host port: each replica gets its own
             continue
         if b.end_port - b.port + 1 >= b.replicas:  # a host range gives each replica a port
             continue
@@ -102,13 +104,17 @@ def duplicate_ports(model: Model, options: Options) -> Iterator[Finding]:
 # --- messages --------------------------------------------------------------------------
 
 
-def _collision_finding(b: Binding, clash: Clash, used: UsedPorts, options: Options) -> Finding:
+def _collision_finding(
+    b: Binding, clash: Clash, used: UsedPorts, options: Options, hosts: dict[str, str]
+) -> Finding:
     first = clash.others[0]
     more = clash.count - 1
     party = f"{_party(first)} ({first.location.path}:{first.location.line})"
     if more > 0:
         party += f" and {more} other{'s' if more != 1 else ''}"
-    message = f"{_role_text(b)} {b.socket_text()} {_scope(b, first)} is also bound by {party}"
+    message = (
+        f"{_role_text(b)} {b.socket_text()} {_scope(b, first, hosts)} is also bound by {party}"
+    )
     advice = _advice(b, used, options)
     if advice:
         message += f"; {advice}"
@@ -152,13 +158,20 @@ def _advice(b: Binding, used: UsedPorts, options: Options) -> str:
     return f"nearest free port: {free}" if free else "give one of them another port"
 
 
-def _scope(b: Binding, other: Binding) -> str:
+def _scope(b: Binding, other: Binding, hosts: dict[str, str]) -> str:
+    """Where the clash is, and for a host why portlint put both there."""
     namespace = b.namespace
     text = namespace.describe()
-    default_host = namespace.kind == "host" and namespace.group == "default"
-    if default_host and _directory(b) != _directory(other):
-        text += " (all files scanned count as one host; split them with `hosts:`)"
-    return text
+    if namespace.kind != "host":
+        return text
+    reason = hosts.get(namespace.group)
+    if reason is None:
+        return text
+    if reason.startswith("host of compose project"):
+        return f"on the {reason}"
+    if not reason.startswith("`hosts:`") and _directory(b) != _directory(other):
+        reason += "; split them with `hosts:`"
+    return f"{text} ({reason})"
 
 
 def _directory(b: Binding) -> str:

@@ -15,7 +15,7 @@ from portlint.rules import check
 
 def _published_everywhere(model: Model) -> Iterator[Binding]:
     for b in model.bindings:
-        if b.role == Role.PUBLISH and is_wildcard(b.address):
+        if b.role == Role.PUBLISH and is_wildcard(b.address) and not b.address_unknown:
             yield b
 
 
@@ -30,9 +30,10 @@ def sensitive_ports(model: Model, options: Options) -> Iterator[Finding]:
         yield Finding(
             "PL501",
             f"{service.title} port of {label} is published on all interfaces as "
-            f"{b.port_text()}: anyone who can reach the host can connect (Docker bypasses "
-            f'host firewalls); bind it to loopback ("127.0.0.1:{b.port}:{target}") or '
-            "drop the mapping and reach it over the Compose network",
+            f"{_published_as(b)}: anyone who can reach the host can connect (Docker "
+            "bypasses host firewalls); bind it to loopback "
+            f'("127.0.0.1:{b.port or ""}:{target}") or drop the mapping and reach it over '
+            "the Compose network",
             b.location,
             key=f"{b.owner}|{b.socket_text()}",
         )
@@ -68,14 +69,29 @@ def _variant(identity: str, service: registry.KnownService) -> bool:
     return any(len(n) >= 4 and "/" not in n and identity.startswith(n) for n in names)
 
 
+def _published_as(b: Binding) -> str:
+    """ "5432/tcp", or for `- "5432"` the ephemeral port Docker picks."""
+    if b.port == 0:
+        return f"an ephemeral host port (for {b.target_text()}/{b.protocol.value})"
+    return b.port_text()
+
+
+def _host_port(b: Binding) -> str:
+    return _published_as(b) if b.port == 0 else f"host port {b.port_text()}"
+
+
 @check("PL502")
 def unbound_interfaces(model: Model, options: Options) -> Iterator[Finding]:
+    """Only a mapping that names no interface: an explicit `0.0.0.0` or `[::]` says every
+    interface is meant."""
     for b in _published_everywhere(model):
+        if b.address is not None:
+            continue
         label = b.owner_label()
         yield Finding(
             "PL502",
-            f"host port {b.port_text()} of {label} is published on all interfaces; name the "
-            f'interface it is meant for ("127.0.0.1:{b.port}:..." for local use)',
+            f"{_host_port(b)} of {label} is published on all interfaces; name "
+            f'the interface it is meant for ("127.0.0.1:{b.port or ""}:..." for local use)',
             b.location,
             key=f"{b.owner}|{b.socket_text()}",
         )

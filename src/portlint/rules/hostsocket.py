@@ -34,6 +34,10 @@ def host_socket_taken(model: Model, options: Options) -> Iterator[Finding]:
         holders = sockets.meeting(binding)
         if not holders or any(runs(s, binding) for s in holders):
             continue  # free, or this very service is already running there
+        if binding.pick_one and any(
+            not sockets.taken(binding, port) for port in range(binding.port, binding.end_port + 1)
+        ):
+            continue  # Docker picks one free port of the range ("8000-8010:80")
         foreign = [
             s for s in holders if not any(runs(s, other) for other in by_socket.meeting(s))
         ]  # a socket another declared binding runs is PL101's business, not this rule's

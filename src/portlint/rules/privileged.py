@@ -18,9 +18,15 @@ CONTAINER_ENGINE_FORMATS = frozenset({"compose"})
 
 @check("PL201")
 def privileged_host_ports(model: Model, options: Options) -> Iterator[Finding]:
+    """Only for a project that says it targets a rootless engine (`rootless: true`):
+    rootful Docker, the usual install, publishes 25 or 443 without complaint."""
+    if not options.policy.rootless:
+        return
     start = options.policy.unprivileged_port_start
     for b in model.bindings:
         if b.role != Role.PUBLISH or b.format not in CONTAINER_ENGINE_FORMATS or b.port >= start:
+            continue
+        if b.port == 0:  # an ephemeral host port Docker picks
             continue
         label = b.owner_label()
         yield Finding(

@@ -119,7 +119,14 @@ def registered_port_clash(model: Model, options: Options) -> Iterator[Finding]:
         from_config = binding.format not in _IMAGE_FORMATS
         if not confident(binding.identity, binding.image, from_config):
             continue
-        found = claim(binding.port, binding.protocol.value, binding.identity, binding.image, strict)
+        found = claim(
+            binding.port,
+            binding.protocol.value,
+            binding.identity,
+            binding.image,
+            strict,
+            port_name=binding.port_name,
+        )
         if found is None:
             continue
         used = used or model.used_ports()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from portlint.findings import Finding
+from portlint.findings import Finding, Severity
 from portlint.model import Model
 from portlint.options import Options
 from portlint.rules import check
@@ -14,7 +14,14 @@ from portlint.rules import check
 def _diagnostics(model: Model, rule_id: str) -> Iterator[Finding]:
     for diagnostic in model.diagnostics:
         if diagnostic.rule == rule_id:
-            yield Finding(rule_id, diagnostic.message, diagnostic.location, key=diagnostic.key)
+            severity = Severity(diagnostic.severity) if diagnostic.severity else None
+            yield Finding(
+                rule_id,
+                diagnostic.message,
+                diagnostic.location,
+                severity=severity,
+                key=diagnostic.key,
+            )
 
 
 @check("PL001")

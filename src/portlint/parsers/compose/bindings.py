@@ -114,7 +114,11 @@ def _bind_port(project: Project, service: Service, source: SourceFile, node: Nod
         return
     if is_plain_int(node) and ":" in node.value:
         _base60(project, source, node)
-    resolved = project.interpolate(source, node)
+    unset_address = project.without_unset_address(source, node)
+    if unset_address is not None:
+        resolved: Interpolated | None = Interpolated(unset_address)
+    else:
+        resolved = project.interpolate(source, node)
     if resolved is None:
         return
     exact = resolved.value == node.value
@@ -125,7 +129,7 @@ def _bind_port(project: Project, service: Service, source: SourceFile, node: Nod
         message = _message(error, node.value, resolved.used, f"{error}{_in(node.value)}")
         project.invalid(where, message, node.value)
         return
-    _emit(project, service, source, node, spec, exact, resolved, mode=None)
+    _emit(project, service, source, node, spec, exact, resolved, None, unset_address is not None)
 
 
 def _base60(project: Project, source: SourceFile, node: ScalarNode) -> None:
@@ -184,7 +188,17 @@ def _bind_long_port(
     target_loc = location(source, target_node)
     published_node = get(node, "published")
     published_loc = location(source, published_node) if published_node else target_loc
-    _add_bindings(project, service, source, spec, target_loc, published_loc, mode=parts.get("mode"))
+    names = [project.scalar_text(source, get(node, key)) for key in ("app_protocol", "name")]
+    _add_bindings(
+        project,
+        service,
+        source,
+        spec,
+        target_loc,
+        published_loc,
+        mode=parts.get("mode"),
+        port_name=next((n.lower() for n in names if n), None),
+    )
 
 
 def _emit(
@@ -196,6 +210,7 @@ def _emit(
     exact: bool,
     resolved: Interpolated,
     mode: str | None,
+    address_unknown: bool = False,
 ) -> None:
     container_loc = _part(source, node, spec.container.offset, spec.container.length, exact)
     host_loc = (
@@ -203,7 +218,16 @@ def _emit(
         if spec.host
         else container_loc
     )
-    _add_bindings(project, service, source, spec, container_loc, host_loc, mode)
+    _add_bindings(
+        project,
+        service,
+        source,
+        spec,
+        container_loc,
+        host_loc,
+        mode,
+        address_unknown=address_unknown,
+    )
 
 
 def _add_bindings(
@@ -214,6 +238,8 @@ def _add_bindings(
     container_loc: Location,
     host_loc: Location,
     mode: str | None,
+    port_name: str | None = None,
+    address_unknown: bool = False,
 ) -> None:
     mapping = (
         service.name,
@@ -253,6 +279,26 @@ def _add_bindings(
         )
     )
     if spec.host is None:
+        # `- "5432"`: Docker publishes it on an ephemeral host port, on every interface
+        # unless an address is given. Port 0, picked by Docker: no collision, no range
+        # rule; the exposure rules (PL501, PL502) apply.
+        bindings.append(
+            Binding(
+                port=0,
+                protocol=spec.protocol,
+                namespace=Namespace.host(),
+                role=Role.PUBLISH,
+                location=container_loc,
+                address=spec.address,
+                v6only=_docker_v6only(spec.address),
+                replicas=service.replicas,
+                target=Target(spec.container.start, spec.container.end),
+                pick_one=True,
+                publish_mode=mode or None,
+                port_name=port_name,
+                **common,
+            )
+        )
         return
     bindings.append(
         Binding(
@@ -268,6 +314,8 @@ def _add_bindings(
             target=Target(spec.container.start, spec.container.end),
             pick_one=spec.pick_one,
             publish_mode=mode or None,
+            port_name=port_name,
+            address_unknown=address_unknown,
             **common,
         )
     )

@@ -8,11 +8,14 @@ Bindings are built from the merged services afterwards (portlint.parsers.compose
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from portlint import registry
+from portlint.compose_projects import ProjectKeys
+from portlint.env_examples import Documented
 from portlint.model import Diagnostic, Mount, Namespace, ParseResult
 from portlint.numbers import parse_int
 from portlint.parsers import ParseContext
@@ -38,6 +41,10 @@ FORMAT = "compose"
 _RESET, _OVERRIDE = "!reset", "!override"
 
 
+#: "6060:6060", "8000-8010:80/udp": what is left of a mapping whose address was unset.
+_HOST_AND_CONTAINER = re.compile(r"\d+(?:-\d+)?:\d+(?:-\d+)?(?:/[a-z]+)?")
+
+
 class Service(Record):
     """What all files of the project say about one service (later files win)."""
 
@@ -47,6 +54,8 @@ class Service(Record):
     network_mode: str | None = None
     profiles: frozenset[str] = frozenset()
     mounts: list[str] = field(default_factory=list)  # host paths of bind mounts and configs
+    #: `build:` (context, Dockerfile) of a locally built image: its `image:` is only the tag
+    build: tuple[str, str] | None = None
     entries: list[tuple[SourceFile, str, Node]] = field(default_factory=list)  # (src, key, node)
     network_mode_at: tuple[SourceFile, Node] | None = None  # where `network_mode` is written
 
@@ -60,12 +69,13 @@ class Project:
         self.ctx = ctx
         first = self.documents[0].source
         self.directory = first.path.parent
-        self.key = Path(first.display).parent.as_posix()
+        self.key = ProjectKeys(ctx.read).key(first.path, first.display)
         self.result = ParseResult()
         self.env, self.env_file = self._load_env()
         #: variable -> value, as interpolation reads it (built once per project)
         self.env_values = {k: v.value for k, v in self.env.items()}
         self._resolved_directory: Path | None = None
+        self._documented: Documented | None = None
         #: top-level `configs:` name -> file
         self.config_files: dict[str, str] = {}
         #: (service, mapping) -> the file that declared it first
@@ -91,6 +101,19 @@ class Project:
         result = interpolate(text, self.env_values)
         if result.missing or result.errors:
             names = ", ".join(dict.fromkeys(result.missing)) or "a variable"
+            assumed = None if result.errors else self._assumed(text, result.missing)
+            if assumed is not None:
+                values, files = assumed
+                self.result.diagnostics.append(
+                    Diagnostic(
+                        "PL003",
+                        f"{names} has no value in .env: the port {text!r} is checked with "
+                        f"{values} as {files} documents it",
+                        location(source, node),
+                        key=f"{self.key}:{text}",
+                    )
+                )
+                return interpolate(text, {**self.documented().defaults(), **self.env_values})
             detail = f" ({'; '.join(result.errors)})" if result.errors else ""
             where = f"in {self.env_file.display}" if self.env_file else "in a .env file"
             self.result.diagnostics.append(
@@ -100,10 +123,62 @@ class Project:
                     f"set it {where} or give a default (${{VAR:-8080}})",
                     location(source, node),
                     key=f"{self.key}:{text}",
+                    # documented nowhere: a note; a broken `${VAR:?}` or syntax: a warning
+                    severity="warning" if result.errors else "",
                 )
             )
             return None
         return result
+
+    def without_unset_address(self, source: SourceFile, node: ScalarNode) -> str | None:
+        """`"${IP}:6060:6060"` with IP unset and documented nowhere: "6060:6060", the
+        mapping without its address (and a PL003 note); None for any other text."""
+        text = node.value
+        result = interpolate(text, self.env_values)
+        if not result.missing or result.errors:
+            return None
+        missing = list(dict.fromkeys(result.missing))
+        if self.documented().assumed(missing) is not None:
+            return None
+        blank = interpolate(text, {**self.env_values, **{name: "" for name in missing}})
+        rest = blank.value[1:]
+        if blank.missing or blank.errors or not blank.value.startswith(":"):
+            return None
+        if not _HOST_AND_CONTAINER.fullmatch(rest.strip()):
+            return None  # a port was unset too: nothing to check
+        self.result.diagnostics.append(
+            Diagnostic(
+                "PL003",
+                f"{', '.join(missing)} has no value: the address of {text!r} is unknown, so "
+                "its port is checked as published on an unknown address",
+                location(source, node),
+                key=f"{self.key}:{text}",
+            )
+        )
+        return rest
+
+    def documented(self) -> Documented:
+        """Values the repository documents (example env files, `env_file:`), read once."""
+        if self._documented is None:
+            env_files = [
+                name
+                for document in self.documents
+                for _, _, service in items(get(document.node, "services"))
+                for name in _env_file_names(get(service, "env_file"))
+            ]
+            self._documented = Documented(
+                self.directory, env_files, self.ctx.read, self.ctx.inside_roots
+            )
+        return self._documented
+
+    def _assumed(self, text: str, missing: list[str]) -> tuple[str, str] | None:
+        """("API_PORT=8080", ".env.example") when every missing variable is documented."""
+        found = self.documented().assumed(list(dict.fromkeys(missing)))
+        if not found:
+            return None
+        values = ", ".join(f"{name}={value}" for name, (value, _) in found.items())
+        files = ", ".join(dict.fromkeys(file for _, file in found.values()))
+        return values, files
 
     def scalar_text(self, source: SourceFile, node: Node | None) -> str | None:
         if not isinstance(node, ScalarNode) or is_null(node):
@@ -198,6 +273,22 @@ class Project:
                 service.entries.append((source, key, value))
         service.mounts.extend(self._bind_mounts(source, fields.get("volumes")))
         service.mounts.extend(self._config_files(source, fields.get("configs")))
+        build = self._build(source, fields.get("build"))
+        if build is not None:
+            service.build = build
+
+    def _build(self, source: SourceFile, node: Node | None) -> tuple[str, str] | None:
+        """(context, Dockerfile) of `build: ./dir` or `build: {context, dockerfile}`."""
+        if isinstance(node, ScalarNode):
+            context, dockerfile = self.scalar_text(source, node), "Dockerfile"
+        elif isinstance(node, MappingNode):
+            context = self.scalar_text(source, get(node, "context")) or "."
+            dockerfile = self.scalar_text(source, get(node, "dockerfile")) or "Dockerfile"
+        else:
+            return None
+        if not context or "://" in context or context.startswith("git@"):
+            return None  # a remote context: nothing on disk
+        return context, dockerfile
 
     # -- mounts ----------------------------------------------------------------------
 
@@ -231,7 +322,7 @@ class Project:
         if service.network_mode == "host":
             return  # a host-network container listens on the host itself
         mounts = self.result.mounts
-        for host_path in service.mounts:
+        for host_path in [*service.mounts, *self._build_copies(service)]:
             if self._resolved_directory is None:
                 self._resolved_directory = self.directory.resolve()
             path = Path(os.path.normpath(self._resolved_directory / host_path))
@@ -244,14 +335,30 @@ class Project:
                 )
             )
 
+    def _build_copies(self, service: Service) -> list[str]:
+        """What the service's image build copies from its context (portlint.build_copies)."""
+        if service.build is None or self.ctx.read is None:
+            return []
+        from portlint.build_copies import copied_paths
+
+        context = Path(os.path.normpath(self.directory.resolve() / service.build[0]))
+        dockerfile = self.ctx.read(Path(os.path.normpath(context / service.build[1])))
+        if dockerfile is None:
+            return []
+        return [str(p) for p in copied_paths(dockerfile.text, [context], self.ctx.inside_roots)]
+
     # -- what every binding of a service shares --------------------------------------
 
     def common(self, service: Service) -> dict[str, Any]:
         return {
             "owner": f"{self.key}/{service.name}",
             "format": FORMAT,
-            "identity": registry.identify(image=service.image, name=service.name),
-            "image": service.image,
+            # A locally built image's `image:` is the tag the build gives it, not known
+            # software: only a service named after known software says what it is.
+            "identity": registry.identify(name=service.name)
+            if service.build is not None
+            else registry.identify(image=service.image, name=service.name),
+            "image": None if service.build is not None else service.image,
             "label": f"service '{service.name}'",
             "project": self.key,
             "profiles": service.profiles,
@@ -302,3 +409,15 @@ def _file_order(document: YamlDocument) -> tuple[int, str, int]:
     """Base files first, overrides after, as `docker compose` reads them by default."""
     name = document.source.path.name
     return (1 if ".override." in name else 0, name, document.index)
+
+
+def _env_file_names(node: Node | None) -> list[str]:
+    """`env_file: a.env`, `[a.env, b.env]` or `[{path: a.env}]`."""
+    entries = node.value if isinstance(node, SequenceNode) else [node]
+    names = []
+    for entry in entries:
+        if isinstance(entry, MappingNode):
+            entry = get(entry, "path")
+        if isinstance(entry, ScalarNode) and entry.value and "$" not in entry.value:
+            names.append(entry.value)
+    return names

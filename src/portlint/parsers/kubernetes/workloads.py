@@ -294,7 +294,7 @@ class _PodReader:
                 image=image,
             )
         )
-        self._host_side(fields, number_node, number, proto, identity, image)
+        self._host_side(fields, number_node, number, proto, identity, image, _port_name(fields))
         return ContainerPort(number, name, proto, ctx.loc(number_node))
 
     def _host_side(
@@ -305,6 +305,7 @@ class _PodReader:
         proto: Protocol,
         identity: str | None,
         image: str | None,
+        port_name: str | None = None,
     ) -> None:
         """A hostPort, or a hostNetwork listener: both occupy the node's own ports (`fields`:
         the port entry's keys)."""
@@ -341,6 +342,7 @@ class _PodReader:
                     format="kubernetes",
                     identity=identity,
                     image=image,
+                    port_name=port_name,
                 )
             )
         elif self.host_network:
@@ -426,3 +428,12 @@ def _count(node: Node | None, default: int | None) -> int | None:
         if value is not None:
             return value
     return default
+
+
+def _port_name(fields: dict[str, Node]) -> str | None:
+    """A port's `appProtocol`, else its `name`: what it says it serves."""
+    for key in ("appProtocol", "name"):
+        text = scalar_text(fields.get(key))
+        if text:
+            return text.lower()
+    return None
