@@ -15,6 +15,14 @@ pytestmark = pytest.mark.skipif(not K8S.is_dir(), reason="shared corpus not pres
 
 #: (rule, path below kubernetes/examples/, line, column) of the reviewed findings.
 EXPECTED_K8S_RULES = {
+    # PL401 checks each selected workload: the examples share the default namespace, and
+    # these Services also select another example's pods that lack the port (true if both
+    # examples are deployed together, as the scan assumes).
+    ("PL401", "_archived/elasticsearch/es-svc.yaml", 13, 11),
+    ("PL401", "_archived/https-nginx/nginx-app.yaml", 13, 11),
+    ("PL401", "web/guestbook-go/guestbook-service.yaml", 10, 17),
+    ("PL401", "web/guestbook-go/redis-master-service.yaml", 11, 17),
+    ("PL401", "web/guestbook-go/redis-replica-service.yaml", 11, 17),
     # A repeated mapping key (YAML forbids it; kubectl rejects the file), at the second key.
     ("PL001", "_archived/openshift-origin/etcd-controller.yaml", 12, 3),
     ("PL001", "_archived/openshift-origin/etcd-discovery-controller.yaml", 12, 3),

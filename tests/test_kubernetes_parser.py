@@ -221,8 +221,12 @@ def test_wrong_types_everywhere_are_diagnostics_not_crashes():
         ("PL002", 20, 146),
         ("PL002", 21, 40),
         ("PL002", 21, 62),
+        # `{port: ~}` is a port without a number (PL002) that still makes the Service a
+        # two-port one, so the unnamed port 80 is PL404.
+        ("PL404", 30, 18),
         ("PL002", 30, 34),
         ("PL002", 30, 49),
+        ("PL002", 30, 58),
         ("PL002", 36, 74),
     ]
 

@@ -103,11 +103,12 @@ def test_encoding_round_trips_and_interns_strings():
     rows = [
         {"path": "a", "line": 1, "column": 2, "format": "compose", "owner": "o", "identity": None,
          "namespace": "host:default", "role": "publish", "protocol": "tcp", "address": None,
-         "port": 80, "end_port": 80, "service": "http", "known": ["nginx", "o"]},
+         "port": 80, "end_port": 80, "service": "http", "known": ["nginx", "o"],
+         "source": "flag --port"},
     ] * 3  # fmt: skip
     packed = encode(rows)
     assert decode(packed) == rows
-    assert len(packed["strings"]) == len(set(packed["strings"])) == 8
+    assert len(packed["strings"]) == len(set(packed["strings"])) == 9
 
 
 class _Dom(html.parser.HTMLParser):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from portlint.namespaces import Namespace
 from portlint.records import FrozenRecord
+from portlint.sockets import Protocol
+from portlint.source import Location
 
 
 class Target(FrozenRecord):
@@ -62,3 +64,15 @@ class Mount(FrozenRecord):
     namespace: Namespace  # the service's container namespace
     owner: str
     label: str
+
+
+class Served(FrozenRecord):
+    """What a process's own command line (or environment) says it listens on, when its
+    program is known: a declared port outside `ports` is not served (PL405)."""
+
+    owner: str  # the binding owner of its container ("Deployment/ns/x/c", "proj/svc")
+    pod: str  # the network namespace's owners share it ("Deployment/ns/x"; Compose: owner)
+    path: str  # the file it is written in (copies of one object in other files differ)
+    program: str  # "Prometheus"
+    ports: frozenset[tuple[int, Protocol]]
+    where: tuple[Location, ...]  # the flags that set them (empty: the program's defaults)

@@ -41,6 +41,9 @@ class Container(Record):
     uses: list[PortUse] = field(default_factory=list)
     has_ports_key: bool = False  # `ports:` written (a patch may leave it to its base)
     partial: bool = False  # no image: a strategic-merge patch of a container
+    #: Ports the container's command line sets (`--port=8080`): declared for PL401.
+    flag_ports: list[ContainerPort] = field(default_factory=list)
+    name_location: Location | None = None  # the `name:` value (PL006)
 
 
 class PodTemplate(Record):
@@ -67,31 +70,56 @@ class ServicePort(Record):
     target_location: Location | None  # the targetPort value, when written
 
 
+class WorkloadPorts(Record):
+    """What one selected workload (every copy of it) declares, for PL401."""
+
+    copies: list[PodTemplate]
+    partial: bool  # known only from patches (its ports may be in a base)
+    names: dict[str, set[Protocol]]  # port name -> protocols it is declared for
+    numbers: set[tuple[int, Protocol]]  # containerPorts and ports set by flags
+
+    @classmethod
+    def of(cls, copies: list[PodTemplate]) -> WorkloadPorts:
+        names: dict[str, set[Protocol]] = {}
+        numbers: set[tuple[int, Protocol]] = set()
+        for copy in copies:
+            for container in copy.serving():
+                for port in container.ports:
+                    if port.name:
+                        names.setdefault(port.name, set()).add(port.protocol)
+                    if port.number is not None:
+                        numbers.add((port.number, port.protocol))
+                for port in container.flag_ports:
+                    if port.number is not None:
+                        numbers.add((port.number, port.protocol))
+        return cls(copies, all(copy.partial for copy in copies), names, numbers)
+
+
 class Selection(Record):
     """The workloads a Service selects (every copy of each, in order), shared by the
-    Services with the same selector, and what PL401 asks of them, computed once."""
+    Services with the same selector, and what PL401 asks of each of them, computed once."""
 
     workloads: list[list[PodTemplate]]
     partial: bool  # a workload known only from patches (its ports may be in a base)
-    ports: list[ContainerPort]  # the serving containers' ports, every copy
-    names: dict[str, set[Protocol]]  # port name -> protocols it is declared for
-    numbers: set[tuple[int, Protocol]]
+    each: list[WorkloadPorts]  # per selected workload, in order
+    names: dict[str, set[Protocol]]  # port name -> protocols, over every workload
+    numbers: set[tuple[int, Protocol]]  # over every workload
 
     @classmethod
     def of(cls, workloads: list[list[PodTemplate]]) -> Selection:
-        ports = [
-            p for copies in workloads for copy in copies for c in copy.serving() for p in c.ports
-        ]
+        each = [WorkloadPorts.of(copies) for copies in workloads]
         names: dict[str, set[Protocol]] = {}
-        for port in ports:
-            if port.name:
-                names.setdefault(port.name, set()).add(port.protocol)
+        numbers: set[tuple[int, Protocol]] = set()
+        for ports in each:
+            for name, protocols in ports.names.items():
+                names.setdefault(name, set()).update(protocols)
+            numbers |= ports.numbers
         return cls(
             workloads,
-            partial=any(all(copy.partial for copy in copies) for copies in workloads),
-            ports=ports,
+            partial=any(ports.partial for ports in each),
+            each=each,
             names=names,
-            numbers={(p.number, p.protocol) for p in ports if p.number is not None},
+            numbers=numbers,
         )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from portlint.facts import Mount, PodContainer, Target
+from portlint.facts import Mount, PodContainer, Served, Target
 from portlint.k8s_objects import IngressBackend, PodTemplate, Service
 from portlint.namespaces import Namespace
 from portlint.records import Record, field
@@ -36,6 +36,7 @@ __all__ = [
     "Namespace",
     "ParseResult",
     "PodContainer",
+    "Served",
     "Protocol",
     "Role",
     "Suppression",
@@ -90,6 +91,10 @@ class Binding(Record):
     port_name: str | None
     #: `"${IP}:6060:6060"` with IP unset: published, on an address nobody can tell.
     address_unknown: bool
+    #: Where the port is written when it is not a port list: "flag --port",
+    #: "environment PORT", "default of mongodb (host network)" ("": the format's own port
+    #: syntax).
+    source: str
 
     __slots__ = (
         "port",
@@ -119,6 +124,7 @@ class Binding(Record):
         "main_file",
         "port_name",
         "address_unknown",
+        "source",
     )
 
     def __init__(
@@ -150,6 +156,7 @@ class Binding(Record):
         main_file: str = "",
         port_name: str | None = None,
         address_unknown: bool = False,
+        source: str = "",
     ) -> None:
         self.port = port
         self.protocol = protocol
@@ -178,6 +185,7 @@ class Binding(Record):
         self.main_file = main_file
         self.port_name = port_name
         self.address_unknown = address_unknown
+        self.source = source
 
     def owner_label(self) -> str:
         """The owner as users name it, quoted when it is a key ("'Deployment/ns/x/c'")."""
@@ -272,6 +280,7 @@ class ParseResult(Record):
     services: list[Service] = field(default_factory=list)  # Kubernetes Services
     backends: list[IngressBackend] = field(default_factory=list)  # Kubernetes Ingress backends
     mounts: list[Mount] = field(default_factory=list)  # host paths Compose services mount
+    served: list[Served] = field(default_factory=list)  # what known processes listen on
 
     def extend(self, other: ParseResult) -> None:
         self.bindings.extend(other.bindings)
@@ -281,6 +290,7 @@ class ParseResult(Record):
         self.services.extend(other.services)
         self.backends.extend(other.backends)
         self.mounts.extend(other.mounts)
+        self.served.extend(other.served)
 
 
 class Model(Record):
@@ -295,6 +305,7 @@ class Model(Record):
     files: int = 0
     #: host group -> why its bindings are there ("host of compose project deploy/")
     hosts: dict[str, str] = field(default_factory=dict)
+    served: list[Served] = field(default_factory=list)
     _used_ports: UsedPorts | None = None
 
     def used_ports(self) -> UsedPorts:

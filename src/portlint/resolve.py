@@ -69,6 +69,7 @@ def build(result: ParseResult, options: Options, files: int = 0) -> Model:
         result.backends,
         files,
         hosts=groups.placement.reasons,
+        served=result.served,
     )
 
 

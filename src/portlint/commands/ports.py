@@ -159,6 +159,7 @@ def inventory(model: Model) -> list[dict[str, Any]]:
                 "end_port": b.end_port,
                 "service": registered[0] if registered else None,
                 "known": known,
+                "source": b.source or None,
             }
         )
     return rows
@@ -210,7 +211,8 @@ def render_table(rows: list[dict[str, Any]], hosts: dict[str, str] | None = None
                 row["owner"],
                 row["identity"] or "-",
                 registered,
-                f"{row['path']}:{row['line']}:{row['column']}",
+                f"{row['path']}:{row['line']}:{row['column']}"
+                + (f" ({row['source']})" if row.get("source") else ""),
             ]
         )
     all_cells = [list(_COLUMNS)] + [r for g in groups.values() for r in g]

@@ -17,7 +17,7 @@ from portlint.model import Binding, Diagnostic, Mount, Namespace, ParseResult, P
 from portlint.numbers import label, mention_protocol
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import parse_port, port_problem
-from portlint.source import SourceFile
+from portlint.source import Location, SourceFile
 
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)(?::?([-+])([^}]*))?\}|([A-Za-z_]\w*))")
 _TOKEN = re.compile(r"\S+")
@@ -41,10 +41,16 @@ class DockerfileParser:
         global_args: dict[str, str] = {}
         scope: dict[str, str] = {}
         stage = -1
+        commands: dict[str, tuple[str, list[int]]] = {}  # ENTRYPOINT / CMD of the stage
         for keyword, args, offsets in _instructions(source.text):
+            if keyword in ("ENTRYPOINT", "CMD"):
+                commands[keyword] = (args, offsets)
+                if keyword == "ENTRYPOINT":
+                    commands.pop("CMD", None)  # a new ENTRYPOINT resets an inherited CMD
             if keyword == "FROM":
                 stage += 1
                 scope = {}
+                commands = {}
             elif keyword in ("ARG", "ENV"):
                 target = global_args if stage < 0 else scope
                 for name, value in _assignments(keyword, args):
@@ -58,6 +64,8 @@ class DockerfileParser:
                     start = offsets[match.start()]
                     location = source.location(start, offsets[match.end() - 1] + 1)
                     _expose(result, owner, source, match.group(), location, scope, stage)
+        if commands:
+            _command_flags(result, owner, source, commands)
         _record_copies(result, owner, source, ctx)
         return result
 
@@ -73,6 +81,36 @@ def _record_copies(result: ParseResult, owner: str, source: SourceFile, ctx: Par
     label = f"the image of {source.display}"
     for path in copied_paths(source.text, (start, *start.parents), ctx.inside_roots):
         result.mounts.append(Mount(path, namespace, owner, label))
+
+
+def _command_flags(
+    result: ParseResult, owner: str, source: SourceFile, commands: dict[str, tuple[str, list[int]]]
+) -> None:
+    """Listen ports the final stage's ENTRYPOINT/CMD flags set (`portlint.flags`)."""
+    from portlint.flags.sources import dockerfile_reading, emit, instruction_words
+
+    words = {}
+    for keyword, (args, offsets) in commands.items():
+        fallback = (
+            source.location(offsets[0], offsets[-1])
+            if offsets
+            else Location.point(source.display, 1)
+        )
+        words[keyword] = instruction_words(source, args, offsets, fallback)
+    reading = dockerfile_reading(words.get("ENTRYPOINT"), words.get("CMD"))
+
+    def binding(port: int, protocol: Protocol, where: Location) -> Binding:
+        return Binding(
+            port=port,
+            protocol=protocol,
+            namespace=Namespace.dockerfile(source.display),
+            role=Role.CONTAINER,
+            owner=owner,
+            format="dockerfile",
+            location=where,
+        )
+
+    emit(result, reading, binding, owner, owner, source.display)
 
 
 def _instructions(text: str):

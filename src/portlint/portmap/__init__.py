@@ -33,6 +33,7 @@ FIELDS = (
     "end_port",
     "service",
     "known",
+    "source",
 )
 _NUMBERS = frozenset({"line", "column", "port", "end_port"})
 
@@ -55,7 +56,7 @@ def encode(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for row in rows:
         cells: list[Any] = []
         for field in FIELDS:
-            value = row[field]
+            value: Any = row.get(field)
             if field in _NUMBERS:
                 cells.append(value)
             elif field == "known":

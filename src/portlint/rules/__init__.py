@@ -34,6 +34,8 @@ RULE_MODULES = (
     "exposure",
     "templates",
     "hostsocket",
+    "served",
+    "names",
 )
 
 

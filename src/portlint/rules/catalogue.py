@@ -27,6 +27,9 @@ CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("PL004", "yaml-base60-port", _E, "An unquoted port mapping YAML 1.1 reads as base 60"),
     RuleInfo("PL005", "invalid-port-name", _E, "A Kubernetes port name is not an IANA_SVC_NAME"),
     RuleInfo(
+        "PL006", "duplicate-port-name", _E, "Two ports or containers of one object share a name"
+    ),
+    RuleInfo(
         "PL007",
         "unrendered-template",
         Severity.INFO,
@@ -49,6 +52,9 @@ CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("PL402", "unknown-probe-port", _E, "A probe names a port its container lacks"),
     RuleInfo("PL403", "unknown-backend-port", _E, "An Ingress backend port its Service lacks"),
     RuleInfo("PL404", "unnamed-service-port", _E, "A multi-port Service has an unnamed port"),
+    RuleInfo(
+        "PL405", "port-not-served", _W, "A declared port the process's own flags do not serve"
+    ),
     RuleInfo(
         "PL501", "sensitive-port-exposed", _W, "A database, cache or admin port on all interfaces"
     ),

@@ -57,35 +57,45 @@ def unknown_target_ports(model: Model, options: Options) -> Iterator[Finding]:
 
 
 def _check_target(service: Service, port: ServicePort, selected: Selection) -> Finding | None:
+    """Each selected workload is checked on its own: a Service over two Deployments, one of
+    which lacks the port, sends part of its traffic nowhere."""
     target = port.target if port.target is not None else port.port
     if target is None:
         return None
-    # Workloads known only from patches may declare the port in a base that is not here.
-    if selected.partial:
+    proto = port.protocol
+    judged = [w for w in selected.each if not w.partial]  # patches: the base may declare it
+    if isinstance(target, str):
+        failing = [w for w in judged if proto not in w.names.get(target, ())]
+    else:
+        # Containers that declare no ports at all say nothing either way.
+        failing = [w for w in judged if w.numbers and (target, proto) not in w.numbers]
+    if not failing:
         return None
     where = port.target_location or port.location
     _, namespace, name = service.ident
-    listed_workloads = selected.workloads[:MAX_LISTED]
-    workloads = ", ".join(_workload(copies) for copies in listed_workloads)
-    more = len(selected.workloads) - len(listed_workloads)
+    listed_workloads = failing[:MAX_LISTED]
+    workloads = ", ".join(_workload(w.copies) for w in listed_workloads)
+    more = len(failing) - len(listed_workloads)
     if more:
         workloads += f" and {more} other{'s' if more != 1 else ''}"
+    if len(failing) < len(selected.each):
+        workloads += f"; {len(failing)} of the {len(selected.each)} selected workloads"
     related = [
-        Related(copies[0].location, f"selected by Service {namespace}/{name}")
-        for copies in listed_workloads
+        Related(w.copies[0].location, f"selected by Service {namespace}/{name}")
+        for w in listed_workloads
     ]
-    proto = port.protocol
     if isinstance(target, str):
-        protocols_named = selected.names.get(target)
-        if protocols_named and proto in protocols_named:
-            return None
+        names: dict[str, set[Protocol]] = {}
+        for w in failing:
+            for known, declared in w.names.items():
+                names.setdefault(known, set()).update(declared)
+        protocols_named = names.get(target)
         if protocols_named:
             protocols = "/".join(sorted(p.name for p in protocols_named))
             problem = f"name port {target!r} only for {protocols}, not {proto.name}"
         else:
-            names = sorted(selected.names)
             problem = f"declare no port named {target!r}" + (
-                f" (their named ports: {', '.join(names)})" if names else ""
+                f" (their named ports: {', '.join(sorted(names))})" if names else ""
             )
         return Finding(
             "PL401",
@@ -96,9 +106,8 @@ def _check_target(service: Service, port: ServicePort, selected: Selection) -> F
             related=related,
             key=f"Service/{namespace}/{name}|{target}/{proto.value}",
         )
-    if not selected.numbers or (target, proto) in selected.numbers:
-        return None  # containers that declare no ports at all say nothing either way
-    listed = ", ".join(sorted({f"{number}/{p.name}" for number, p in selected.numbers}))
+    numbers = {n for w in failing for n in w.numbers}
+    listed = ", ".join(sorted({f"{number}/{p.name}" for number, p in numbers}))
     return Finding(
         "PL401",
         f"targetPort {target}/{proto.name} of Service {namespace}/{name} is not among the "
@@ -134,8 +143,20 @@ def _probe_findings(
     if all(c.partial for c in same):
         return
     names = {p.name for c in same for p in c.ports if p.name}
+    tcp_names = {p.name for c in same for p in c.ports if p.name and p.protocol != Protocol.UDP}
     for use in container.uses:
-        if not isinstance(use.value, str) or use.value in names:
+        if not isinstance(use.value, str) or use.value in tcp_names:
+            continue
+        kind, namespace, name = pod.ident
+        if use.value in names:  # declared, but only for UDP: probes connect over TCP
+            yield Finding(
+                "PL402",
+                f"{use.where} of container {container.name!r} in {kind}/{namespace}/{name} "
+                f"uses port {use.value!r}, which is declared UDP; httpGet, tcpSocket and "
+                "grpc checks connect over TCP, so the check fails. Probe a TCP port",
+                use.location,
+                key=f"{kind}/{namespace}/{name}/{container.name}|{use.where}",
+            )
             continue
         listed = f" (declared: {', '.join(sorted(names))})" if names else ""
         kind, namespace, name = pod.ident
@@ -196,8 +217,8 @@ def unnamed_service_ports(model: Model, options: Options) -> Iterator[Finding]:
             if len(service.ports) < 2:
                 continue
             for port in service.ports:
-                if port.name or (port.port, port.protocol) in named:
-                    continue
+                if port.name or port.port is None or (port.port, port.protocol) in named:
+                    continue  # a port without a number is already a PL002
                 _, namespace, name = service.ident
                 yield Finding(
                     "PL404",

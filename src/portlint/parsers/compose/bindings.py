@@ -14,7 +14,7 @@ from portlint.model import (
     Target,
 )
 from portlint.numbers import mention, mention_protocol, parse_int
-from portlint.parsers.compose.commands import bind_command
+from portlint.parsers.compose.commands import bind_command, bind_flags
 from portlint.parsers.compose.ports import (
     PortSpec,
     PortSyntaxError,
@@ -44,9 +44,13 @@ def bind_service(project: Project, service: Service) -> None:
     mode = service.network_mode or ""
     if mode == "none":
         return
+    before = len(project.result.bindings)
+    last: dict[str, tuple[SourceFile, Node]] = {}
     for source, key, node in service.entries:
-        if key == "command":
-            bind_command(project, service, source, node)
+        if key in ("command", "entrypoint", "environment"):
+            last[key] = (source, node)
+            if key == "command":
+                bind_command(project, service, source, node)
             continue
         if not isinstance(node, SequenceNode):
             project.error(
@@ -61,6 +65,38 @@ def bind_service(project: Project, service: Service) -> None:
                 _bind_port(project, service, source, entry)
             else:
                 _bind_expose(project, service, source, entry)
+    if last:
+        bind_flags(
+            project, service, last.get("entrypoint"), last.get("command"), last.get("environment")
+        )
+    if mode == "host" and len(project.result.bindings) == before:
+        _host_network_default(project, service)
+
+
+def _host_network_default(project: Project, service: Service) -> None:
+    """A `network_mode: host` service of known software that declares no port listens on
+    its documented default on the host (mongo: 27017), placed on `network_mode`."""
+    from portlint import registry
+    from portlint.model import Protocol, Role
+
+    common = project.common(service)
+    known = registry.by_name(common["identity"])
+    if known is None or known.generic or not known.ports or service.network_mode_at is None:
+        return
+    source, node = service.network_mode_at
+    protocol = Protocol.UDP if known.protocol == "udp" else Protocol.TCP
+    project.result.bindings.append(
+        Binding(
+            port=known.ports[0],
+            protocol=protocol,
+            namespace=project.network_namespace(service),
+            role=Role.LISTEN,
+            location=location(source, node),
+            default=True,
+            source=f"default of {known.title} (host network, inferred)",
+            **common,
+        )
+    )
 
 
 def _bind_port(project: Project, service: Service, source: SourceFile, node: Node) -> None:

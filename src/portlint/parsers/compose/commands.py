@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from portlint.model import Binding, Role, parse_address
+from portlint.model import Binding, Protocol, Role, parse_address
 from portlint.parsers.compose.project import Project, Service
 from portlint.parsers.compose.spans import verbatim_start
 from portlint.parsers.traefik import entrypoint_from_flag
@@ -62,3 +62,39 @@ def _command_words(source: SourceFile, node: Node) -> Iterator[tuple[str, Locati
         for match in re.finditer(r"\S+", node.value):
             word = match.group().strip("'\"")
             yield word, whole.sub((start or 0) + match.start(), len(word)) if exact else whole
+
+
+def bind_flags(
+    project: Project,
+    service: Service,
+    entrypoint: tuple[SourceFile, Node] | None,
+    command: tuple[SourceFile, Node] | None,
+    environment: tuple[SourceFile, Node] | None = None,
+) -> None:
+    """Listen ports the service's `entrypoint`/`command` flags and documented
+    `environment:` variables set (`portlint.flags`), each on its value; `command` gives
+    the entrypoint's arguments."""
+    from portlint.flags.sources import compose_env, compose_reading, emit, environment_reading
+
+    reading = compose_reading(entrypoint, command, service.image)
+    if environment is not None:
+        source, node = environment
+        reading.extend(environment_reading(source, compose_env(node), service.image))
+    if not reading.ports and not reading.problems:
+        return
+    common = project.common(service)
+    host_mode = service.network_mode == "host"
+    namespace = project.network_namespace(service)
+
+    def binding(port: int, protocol: Protocol, where: Location) -> Binding:
+        return Binding(
+            port=port,
+            protocol=protocol,
+            namespace=namespace,
+            role=Role.LISTEN if host_mode else Role.CONTAINER,
+            location=where,
+            **common,
+        )
+
+    owner = common["owner"]
+    emit(project.result, reading, binding, owner, owner, "")

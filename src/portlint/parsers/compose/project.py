@@ -57,6 +57,7 @@ class Service(Record):
     #: `build:` (context, Dockerfile) of a locally built image: its `image:` is only the tag
     build: tuple[str, str] | None = None
     entries: list[tuple[SourceFile, str, Node]] = field(default_factory=list)  # (src, key, node)
+    network_mode_at: tuple[SourceFile, Node] | None = None  # where `network_mode` is written
 
 
 class Project:
@@ -256,6 +257,7 @@ class Project:
         mode = self.scalar_text(source, fields.get("network_mode"))
         if mode:
             service.network_mode = mode
+            service.network_mode_at = (source, fields["network_mode"])
         replicas = self._int_value(source, get(fields.get("deploy"), "replicas"))
         scale = self._int_value(source, fields.get("scale"))
         if replicas is not None or scale is not None:
@@ -265,7 +267,7 @@ class Project:
             service.profiles = frozenset(
                 p.value for p in profiles.value if isinstance(p, ScalarNode)
             )
-        for key in ("ports", "expose", "command"):
+        for key in ("ports", "expose", "command", "entrypoint", "environment"):
             value = fields.get(key)
             if value is not None and not is_null(value):
                 service.entries.append((source, key, value))
@@ -394,11 +396,12 @@ def _reset_fields(service: Service, keys: set[str]) -> None:
         service.image = None
     if "network_mode" in keys:
         service.network_mode = None
+        service.network_mode_at = None
     if "scale" in keys or "deploy" in keys:
         service.replicas = None
     if "profiles" in keys:
         service.profiles = frozenset()
-    if keys & {"ports", "expose", "command"}:
+    if keys & {"ports", "expose", "command", "entrypoint", "environment"}:
         service.entries = [entry for entry in service.entries if entry[1] not in keys]
 
 

@@ -23,6 +23,7 @@ from portlint.yamlnodes import (
     SequenceNode,
     as_dict,
     get,
+    is_null,
     is_plain_int,
 )
 
@@ -73,7 +74,12 @@ def _service_port(
     target = int_or_name(ctx, target_node, "targetPort")
     node_port_node = fields.get("nodePort")
     node_port = port_number(ctx, node_port_node, "nodePort", zero_means_unset=True)
-    if number is None or port_node is None:
+    if port_node is None or is_null(port_node):
+        ctx.diag("PL002", f"port {index + 1} of Service {ctx.name!r} has no port", entry)
+        # Still an entry of the Service: it counts for PL404's "several ports".
+        where = ctx.loc(target_node) if target is not None and target_node is not None else None
+        return ServicePort(None, name, proto, target, ctx.loc(entry), where)
+    if number is None:
         return None
     identity = identify(name=ctx.name)
     ctx.bindings.append(

@@ -134,6 +134,8 @@ def int_or_name(ctx: ObjectContext, node: Node | None, field_name: str) -> int |
         )
         return None
     text = node.value
+    if text == "" and field_name == "targetPort":
+        return None  # an empty targetPort defaults to the port, as an absent one does
     if is_digits(text):
         # IntOrString: a quoted number is a *name*, and no name is all digits.
         ctx.diag(

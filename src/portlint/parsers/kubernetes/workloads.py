@@ -22,6 +22,7 @@ from portlint.parsers.kubernetes.values import (
 )
 from portlint.records import Record
 from portlint.registry import identify
+from portlint.source import Location
 from portlint.yamlnodes import (
     MappingNode,
     Node,
@@ -29,6 +30,7 @@ from portlint.yamlnodes import (
     SequenceNode,
     as_dict,
     get,
+    is_null,
     is_plain_int,
 )
 
@@ -166,8 +168,13 @@ class _PodReader:
             role = "sidecar"
         image = scalar_text(fields.get("image"))
         ports_node = fields.get("ports")
+        name_node = fields.get("name")
         container = Container(
-            name, role, has_ports_key=ports_node is not None, partial=image is None
+            name,
+            role,
+            has_ports_key=ports_node is not None,
+            partial=image is None,
+            name_location=self.ctx.loc(name_node) if name_node is not None else None,
         )
         security_node = fields.get("securityContext")
         security = self.security.merged(security_node)
@@ -185,8 +192,71 @@ class _PodReader:
                     port = self._port(entry, container, image, facts)
                     if port is not None:
                         container.ports.append(port)
+        if "command" in fields or "args" in fields or "env" in fields:
+            self._flags(fields, container, image, facts)
         container.uses.extend(self._uses(fields))
         return container
+
+    def _flags(
+        self, fields: dict[str, Node], container: Container, image: str | None, facts: PodContainer
+    ) -> None:
+        """Listen ports the container's `command`/`args` and `env` set (`portlint.flags`)."""
+        from portlint.flags.sources import (
+            emit,
+            environment_reading,
+            kubernetes_env,
+            kubernetes_reading,
+        )
+
+        ctx = self.ctx
+        reading = kubernetes_reading(ctx.source, fields.get("command"), fields.get("args"), image)
+        reading.extend(environment_reading(ctx.source, kubernetes_env(fields.get("env")), image))
+        if not reading.ports and not reading.problems:
+            return
+        owner = f"{ctx.owner}/{container.name}"
+        init = container.name if container.role == "init" else None
+        namespace = Namespace.pod(ctx.namespace, ctx.kind, ctx.name, init)
+        identity = identify(image=image, name=container.name)
+        common = dict(
+            replicas=self.replicas,
+            workload_kind=ctx.kind,
+            format="kubernetes",
+            identity=identity,
+            image=image,
+        )
+
+        def binding(port: int, proto: Protocol, where: Location) -> Binding:
+            return Binding(
+                port,
+                proto,
+                namespace,
+                Role.CONTAINER,
+                owner,
+                location=where,
+                container=facts,
+                **common,  # type: ignore[arg-type]
+            )
+
+        made = emit(
+            ctx.result, reading, binding, owner, ctx.owner, ctx.source.display, ctx.bindings
+        )
+        declared = {(p.number, p.protocol) for p in container.ports}
+        for b in made:
+            container.flag_ports.append(ContainerPort(b.port, None, b.protocol, b.location))
+            if self.host_network and (b.port, b.protocol) not in declared:
+                listen = Binding(
+                    b.port,
+                    b.protocol,
+                    self.node_namespace,
+                    Role.LISTEN,
+                    ctx.owner,
+                    location=b.location,
+                    address=b.address,
+                    source=b.source,
+                    node_name=self.node_name or None,
+                    **common,  # type: ignore[arg-type]
+                )
+                ctx.bindings.append(listen)
 
     def _port(
         self, entry: MappingNode, container: Container, image: str | None, facts: PodContainer
@@ -200,7 +270,7 @@ class _PodReader:
         if isinstance(name_node, ScalarNode) and name is not None:
             check_svc_name(ctx, name_node, "port name")
         proto = protocol(ctx, fields.get("protocol"))
-        if number_node is None and not container.partial:
+        if (number_node is None or is_null(number_node)) and not container.partial:
             ctx.diag("PL002", f"a port of container {container.name!r} has no containerPort", entry)
         if number is None or number_node is None:
             return ContainerPort(None, name, proto, ctx.loc(name_node or entry)) if name else None

@@ -1,0 +1,83 @@
+"""Podman quadlet units: `PublishPort=` of `[Container]` (`.container`) and `[Pod]`
+(`.pod`) sections, the same mapping syntax as `podman run -p`; each binding on its host
+port, owned by the unit (`quadlet:<path>`). A mapping without a host port publishes on a
+port Podman picks and is not reported. (`.kube` units point at Kubernetes YAML, which is
+read where it lies in the tree.)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from portlint.model import Binding, Diagnostic, Namespace, ParseResult, Role
+from portlint.parsers import ParseContext
+from portlint.source import SourceFile
+
+_LINE = re.compile(
+    r"^[ \t]*(?:\[(?P<section>[^\]\n]*)\]|PublishPort[ \t]*=[ \t]*(?P<value>[^\n#]*?))[ \t\r]*$",
+    re.M,
+)
+_IMAGE = re.compile(r"^[ \t]*Image[ \t]*=[ \t]*(\S+)", re.M)
+
+
+class QuadletParser:
+    format = "quadlet"
+
+    def matches(self, path: Path) -> bool:
+        return path.suffix in (".container", ".pod")
+
+    def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
+        from portlint import registry
+        from portlint.numbers import mention
+        from portlint.parsers.compose.ports import PortSyntaxError, parse_port_spec
+        from portlint.parsers.hostconf import is_templated
+
+        result = ParseResult()
+        image_match = _IMAGE.search(source.text)
+        image = image_match.group(1) if image_match else None
+        unit = source.path.stem
+        section = ""
+        for match in _LINE.finditer(source.text):
+            if match.group("section") is not None:
+                section = match.group("section")
+                continue
+            value = match.group("value")
+            if section not in ("Container", "Pod") or not value or is_templated(value):
+                continue
+            start = match.start("value")
+            try:
+                spec = parse_port_spec(value)
+            except PortSyntaxError as error:
+                at = start + (error.offset if error.length else 0)
+                where = source.location(at, at + (error.length or len(value)))
+                result.diagnostics.append(
+                    Diagnostic("PL002", f"PublishPort{mention(value)}: {error}", where, key=value)
+                )
+                continue
+            if spec.host is None:
+                continue
+            host = spec.host
+            result.bindings.append(
+                Binding(
+                    port=host.start,
+                    end_port=host.end,
+                    protocol=spec.protocol,
+                    namespace=Namespace.host(),
+                    role=Role.PUBLISH,
+                    owner=f"quadlet:{source.display}",
+                    format="quadlet",
+                    location=source.location(
+                        start + host.offset, start + host.offset + host.length
+                    ),
+                    address=spec.address,
+                    identity=registry.identify(image=image, name=unit),
+                    image=image,
+                    label=f"quadlet {unit!r}",
+                    pick_one=spec.pick_one,
+                )
+            )
+        return result
+
+
+PARSERS = [QuadletParser()]
