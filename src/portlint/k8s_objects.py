@@ -55,6 +55,9 @@ class PodTemplate(Record):
     containers: list[Container]
     location: Location  # the object's metadata.name (or kind) value
     partial: bool = False  # no containers, or a container without image
+    #: An injection webhook fills the pod in at admission (Istio's gateway injection:
+    #: `image: auto` or an `inject.istio.io/templates` annotation): its ports are unknown.
+    injected: bool = False
 
     def serving(self) -> list[Container]:
         """Containers whose ports a Service can reach: app containers and sidecars."""
@@ -77,6 +80,7 @@ class WorkloadPorts(Record):
     partial: bool  # known only from patches (its ports may be in a base)
     names: dict[str, set[Protocol]]  # port name -> protocols it is declared for
     numbers: set[tuple[int, Protocol]]  # containerPorts and ports set by flags
+    injected: bool = False  # a webhook fills its ports in (PodTemplate.injected)
 
     @classmethod
     def of(cls, copies: list[PodTemplate]) -> WorkloadPorts:
@@ -92,7 +96,8 @@ class WorkloadPorts(Record):
                 for port in container.flag_ports:
                     if port.number is not None:
                         numbers.add((port.number, port.protocol))
-        return cls(copies, all(copy.partial for copy in copies), names, numbers)
+        partial = all(copy.partial for copy in copies)
+        return cls(copies, partial, names, numbers, any(copy.injected for copy in copies))
 
 
 class Selection(Record):

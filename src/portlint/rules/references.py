@@ -63,7 +63,8 @@ def _check_target(service: Service, port: ServicePort, selected: Selection) -> F
     if target is None:
         return None
     proto = port.protocol
-    judged = [w for w in selected.each if not w.partial]  # patches: the base may declare it
+    # Patches: the base may declare the port; injected pods: the webhook does.
+    judged = [w for w in selected.each if not w.partial and not w.injected]
     if isinstance(target, str):
         failing = [w for w in judged if proto not in w.names.get(target, ())]
     else:

@@ -93,9 +93,11 @@ def parse_workload(ctx: ObjectContext, document: MappingNode) -> PodTemplate | N
     spec = get(template, "spec")
     if not isinstance(spec, MappingNode):
         return None
-    labels = _labels(get(get(template, "metadata"), "labels"))
+    metadata = get(template, "metadata")
+    labels = _labels(get(metadata, "labels"))
     pod = _PodReader(ctx, spec, _replicas(ctx.kind, document))
     containers = pod.read()
+    annotations = _labels(get(metadata, "annotations"))
     name_node = get(get(document, "metadata"), "name") or get(document, "kind") or document
     return PodTemplate(
         ident=ctx.ident,
@@ -104,6 +106,7 @@ def parse_workload(ctx: ObjectContext, document: MappingNode) -> PodTemplate | N
         containers=containers,
         location=ctx.loc(name_node),
         partial=not containers or any(c.partial for c in containers),
+        injected="inject.istio.io/templates" in annotations or pod.auto_image,
     )
 
 
@@ -138,6 +141,7 @@ class _PodReader:
         self.ctx = ctx
         self.fields = fields = as_dict(spec)  # one pass over the pod spec's keys
         self.replicas = replicas
+        self.auto_image = False  # a container's `image: auto` (Istio injection)
         self.host_network = is_true(fields.get("hostNetwork"))
         self.node_name = scalar_text(fields.get("nodeName"))
         security = fields.get("securityContext")
@@ -167,6 +171,8 @@ class _PodReader:
         if role == "init" and scalar_text(fields.get("restartPolicy")) == "Always":
             role = "sidecar"
         image = scalar_text(fields.get("image"))
+        if image == "auto":  # Istio's injection replaces it with the proxy image
+            self.auto_image = True
         ports_node = fields.get("ports")
         name_node = fields.get("name")
         container = Container(
