@@ -8,31 +8,37 @@ PL001 finding too (re-raised with `debug`).
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
-from portlint import chunks, filekinds, resolve, suppress, workers
+from portlint import chunks, resolve, suppress, workers
+from portlint.chunkparse import STDIN_NAME, ChunkParser, guarded
 from portlint.chunks import Parsed
 from portlint.discover import Candidate, discover
 from portlint.findings import Finding, Severity
 from portlint.fingerprints import fingerprint
-from portlint.jsonnodes import compose_json
-from portlint.model import Diagnostic, Model, ParseResult
+from portlint.model import Model, ParseResult
 from portlint.options import Options
-from portlint.parsers import DocumentParser, ParseContext, Registry, registry
+from portlint.parsers import ParseContext, registry
 from portlint.records import Record, field
 from portlint.rules import all_checks
 from portlint.rules.catalogue import BY_ID
-from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
-from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
+from portlint.source import ReadError, Roots, SourceFile, read_source
 
 if TYPE_CHECKING:
     from portlint.render.mapping import Remapper
 
-STDIN_NAME = "<stdin>"
+__all__ = [
+    "STDIN_NAME",
+    "ChunkParser",
+    "ReadError",
+    "Report",
+    "check",
+    "conclude",
+    "guarded",
+    "read_source",
+    "run_rules",
+]
 
 
 class Report(Record):
@@ -124,104 +130,6 @@ def conclude(
     return Report(kept, model, sources, used, errors)
 
 
-class ChunkParser:
-    """Reads and parses a run of candidates: text files at once, YAML documents queued by
-    the parser that claims them and parsed per group at the end."""
-
-    def __init__(self, reg: Registry, ctx: ParseContext, roots: Roots, debug: bool) -> None:
-        self.reg = reg
-        self.ctx = ctx
-        self.debug = debug
-        self.sources: dict[str, SourceFile] = {}
-        ctx.read = lambda p: _read_included(p, ctx, roots, self.sources)
-        self.scanned = ParseResult()
-        self.files = 0
-        self.doc_groups: dict[tuple[int, str], list[YamlDocument]] = defaultdict(list)
-        self.doc_parsers: dict[int, DocumentParser] = {}
-
-    def parse(
-        self,
-        candidates: list[Candidate],
-        stdin_text: str | None,
-        rendered: list[SourceFile] | tuple[SourceFile, ...] = (),
-    ) -> Parsed:
-        for candidate in candidates:
-            self._file(candidate)
-        for source in rendered:  # rendered manifests (portlint.render), counted there
-            self.sources[source.display] = source
-            self._documents(source)
-        if stdin_text is not None:
-            self.files += 1
-            source = SourceFile(Path(STDIN_NAME), STDIN_NAME, stdin_text)
-            self.sources[STDIN_NAME] = source
-            self._documents(source)
-        scanned_sources = len(self.sources)
-        grouped = ParseResult()
-        for (parser_id, _key), documents in self.doc_groups.items():
-            parser = self.doc_parsers[parser_id]
-            first = documents[0].source
-            guarded(grouped, first, self.debug, lambda p=parser, d=documents: p.parse(d, self.ctx))
-        return Parsed(
-            self.scanned, grouped, list(self.sources.items()), scanned_sources, self.files
-        )
-
-    def _file(self, candidate: Candidate) -> None:
-        display = display_path(candidate.path)
-        try:
-            if candidate.error:  # a directory that cannot be listed
-                raise ReadError(candidate.error)
-            source = read_source(
-                candidate.path,
-                display,
-                self.ctx.options.limits.max_file_bytes,
-                size=candidate.size,
-                # Discovery applied the roots rule (Roots.contains) when it found the file;
-                # the stat it made is the size: no second lstat or fstat per file.
-                roots=None,
-            )
-        except ReadError as error:
-            self.files += 1
-            self.scanned.diagnostics.append(
-                Diagnostic("PL001", str(error), Location.point(display, 1, 1), key="read")
-            )
-            return
-        self.sources[display] = source
-        if candidate.parser is not None:
-            self.files += 1
-            parser = candidate.parser
-            guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
-        elif self._documents(source):
-            self.files += 1
-
-    def _documents(self, source: SourceFile) -> bool:
-        """Queue the file's documents for their parsers; False when nothing claimed any
-        (an unrelated YAML file is not a checked file)."""
-        try:
-            documents = compose_documents(source, self.ctx.options.limits)
-        except (yaml.YAMLError, YamlLimitError) as error:
-            # JSON that libyaml rejects (UTF-16 surrogate escapes) is still JSON.
-            fallback = compose_json(source) if isinstance(error, yaml.YAMLError) else None
-            if fallback is None:
-                # A template (PL007), a file a parser claims (PL001), or no config at all.
-                found: Diagnostic | None = _yaml_error(source, error)
-                if isinstance(error, yaml.YAMLError) and found is not None:
-                    found = filekinds.unparsable(source, found)
-                if found is not None:
-                    self.scanned.diagnostics.append(found)
-                return found is not None
-            documents = fallback
-        claimed = False
-        for document in documents:
-            parser = _claimant(self.reg.documents, document)
-            if parser is None:
-                continue
-            key = str(Path(source.display).parent) if parser.group_by_directory else source.display
-            self.doc_groups[(id(parser), key)].append(document)
-            self.doc_parsers[id(parser)] = parser
-            claimed = True
-        return claimed
-
-
 def run_rules(
     model: Model, options: Options, debug: bool = False, errors: list[str] | None = None
 ) -> list[Finding]:
@@ -243,62 +151,3 @@ def run_rules(
                 finding.severity = severity
         findings.extend(produced)
     return findings
-
-
-def _claimant(parsers: list[DocumentParser], document: YamlDocument) -> DocumentParser | None:
-    for parser in parsers:
-        if parser.claims(document):
-            return parser
-    return None
-
-
-def guarded(result: ParseResult, source: SourceFile, debug: bool, parse) -> None:
-    try:
-        result.extend(parse())
-    except RecursionError:
-        if debug:
-            raise
-        result.diagnostics.append(
-            Diagnostic("PL001", "nesting too deep to parse", Location.point(source.display, 1))
-        )
-    except Exception as error:
-        if debug:
-            raise
-        result.diagnostics.append(
-            Diagnostic(
-                "PL001",
-                f"internal error while parsing ({type(error).__name__}: {error}); "
-                "run with --debug for details",
-                Location.point(source.display, 1),
-            )
-        )
-
-
-def _read_included(
-    path: Path, ctx: ParseContext, roots: Roots, sources: dict[str, SourceFile]
-) -> SourceFile | None:
-    """An include, `.env` or `env_file:` file (what a parser asks `ctx.read` for): a
-    regular file inside the scanned roots, else None."""
-    display = display_path(path)
-    if display in sources:
-        return sources[display]
-    try:
-        source = read_source(path, display, ctx.options.limits.max_file_bytes, roots=roots)
-    except ReadError:
-        return None
-    sources[display] = source
-    return source
-
-
-def _yaml_error(source: SourceFile, error: Exception) -> Diagnostic:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    if isinstance(error, YamlLimitError):
-        message = f"YAML not checked: {error}"
-    else:
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        context = getattr(error, "context", None)
-        message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-        if "{{" in source.text:
-            message += "; this looks like a template: render it first (helm template, ...)"
-    return Diagnostic("PL001", message, Location.point(source.display, line, column), key="yaml")
