@@ -13,9 +13,10 @@ seen, after every file read by the scan (portlint.chunks merges in that order).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
@@ -24,12 +25,11 @@ from portlint.chunks import Parsed
 from portlint.discover import Candidate
 from portlint.jsonnodes import compose_json
 from portlint.model import Diagnostic, ParseResult
+from portlint.options import Limits
 from portlint.parsers import DocumentParser, ParseContext, Registry
 from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
+from portlint.unitcache import UnitCache, digest, text_digest
 from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
-
-if TYPE_CHECKING:
-    from portlint.unitcache import UnitCache
 
 STDIN_NAME = "<stdin>"
 _LAST = float("inf")  # a group completed only at the end of the chunk
@@ -38,17 +38,18 @@ GroupKey = tuple[int, str]
 
 
 class _Group:
-    """A queued document group: its parser, documents, and what parsing it gave."""
+    """A queued document group: its parser, its members' documents, what parsing gave."""
 
-    __slots__ = ("parser", "documents", "result", "reads", "members", "done")
+    __slots__ = ("parser", "key", "parts", "result", "reads", "done")
 
-    def __init__(self, parser: DocumentParser) -> None:
+    def __init__(self, parser: DocumentParser, key: str) -> None:
         self.parser = parser
-        self.documents: list[YamlDocument] = []
+        self.key = key
+        #: per member file: (source, text digest or None, positions of its documents in
+        #: the file, the documents; None when a cache hit skipped composing the file)
+        self.parts: list[tuple[SourceFile, str | None, tuple[int, ...], list | None]] = []
         self.result: ParseResult | None = None
         self.reads: list[str] = []  # display paths of the files its parse read, in order
-        #: (display, digest, document indexes) of each member file, for the cache
-        self.members: list[tuple[str, str, tuple[int, ...]]] = []
         self.done = False
 
 
@@ -104,6 +105,8 @@ class ChunkParser:
         self._open: dict[str, list[_Group]] = {}  # group key text -> groups not parsed yet
         self._last: dict[str, float] = {}  # directory key -> index of its last candidate
         self._group_sources = _GroupSources(self.sources)
+        self._parsers = {id(p): p for p in reg.documents}
+        self._parser_index = {id(p): i for i, p in enumerate(reg.documents)}
 
     def parse(
         self,
@@ -135,6 +138,7 @@ class ChunkParser:
             [*self.sources.items(), *self._group_reads()],
             scanned_sources,
             self.files,
+            self.cache.take() if self.cache is not None else None,
         )
 
     # --- groups ------------------------------------------------------------------------
@@ -169,30 +173,83 @@ class ChunkParser:
             if group is not None:  # completed already (rare: a path given twice)
                 key = f"{key}\0{len(self.groups)}"
                 group_key = (id(parser), key)
-            group = self.groups[group_key] = _Group(parser)
+            group = self.groups[group_key] = _Group(parser, key)
             self._open.setdefault(key, []).append(group)
         return group
 
     def _parse_group(self, group: _Group) -> None:
-        """Parse one complete group, note what it read, and release its nodes."""
+        """Parse one complete group (or take it from the cache), note what it read, and
+        release its nodes."""
         group.done = True
         reading = self._group_sources
         reading.log = group.reads
         self.sources, scanned = reading, self.sources  # type: ignore[assignment]
         try:
-            result = ParseResult()
-            documents = group.documents
+            key = self._group_cache_key(group)
+            if key is None or not self._cached_group(group, key):
+                self._parse_documents(group, key)
+        finally:
+            self.sources = scanned
+            reading.log = []
+        group.parts = []  # the nodes go: parse, extract, release
+
+    def _parse_documents(self, group: _Group, key: bytes | None) -> None:
+        documents: list[YamlDocument] = []
+        for source, _digest, positions, docs in group.parts:
+            documents.extend(docs if docs is not None else _recompose(source, positions, self))
+        result = ParseResult()
+        if not documents:  # a member changed under us since its entry was made
+            group.result = result
+            return
+        calls: list[tuple[str, str | None]] = []
+        read = self.ctx.read
+        if key is not None and read is not None:
+
+            def recording(path: Path) -> SourceFile | None:
+                found = read(path)
+                calls.append((str(path), None if found is None else text_digest(found.text)))
+                return found
+
+            self.ctx.read = recording
+        try:
             guarded(
                 result,
                 documents[0].source,
                 self.debug,
                 lambda: group.parser.parse(documents, self.ctx),
             )
-            group.result = result
         finally:
-            self.sources = scanned
-            reading.log = []
-        group.documents = []  # the nodes go: parse, extract, release
+            self.ctx.read = read
+        group.result = result
+        if key is not None and self.cache is not None:
+            self.cache.put(key, (result, calls, _resolved(group, result)))
+
+    # --- the result cache (portlint.unitcache) -------------------------------------------
+
+    def _group_cache_key(self, group: _Group) -> bytes | None:
+        if self.cache is None or any(part[1] is None for part in group.parts):
+            return None
+        members = [(source.display, text, positions) for source, text, positions, _ in group.parts]
+        return digest("group", self._parser_index[id(group.parser)], group.key, members)
+
+    def _cached_group(self, group: _Group, key: bytes) -> bool:
+        """Use the group's cached result when every file its parse read reads the same."""
+        assert self.cache is not None
+        hit = _group_entry(self.cache.get(key))
+        if hit is None:
+            return False
+        result, calls, resolved = hit
+        read = self.ctx.read
+        for path, expected in calls:
+            found = read(Path(path)) if read is not None else None
+            if (None if found is None else text_digest(found.text)) != expected:
+                del group.reads[:]
+                return False
+        if resolved is not None and resolved != _resolved(group, result):
+            del group.reads[:]
+            return False
+        group.result = result
+        return True
 
     def _grouped(self) -> ParseResult:
         grouped = ParseResult()
@@ -248,29 +305,112 @@ class ChunkParser:
     def _documents(self, source: SourceFile, cacheable: bool = True) -> bool:
         """Queue the file's documents for their parsers; False when nothing claimed any
         (an unrelated YAML file is not a checked file)."""
+        text: str | None = None
+        key: bytes | None = None
+        if cacheable and self.cache is not None:
+            text = text_digest(source.text)
+            key = digest("file", source.display, text)
+            hit = _file_entry(self.cache.get(key), len(self.reg.documents))
+            if hit is not None:
+                diagnostics, claimed, claims = hit
+                self.scanned.diagnostics.extend(diagnostics)
+                for parser_index, positions in claims:
+                    parser = self.reg.documents[parser_index]
+                    group = self._queue(parser, self._group_key(parser, source))
+                    group.parts.append((source, text, positions, None))
+                return claimed
         try:
-            documents = compose_documents(source, self.ctx.options.limits)
+            documents = _compose(source, self.ctx.options.limits)
         except (yaml.YAMLError, YamlLimitError) as error:
-            # JSON that libyaml rejects (UTF-16 surrogate escapes) is still JSON.
-            fallback = compose_json(source) if isinstance(error, yaml.YAMLError) else None
-            if fallback is None:
-                # A template (PL007), a file a parser claims (PL001), or no config at all.
-                found: Diagnostic | None = _yaml_error(source, error)
-                if isinstance(error, yaml.YAMLError) and found is not None:
-                    found = filekinds.unparsable(source, found)
-                if found is not None:
-                    self.scanned.diagnostics.append(found)
-                return found is not None
-            documents = fallback
-        claimed = False
-        for document in documents:
+            # A template (PL007), a file a parser claims (PL001), or no config at all.
+            found: Diagnostic | None = _yaml_error(source, error)
+            if isinstance(error, yaml.YAMLError) and found is not None:
+                found = filekinds.unparsable(source, found)
+            if found is not None:
+                self.scanned.diagnostics.append(found)
+            if key is not None and self.cache is not None:
+                self.cache.put(key, ([found] if found is not None else [], found is not None, []))
+            return found is not None
+        taken: dict[int, tuple[list[int], list[YamlDocument]]] = {}
+        for position, document in enumerate(documents):
             parser = _claimant(self.reg.documents, document)
             if parser is None:
                 continue
-            key = _parent(source.display) if parser.group_by_directory else source.display
-            self._queue(parser, key).documents.append(document)
-            claimed = True
-        return claimed
+            positions, docs = taken.setdefault(id(parser), ([], []))
+            positions.append(position)
+            docs.append(document)
+        claims = []
+        for parser_id, (positions, docs) in taken.items():
+            parser = self._parsers[parser_id]
+            group = self._queue(parser, self._group_key(parser, source))
+            group.parts.append((source, text, tuple(positions), docs))
+            claims.append((self._parser_index[parser_id], tuple(positions)))
+        if key is not None and self.cache is not None:
+            self.cache.put(key, ([], bool(claims), claims))
+        return bool(claims)
+
+    @staticmethod
+    def _group_key(parser: DocumentParser, source: SourceFile) -> str:
+        return _parent(source.display) if parser.group_by_directory else source.display
+
+
+def _file_entry(hit: Any, parsers: int) -> tuple[list[Diagnostic], bool, list] | None:
+    """A file entry as this version writes it, else None (a miss)."""
+    try:
+        diagnostics, claimed, claims = hit
+        if not (
+            isinstance(claimed, bool)
+            and all(isinstance(d, Diagnostic) for d in diagnostics)
+            and all(0 <= i < parsers and all(type(p) is int for p in ps) for i, ps in claims)
+        ):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return list(diagnostics), claimed, list(claims)
+
+
+def _group_entry(hit: Any) -> tuple[ParseResult, list, str | None] | None:
+    """A group entry as this version writes it, else None (a miss)."""
+    try:
+        result, calls, resolved = hit
+        if not (
+            isinstance(result, ParseResult)
+            and all(isinstance(p, str) and (d is None or isinstance(d, str)) for p, d in calls)
+            and (resolved is None or isinstance(resolved, str))
+        ):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return result, list(calls), resolved
+
+
+def _compose(source: SourceFile, limits: Limits) -> list[YamlDocument]:
+    """The file's documents; JSON that libyaml rejects (UTF-16 surrogate escapes) is
+    still JSON."""
+    try:
+        return compose_documents(source, limits)
+    except yaml.YAMLError:
+        fallback = compose_json(source)
+        if fallback is None:
+            raise
+        return fallback
+
+
+def _recompose(source: SourceFile, positions: tuple[int, ...], parser: ChunkParser) -> list:
+    """The documents of a member whose file entry was a hit but whose group was not."""
+    try:
+        documents = _compose(source, parser.ctx.options.limits)
+    except (yaml.YAMLError, YamlLimitError):
+        return []
+    return [documents[i] for i in positions if i < len(documents)]
+
+
+def _resolved(group: _Group, result: ParseResult) -> str | None:
+    """Where a group's directory really is, when its result holds resolved host paths
+    (Compose mounts): a cached result is used only where that has not moved."""
+    if not result.mounts or not group.parts:
+        return None
+    return os.path.realpath(os.path.dirname(os.path.abspath(group.parts[0][0].path)))
 
 
 def _parent(display: str) -> str:

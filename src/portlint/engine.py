@@ -19,7 +19,7 @@ from portlint.findings import Finding, Severity
 from portlint.fingerprints import fingerprint
 from portlint.model import Model, ParseResult
 from portlint.options import Options
-from portlint.parsers import ParseContext, registry
+from portlint.parsers import ParseContext, Registry, registry
 from portlint.records import Record, field
 from portlint.rules import all_checks
 from portlint.rules.catalogue import BY_ID
@@ -27,6 +27,7 @@ from portlint.source import ReadError, Roots, SourceFile, read_source
 
 if TYPE_CHECKING:
     from portlint.render.mapping import Remapper
+    from portlint.unitcache import UnitCache
 
 __all__ = [
     "STDIN_NAME",
@@ -63,8 +64,10 @@ def check(
     options: Options,
     stdin_text: str | None = None,
     debug: bool = False,
+    use_cache: bool = False,
 ) -> Report:
-    """Run the whole check over paths ('-' reads `stdin_text`)."""
+    """Run the whole check over paths ('-' reads `stdin_text`); `use_cache` keeps parse
+    results between runs (portlint.unitcache)."""
     reg = registry()
     roots = [Path(p).resolve() for p in paths if p != "-"]
     # Sorted: the output must not depend on the order the paths were given in (pre-commit
@@ -90,9 +93,11 @@ def check(
     context_roots = [r if r.is_dir() else r.parent for r in roots]
     guard = Roots(context_roots, walked)
 
+    cache = _cache(reg, options, context_roots) if use_cache and not debug else None
+
     def parse(chunk: list[Candidate], last: bool) -> Parsed:
         ctx = ParseContext(options=options, roots=context_roots, walked_directories=walked)
-        parser = ChunkParser(reg, ctx, guard, debug)
+        parser = ChunkParser(reg, ctx, guard, debug, cache)
         return parser.parse(chunk, stdin if last else None, rendered.sources if last else [])
 
     parts, processes = chunks.plan(
@@ -103,8 +108,25 @@ def check(
     )
 
     result, sources, files = chunks.merge(parsed)
+    if cache is not None:
+        for part in parsed:
+            if part.cache is not None:
+                cache.add(*part.cache)
+        cache.save()
     result.extend(rendered.result)  # rendered sources: PL007 notes
     return conclude(result, sources, files + rendered.files, options, debug, rendered.remapper)
+
+
+def _cache(reg: Registry, options: Options, roots: list[Path]) -> UnitCache | None:
+    """The result cache for this setting, loaded; None where parsers read the shell's
+    environment (not part of any key)."""
+    if options.env_from_shell:
+        return None
+    from portlint import unitcache
+
+    cache = unitcache.UnitCache(unitcache.setting([*reg.text, *reg.documents], options, roots))
+    cache.load()
+    return cache
 
 
 def conclude(

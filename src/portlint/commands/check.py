@@ -31,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fail-on", choices=("error", "warning", "info"), help="lowest severity that fails"
     )
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the parse cache ($PORTLINT_CACHE_DIR, else the user cache)",
+    )
     parser.add_argument(  # rendered sources (portlint.render)
         "--values",
         action="append",
@@ -83,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
         from portlint import project
 
         paths, touched = project.scope(args.paths, options)
-    report = check(paths, options, stdin_text=stdin_text, debug=args.debug)
+    report = check(
+        paths, options, stdin_text=stdin_text, debug=args.debug, use_cache=not args.no_cache
+    )
     if touched is not None:
         report = project.only_touching(report, touched)
     report = _postprocess(report, args, options)
