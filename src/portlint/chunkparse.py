@@ -14,6 +14,7 @@ seen, after every file read by the scan (portlint.chunks merges in that order).
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -414,8 +415,9 @@ def _resolved(group: _Group, result: ParseResult) -> str | None:
 
 
 def _parent(display: str) -> str:
-    """A display path's directory, as the group key (str(Path(display).parent))."""
-    return str(Path(display).parent)
+    """A display path's directory (display paths use forward slashes), as the group key:
+    what str(PurePosixPath(display).parent) gives, without building a path."""
+    return posixpath.dirname(display) or "."
 
 
 def _claimant(parsers: list[DocumentParser], document: YamlDocument) -> DocumentParser | None:
