@@ -8,7 +8,7 @@ import pytest
 
 from helpers import FIXTURES, run
 from portlint.model import Protocol, Role
-from portlint.parsers.compose_ports import PortSyntaxError, parse_port_spec
+from portlint.parsers.compose.ports import PortSyntaxError, parse_port_spec
 
 EVERY_FORM = FIXTURES / "PL002" / "pass-every-form"
 

@@ -13,6 +13,10 @@ Objects that hold unrendered template placeholders (`{{ }}`) are a PL001 and are
 read further: their names and ports are not the ones that will be deployed. The
 annotation `portlint.dev/ignore: "PL202,PL301"` on an object (or its pod template)
 suppresses those rules on the object's lines.
+
+Modules by job: `workloads` (pod templates, containers, host ports, probes), `services`
+(Services, NodePorts, Ingress backends), `values` (ports, names and protocols read as the
+API server reads them). The objects themselves are `portlint.k8s_objects` (the model).
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from portlint.k8s_objects import PodTemplate
 from portlint.model import MAX_PORT, Diagnostic, ParseResult, Suppression
 from portlint.numbers import parse_int
 from portlint.parsers import ParseContext
-from portlint.parsers.k8s_pods import TEMPLATE_PATHS, parse_workload, template_of
-from portlint.parsers.k8s_services import parse_ingress, parse_service
-from portlint.parsers.k8s_values import ObjectContext, scalar_text
+from portlint.parsers.kubernetes.services import parse_ingress, parse_service
+from portlint.parsers.kubernetes.values import ObjectContext, scalar_text
+from portlint.parsers.kubernetes.workloads import TEMPLATE_PATHS, parse_workload, template_of
 from portlint.source import SourceFile
 from portlint.yamlnodes import (
     MappingNode,

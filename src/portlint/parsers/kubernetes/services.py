@@ -7,7 +7,7 @@ from __future__ import annotations
 from portlint.k8s_objects import IngressBackend, Service, ServicePort
 from portlint.model import Binding, Namespace, Role, Target
 from portlint.numbers import is_digits
-from portlint.parsers.k8s_values import (
+from portlint.parsers.kubernetes.values import (
     ObjectContext,
     check_dns_label,
     int_or_name,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from portlint.k8s_objects import Container, ContainerPort, PodTemplate, PortUse
 from portlint.model import Binding, Namespace, PodContainer, Protocol, Role, parse_address
 from portlint.numbers import parse_int
-from portlint.parsers.k8s_values import (
+from portlint.parsers.kubernetes.values import (
     ObjectContext,
     check_svc_name,
     int_or_name,
