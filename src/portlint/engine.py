@@ -100,14 +100,19 @@ def check(
         parser = ChunkParser(reg, ctx, guard, debug, cache)
         return parser.parse(chunk, stdin if last else None, rendered.sources if last else [])
 
+    # A warm cache leaves little to parse: one process (forking lost, measured).
+    warm = cache is not None and bool(cache.entries)
     parts, processes = chunks.plan(
-        candidates, directories, options, one_process=debug or stdin is not None
+        candidates, directories, options, one_process=debug or stdin is not None or warm
     )
     parsed = workers.run_chunks(
         len(parts), lambda i: parse(parts[i], i == len(parts) - 1), processes
     )
 
     result, sources, files = chunks.merge(parsed)
+    # What only parsing needed goes before the rules (the run's peak).
+    walked.clear()
+    del directories
     if cache is not None:
         for part in parsed:
             if part.cache is not None:
