@@ -208,3 +208,30 @@ def test_old_cache_files_are_pruned(tmp_path):
     left = sorted(p.name for p in directory.iterdir())
     assert len(left) == unitcache.MAX_FILES
     assert f"{0:032x}.cache" not in left  # the oldest went
+
+
+def test_concurrent_runs_leave_a_whole_cache_file(tmp_path):
+    root, cache = _tree(tmp_path / "tree"), tmp_path / "cache"
+    expected = _run(root, cache, "--no-cache")
+    env = {**os.environ, "PORTLINT_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-m", "portlint", "check", "--format", "json", "."]
+    runs = [
+        subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outputs = [run.communicate()[0] for run in runs]
+    assert outputs == [expected] * 3
+    (path,) = _cache_files(cache)  # one file, renamed whole; no temporary left behind
+    assert not [p for p in (cache / "units").iterdir() if p.name.startswith(".")]
+    assert _run(root, cache) == expected
+
+
+def test_the_shell_environment_bypasses_the_cache(tmp_path, monkeypatch):
+    """`--env-from-shell` makes a parse depend on variables no key holds: no cache."""
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _tree(tmp_path / "tree")
+    monkeypatch.chdir(root)
+    options = _options(root)
+    options.env_from_shell = True
+    check(["."], options, use_cache=True)
+    assert not (tmp_path / "cache" / "units").exists()
