@@ -118,6 +118,8 @@ def check(
             if part.cache is not None:
                 cache.add(*part.cache)
         cache.save()
+        cache.release()  # its bytes are not needed by the rules
+    parsed.clear()  # merged: the chunks' own lists go before the rules
     result.extend(rendered.result)  # rendered sources: PL007 notes
     return conclude(result, sources, files + rendered.files, options, debug, rendered.remapper)
 

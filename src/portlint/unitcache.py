@@ -195,6 +195,10 @@ class UnitCache:
         self.used |= used
         self.fresh.update(fresh)
 
+    def release(self) -> None:
+        """Forget every entry (after `save`): the run's later stages need none."""
+        self.entries, self.used, self.fresh = {}, set(), {}
+
     # --- the file ----------------------------------------------------------------------
 
     def load(self) -> None:
