@@ -162,6 +162,7 @@ class UnitCache:
         self.directory = (directory or cache_dir()) / "units"
         self.path = self.directory / f"{setting.hex()}.cache"
         self.entries: dict[bytes, bytes] = {}
+        self.loaded = 0  # entries the file held when loaded
         self.used: set[bytes] = set()  # keys hit this run (kept when writing)
         self.fresh: dict[bytes, bytes] = {}  # entries made this run
 
@@ -169,7 +170,8 @@ class UnitCache:
 
     def get(self, key: bytes) -> Any:
         """The value stored under key, or None (also for an entry that does not load)."""
-        data = self.fresh.get(key) or self.entries.get(key)
+        # Popped: each entry is used once a run, and its bytes go as soon as it is.
+        data = self.fresh.get(key) or self.entries.pop(key, None)
         if data is None:
             return None
         try:
@@ -203,30 +205,36 @@ class UnitCache:
 
     def load(self) -> None:
         """Read the cache file; anything unexpected leaves the cache empty."""
-        self.entries = {}
+        self.entries = self._read()
+        self.loaded = len(self.entries)
+
+    def _read(self) -> dict[bytes, bytes]:
         try:
             if not _trusted(os.lstat(self.directory), stat.S_IFDIR):
-                return
+                return {}
             descriptor = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
-            return
+            return {}
         try:
             info = os.fstat(descriptor)
             if not _trusted(info, stat.S_IFREG) or info.st_size > MAX_BYTES:
-                return
+                return {}
             with open(descriptor, "rb", closefd=False) as handle:
                 data = handle.read()
         except OSError:
-            return
+            return {}
         finally:
             os.close(descriptor)
-        self.entries = _decode(data, self.setting)
+        return _decode(data, self.setting)
 
     def save(self) -> None:
         """Write the entries this run used and made (nothing when nothing changed)."""
-        if not self.fresh and self.used == set(self.entries):
+        if not self.fresh and len(self.used) == self.loaded:
             return
-        kept = {key: self.entries[key] for key in self.used if key in self.entries}
+        # The used entries' bytes were let go: read them again (keys name contents, so
+        # whatever run wrote the file since, an entry under the same key is as good).
+        on_disk = self._read() if self.used else {}
+        kept = {key: on_disk[key] for key in self.used if key in on_disk}
         kept.update(self.fresh)
         payload = dumps(kept)
         if len(payload) > MAX_BYTES:
