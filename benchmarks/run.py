@@ -1,21 +1,24 @@
 """Benchmark portlint's whole check against its floor and against dclint and checkov.
 
 For each tree (a synthetic one from gen_tree.py, and ../shared/corpus) it prints medians
-of whole-process wall times:
+of whole-process wall times and each process's peak RSS:
 
-- portlint:  `portlint check --format json TREE` (start-up, discovery, parsing, rules, output)
+- portlint:  `portlint check --format json TREE` (start-up, discovery, parsing, rules,
+             output), cold (`--no-cache`) with `--jobs 1` and with the default jobs, and
+             warm (the result cache filled by a run before, in a directory of its own)
 - floor:     the same Python composing the same YAML bytes with libyaml
              (`yaml.compose_all(text, Loader=yaml.CSafeLoader)` over every .yaml/.yml/.json
              file portlint would read), also as a whole process: what no YAML linter in
              this Python can beat
-  portlint and the floor run in turn (A B A B ...) and the ratio is the median of each
-  pair's ratio: on a shared machine whose speed drifts, pairs keep it meaningful
+  all of them run in turn (A B C A B C ...) and each ratio is the median of the rounds'
+  ratios to that round's floor: on a shared machine whose speed drifts, rounds keep it
+  meaningful
 - dclint:    `dclint -r TREE/compose` (npm) beside portlint on the same Compose part
 - checkov:   `checkov -d TREE/k8s --framework kubernetes` (PyPI) beside portlint on the same
              Kubernetes part
 
-    python benchmarks/run.py                       # synthetic 1,000 + 1,000 and the corpus
-    python benchmarks/run.py --linearity           # also 10x the files: time ratio
+    python benchmarks/run.py                       # synthetic 1,000 + 1,000, the corpus, 10x
+    python benchmarks/run.py --linearity           # also 100x the files (~1.6 GB of disk)
     python benchmarks/run.py --dclint PATH --checkov PATH   # tools outside PATH
 
 dclint and checkov are optional (install them outside the repo, e.g.
@@ -38,6 +41,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CORPUS = REPO.parent / "shared" / "corpus"
+sys.path.insert(0, str(HERE))
+from gen_tree import generate  # noqa: E402
+
 SKIPPED = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 
 FLOOR = r"""
@@ -65,43 +71,63 @@ print(n)
 BENCH_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(command: list[str], runs: int) -> float:
+def timed(command: list[str], runs: int, env: dict[str, str] | None = None) -> float:
     """Median wall seconds of `runs` executions."""
-    return statistics.median(_run_once(command) for _ in range(runs))
+    return statistics.median(_run_once(command, env)[0] for _ in range(runs))
 
 
-def _run_once(command: list[str]) -> float:
-    """Wall seconds of one execution (an exit other than 0 or 1 is reported)."""
+def _run_once(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """(wall seconds, peak RSS in KB) of one execution (an exit other than 0 or 1 is
+    reported). The RSS is the child's own (wait4), not the largest child so far."""
     start = time.perf_counter()
-    done = subprocess.run(
+    child = subprocess.Popen(
         command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        check=False,
-        env=BENCH_ENV,
+        env=env or BENCH_ENV,
     )
+    assert child.stderr is not None
+    stderr = child.stderr.read()
+    _pid, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    if done.returncode not in (0, 1):
-        tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:]
-        print(f"    ! {command[0]} exited {done.returncode}: {' '.join(tail)}", file=sys.stderr)
-    return elapsed
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):
+        tail = stderr.decode(errors="replace").strip().splitlines()[-1:]
+        print(f"    ! {command[0]} exited {child.returncode}: {' '.join(tail)}", file=sys.stderr)
+    return elapsed, usage.ru_maxrss
 
 
-def paired(first: list[str], second: list[str], runs: int) -> tuple[float, float, list[float]]:
-    """Medians of `first` and `second` run in turn (A B A B ...), and each pair's ratio
-    A/B: on a shared machine whose speed drifts, the pairs keep the ratio honest."""
-    a_times, b_times = [], []
+def interleaved(commands: dict[str, tuple[list[str], dict[str, str]]], runs: int) -> dict:
+    """Each command once per round, round after round (A B C A B C ...): on a shared
+    machine whose speed drifts, the commands of a round see the same machine.
+    {name: (times, peak RSS KB of each run)}."""
+    figures: dict[str, tuple[list[float], list[int]]] = {name: ([], []) for name in commands}
     for _ in range(runs):
-        a_times.append(_run_once(first))
-        b_times.append(_run_once(second))
-    ratios = sorted(a / b for a, b in zip(a_times, b_times, strict=True))
-    return statistics.median(a_times), statistics.median(b_times), ratios
+        for name, (command, env) in commands.items():
+            seconds, rss = _run_once(command, env)
+            figures[name][0].append(seconds)
+            figures[name][1].append(rss)
+    return figures
 
 
-def portlint_command(path: Path) -> list[str]:
+def ratio_text(times: list[float], floors: list[float]) -> str:
+    """Median, min and max of the round-by-round ratios to the floor."""
+    ratios = sorted(a / b for a, b in zip(times, floors, strict=True))
+    return (
+        f"median {statistics.median(ratios):.2f}x"
+        f" (min {ratios[0]:.2f}x, max {ratios[-1]:.2f}x, {len(ratios)} rounds)"
+    )
+
+
+def portlint_command(path: Path, *extra: str) -> list[str]:
     script = Path(sys.executable).with_name("portlint")
     base = [str(script)] if script.exists() else [sys.executable, "-m", "portlint"]
-    return [*base, "check", "--format", "json", "--no-color", str(path)]
+    return [*base, "check", "--format", "json", "--no-color", *extra, str(path)]
+
+
+def cache_env(directory: Path) -> dict[str, str]:
+    """The benchmark environment with portlint's cache in `directory` (never the user's)."""
+    return {**BENCH_ENV, "PORTLINT_CACHE_DIR": str(directory)}
 
 
 def floor_command(path: Path) -> list[str]:
@@ -142,31 +168,65 @@ def count_files(path: Path) -> tuple[int, int]:
 def bench_tree(label: str, root: Path, compose: Path, k8s: Path, args) -> dict[str, float]:
     files, size = count_files(root)
     print(f"\n== {label}: {root} ({files} YAML/JSON files, {size / 1e6:.1f} MB)")
+    warm_cache = args.work / "cache" / label.replace(" ", "-")
+    shutil.rmtree(warm_cache, ignore_errors=True)
+    _run_once(portlint_command(root), cache_env(warm_cache))  # fills the cache
+    commands = {
+        "floor": (floor_command(root), BENCH_ENV),
+        "cold --jobs 1": (portlint_command(root, "--no-cache", "--jobs", "1"), BENCH_ENV),
+        "cold default jobs": (portlint_command(root, "--no-cache"), BENCH_ENV),
+        "warm --jobs 1": (portlint_command(root, "--jobs", "1"), cache_env(warm_cache)),
+        "warm default jobs": (portlint_command(root), cache_env(warm_cache)),
+    }
+    measured = interleaved(commands, args.runs)
+    floors = measured["floor"][0]
     figures: dict[str, float] = {}
-    figures["portlint"], figures["floor"], ratios = paired(
-        portlint_command(root), floor_command(root), args.runs
-    )
-    print(f"  portlint whole check      {figures['portlint']:8.3f} s")
-    print(f"  floor (libyaml compose)   {figures['floor']:8.3f} s")
-    print(
-        f"  portlint / floor, pair by pair: median {statistics.median(ratios):.2f}x"
-        f" (min {ratios[0]:.2f}x, max {ratios[-1]:.2f}x, {len(ratios)} pairs)"
-    )
-    for label, name, tool, part, command in (
+    for name, (times, rss) in measured.items():
+        figures[name] = statistics.median(times)
+        figures[f"{name} rss"] = max(rss)
+        ratio = "" if name == "floor" else "   / floor: " + ratio_text(times, floors)
+        print(
+            f"  {name:<18} {statistics.median(times):7.3f} s  peak RSS {max(rss) / 1024:6.0f} MB"
+            + ratio
+        )
+    for part_label, name, tool, part, command in (
         ("compose", "dclint", args.dclint, compose, dclint_command),
         ("kubernetes", "checkov", args.checkov, k8s, checkov_command),
     ):
         if not tool:
             print(f"  {name}: not found (--{name} PATH)")
             continue
-        mine = timed(portlint_command(part), args.runs)
+        mine = timed(portlint_command(part, "--no-cache"), args.runs)
         theirs = timed(command(tool, part), args.tool_runs)
         print(
-            f"  {label} part: portlint {mine:.3f} s, {name} {theirs:.3f} s"
+            f"  {part_label} part: portlint {mine:.3f} s, {name} {theirs:.3f} s"
             f"   {name} / portlint = {theirs / mine:.1f}x"
         )
         figures[f"{name}_ratio"] = theirs / mine
     return figures
+
+
+def linearity(args, small: dict[str, float], factor: float) -> dict[str, float]:
+    """Cold `--jobs 1` on `factor` times the files: time and peak RSS, beside the floor."""
+    scale = args.scale * factor
+    tree = args.work / f"tree{scale:g}"
+    generate(tree, scale)
+    runs = max(1, args.runs // 3)
+    commands = {
+        "floor": (floor_command(tree), BENCH_ENV),
+        "cold --jobs 1": (portlint_command(tree, "--no-cache", "--jobs", "1"), BENCH_ENV),
+    }
+    measured = interleaved(commands, runs)
+    big = {name: statistics.median(times) for name, (times, _) in measured.items()}
+    rss = max(measured["cold --jobs 1"][1])
+    print(
+        f"\n== linearity x{scale:g} ({runs} rounds): cold --jobs 1 {big['cold --jobs 1']:.3f} s"
+        f" ({big['cold --jobs 1'] / small['cold --jobs 1']:.1f}x the time of the step before),"
+        f" floor {big['floor']:.3f} s ({big['floor'] / small['floor']:.1f}x);"
+        f" portlint / floor {ratio_text(measured['cold --jobs 1'][0], measured['floor'][0])};"
+        f" peak RSS {rss / 1024:.0f} MB"
+    )
+    return big
 
 
 def find_tool(given: str | None, name: str, fallbacks: list[str]) -> str | None:
@@ -191,12 +251,11 @@ def main() -> None:
     parser.add_argument("--dclint")
     parser.add_argument("--checkov")
     parser.add_argument("--no-tools", action="store_true", help="skip dclint and checkov")
-    parser.add_argument("--linearity", action="store_true", help="also run 10x the files")
+    parser.add_argument(
+        "--linearity", action="store_true", help="also run 100x the files (10x always runs)"
+    )
     parser.add_argument("--no-corpus", action="store_true")
     args = parser.parse_args()
-    sys.path.insert(0, str(HERE))
-    from gen_tree import generate
-
     if args.no_tools:
         args.dclint = args.checkov = None
     else:
@@ -209,16 +268,9 @@ def main() -> None:
     small = bench_tree(f"synthetic x{args.scale:g}", tree, tree / "compose", tree / "k8s", args)
     if not args.no_corpus and CORPUS.is_dir():
         bench_tree("corpus", CORPUS, CORPUS / "compose", CORPUS / "kubernetes", args)
+    ten = linearity(args, small, 10)
     if args.linearity:
-        big_tree = args.work / "tree10"
-        generate(big_tree, args.scale * 10)
-        big = timed(portlint_command(big_tree), max(1, args.runs // 2))
-        floor = timed(floor_command(big_tree), max(1, args.runs // 2))
-        print(
-            f"\n== linearity: x{args.scale * 10:g} files: portlint {big:.3f} s "
-            f"({big / small['portlint']:.1f}x the time of x{args.scale:g}), "
-            f"floor {floor:.3f} s ({floor / small['floor']:.1f}x)"
-        )
+        linearity(args, ten, 100)
 
 
 if __name__ == "__main__":

@@ -119,16 +119,23 @@ def _check_output(capsys, *args: str) -> str:
 
 @pytest.mark.parametrize("output", ["json", "sarif"])
 def test_forked_check_is_byte_identical(tmp_path, capsys, monkeypatch, output):
-    one = _check_output(capsys, "-j", "1", "--format", output, *TREES)
+    one = _check_output(capsys, "-j", "1", "--no-cache", "--format", output, *TREES)
     monkeypatch.setattr(workers, "MIN_BYTES_PER_WORKER", 1)  # fork even for this tree
     monkeypatch.setattr(
         engine.ChunkParser,
         "parse",
         _child_takes_part(engine.ChunkParser.parse, tmp_path / "marker"),
     )
+    # An empty cache: the run forks (a warm one would not), and the children's cache
+    # entries come back to the parent, so the next run is warm and still the same.
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
     two = _check_output(capsys, "-j", "2", "--format", output, *TREES)
     assert (tmp_path / "marker").exists(), "no chunk was parsed in a child"
     assert two == one
+    (tmp_path / "marker").unlink()
+    warm = _check_output(capsys, "-j", "2", "--format", output, *TREES)
+    assert not (tmp_path / "marker").exists(), "a warm run forked"
+    assert warm == one
     assert '"PL001"' in one and '"PL101"' in one  # parse errors and collisions both merged
 
 

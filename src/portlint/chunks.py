@@ -25,6 +25,8 @@ class Parsed(Record):
     sources: list[tuple[str, SourceFile]]  # every file read, in the order read
     scanned_sources: int  # how many of them were read before the groups were parsed
     files: int
+    #: The result cache's keys this chunk used and the entries it made (portlint.unitcache)
+    cache: tuple | None = None
 
 
 def plan(

@@ -8,32 +8,38 @@ PL001 finding too (re-raised with `debug`).
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
-from portlint import chunks, filekinds, resolve, suppress, workers
+from portlint import chunks, resolve, suppress, workers
+from portlint.chunkparse import STDIN_NAME, ChunkParser, guarded
 from portlint.chunks import Parsed
 from portlint.discover import Candidate, discover
 from portlint.findings import Finding, Severity
 from portlint.fingerprints import fingerprint
-from portlint.jsonnodes import compose_json
-from portlint.model import Diagnostic, Model, ParseResult
+from portlint.model import Model, ParseResult
 from portlint.options import Options
-from portlint.parsers import DocumentParser, ParseContext, Registry, registry
+from portlint.parsers import ParseContext, Registry, registry
 from portlint.records import Record, field
 from portlint.rules import all_checks
 from portlint.rules.catalogue import BY_ID
-from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
-from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
+from portlint.source import ReadError, Roots, SourceFile, read_source
 
 if TYPE_CHECKING:
-    from portlint.compose_projects import ProjectKeys
     from portlint.render.mapping import Remapper
+    from portlint.unitcache import UnitCache
 
-STDIN_NAME = "<stdin>"
+__all__ = [
+    "STDIN_NAME",
+    "ChunkParser",
+    "ReadError",
+    "Report",
+    "check",
+    "conclude",
+    "guarded",
+    "read_source",
+    "run_rules",
+]
 
 
 class Report(Record):
@@ -59,9 +65,11 @@ def check(
     stdin_text: str | None = None,
     debug: bool = False,
     stdin_filename: str | None = None,
+    use_cache: bool = False,
 ) -> Report:
     """Run the whole check over paths ('-' reads `stdin_text`, parsed, located and
-    suppressed as if it were the file `stdin_filename` when that is given)."""
+    suppressed as if it were the file `stdin_filename` when that is given); `use_cache`
+    keeps parse results between runs (portlint.unitcache)."""
     reg = registry()
     roots = [Path(p).resolve() for p in paths if p != "-"]
     if stdin_filename is not None and "-" in paths:  # its .env and includes are readable
@@ -89,21 +97,47 @@ def check(
     context_roots = [r if r.is_dir() else r.parent for r in roots]
     guard = Roots(context_roots, walked)
 
+    cache = _cache(reg, options, context_roots) if use_cache and not debug else None
+
     def parse(chunk: list[Candidate], last: bool) -> Parsed:
         ctx = ParseContext(options=options, roots=context_roots, walked_directories=walked)
-        parser = ChunkParser(reg, ctx, guard, debug, stdin_filename)
+        parser = ChunkParser(reg, ctx, guard, debug, cache, stdin_filename=stdin_filename)
         return parser.parse(chunk, stdin if last else None, rendered.sources if last else [])
 
+    # A warm cache leaves little to parse: one process (forking lost, measured).
+    warm = cache is not None and bool(cache.entries)
     parts, processes = chunks.plan(
-        candidates, directories, options, one_process=debug or stdin is not None
+        candidates, directories, options, one_process=debug or stdin is not None or warm
     )
     parsed = workers.run_chunks(
         len(parts), lambda i: parse(parts[i], i == len(parts) - 1), processes
     )
 
     result, sources, files = chunks.merge(parsed)
+    # What only parsing needed goes before the rules (the run's peak).
+    walked.clear()
+    del directories
+    if cache is not None:
+        for part in parsed:
+            if part.cache is not None:
+                cache.add(*part.cache)
+        cache.save()
+        cache.release()  # its bytes are not needed by the rules
+    parsed.clear()  # merged: the chunks' own lists go before the rules
     result.extend(rendered.result)  # rendered sources: PL007 notes
     return conclude(result, sources, files + rendered.files, options, debug, rendered.remapper)
+
+
+def _cache(reg: Registry, options: Options, roots: list[Path]) -> UnitCache | None:
+    """The result cache for this setting, loaded; None where parsers read the shell's
+    environment (not part of any key)."""
+    if options.env_from_shell:
+        return None
+    from portlint import unitcache
+
+    cache = unitcache.UnitCache(unitcache.setting([*reg.text, *reg.documents], options, roots))
+    cache.load()
+    return cache
 
 
 def conclude(
@@ -129,137 +163,6 @@ def conclude(
     return Report(kept, model, sources, used, errors)
 
 
-class ChunkParser:
-    """Reads and parses a run of candidates: text files at once, YAML documents queued by
-    the parser that claims them and parsed per group at the end."""
-
-    def __init__(
-        self,
-        reg: Registry,
-        ctx: ParseContext,
-        roots: Roots,
-        debug: bool,
-        stdin_filename: str | None = None,
-    ) -> None:
-        self.reg = reg
-        self.stdin_filename = stdin_filename
-        self.ctx = ctx
-        self.debug = debug
-        self.sources: dict[str, SourceFile] = {}
-        ctx.read = lambda p: _read_included(p, ctx, roots, self.sources)
-        self.scanned = ParseResult()
-        self.files = 0
-        self.doc_groups: dict[tuple[int, str], list[YamlDocument]] = defaultdict(list)
-        self._project_keys: ProjectKeys | None = None
-        self.doc_parsers: dict[int, DocumentParser] = {}
-
-    def parse(
-        self,
-        candidates: list[Candidate],
-        stdin_text: str | None,
-        rendered: list[SourceFile] | tuple[SourceFile, ...] = (),
-    ) -> Parsed:
-        for candidate in candidates:
-            self._file(candidate)
-        for source in rendered:  # rendered manifests (portlint.render), counted there
-            self.sources[source.display] = source
-            self._documents(source)
-        if stdin_text is not None and self.stdin_filename is not None:
-            self._stdin_as(Path(self.stdin_filename), stdin_text)
-        elif stdin_text is not None:
-            self.files += 1
-            source = SourceFile(Path(STDIN_NAME), STDIN_NAME, stdin_text)
-            self.sources[STDIN_NAME] = source
-            self._documents(source)
-        scanned_sources = len(self.sources)
-        grouped = ParseResult()
-        for (parser_id, _key), documents in self.doc_groups.items():
-            parser = self.doc_parsers[parser_id]
-            first = documents[0].source
-            guarded(grouped, first, self.debug, lambda p=parser, d=documents: p.parse(d, self.ctx))
-        return Parsed(
-            self.scanned, grouped, list(self.sources.items()), scanned_sources, self.files
-        )
-
-    def _file(self, candidate: Candidate) -> None:
-        display = display_path(candidate.path)
-        try:
-            if candidate.error:  # a directory that cannot be listed
-                raise ReadError(candidate.error)
-            source = read_source(
-                candidate.path,
-                display,
-                self.ctx.options.limits.max_file_bytes,
-                size=candidate.size,
-                # Discovery applied the roots rule (Roots.contains) when it found the file;
-                # the stat it made is the size: no second lstat or fstat per file.
-                roots=None,
-            )
-        except ReadError as error:
-            self.files += 1
-            self.scanned.diagnostics.append(
-                Diagnostic("PL001", str(error), Location.point(display, 1, 1), key="read")
-            )
-            return
-        self.sources[display] = source
-        if candidate.parser is not None:
-            self.files += 1
-            parser = candidate.parser
-            guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
-        elif self._documents(source):
-            self.files += 1
-
-    def _project_key(self, source: SourceFile) -> str:
-        """The Compose project of a compose file: its directory's default set, or itself."""
-        if self._project_keys is None:
-            from portlint.compose_projects import ProjectKeys
-
-            self._project_keys = ProjectKeys(self.ctx.read)
-        return self._project_keys.key(source.path, source.display)
-
-    def _stdin_as(self, path: Path, text: str) -> None:
-        """`--stdin-filename`: the text parsed by the parser that file's name selects."""
-        from portlint.discover import classify
-
-        candidate = classify(path, self.reg)
-        self.files += 1
-        source = SourceFile(path, display_path(path), text)
-        self.sources[source.display] = source
-        parser = candidate.parser if candidate is not None else None
-        if parser is not None:
-            guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
-        else:
-            self._documents(source)
-
-    def _documents(self, source: SourceFile) -> bool:
-        """Queue the file's documents for their parsers; False when nothing claimed any
-        (an unrelated YAML file is not a checked file)."""
-        try:
-            documents = compose_documents(source, self.ctx.options.limits)
-        except (yaml.YAMLError, YamlLimitError) as error:
-            # JSON that libyaml rejects (UTF-16 surrogate escapes) is still JSON.
-            fallback = compose_json(source) if isinstance(error, yaml.YAMLError) else None
-            if fallback is None:
-                # A template (PL007), a file a parser claims (PL001), or no config at all.
-                found: Diagnostic | None = _yaml_error(source, error)
-                if isinstance(error, yaml.YAMLError) and found is not None:
-                    found = filekinds.unparsable(source, found)
-                if found is not None:
-                    self.scanned.diagnostics.append(found)
-                return found is not None
-            documents = fallback
-        claimed = False
-        for document in documents:
-            parser = _claimant(self.reg.documents, document)
-            if parser is None:
-                continue
-            key = self._project_key(source) if parser.group_by_directory else source.display
-            self.doc_groups[(id(parser), key)].append(document)
-            self.doc_parsers[id(parser)] = parser
-            claimed = True
-        return claimed
-
-
 def run_rules(
     model: Model, options: Options, debug: bool = False, errors: list[str] | None = None
 ) -> list[Finding]:
@@ -281,62 +184,3 @@ def run_rules(
                 finding.severity = severity
         findings.extend(produced)
     return findings
-
-
-def _claimant(parsers: list[DocumentParser], document: YamlDocument) -> DocumentParser | None:
-    for parser in parsers:
-        if parser.claims(document):
-            return parser
-    return None
-
-
-def guarded(result: ParseResult, source: SourceFile, debug: bool, parse) -> None:
-    try:
-        result.extend(parse())
-    except RecursionError:
-        if debug:
-            raise
-        result.diagnostics.append(
-            Diagnostic("PL001", "nesting too deep to parse", Location.point(source.display, 1))
-        )
-    except Exception as error:
-        if debug:
-            raise
-        result.diagnostics.append(
-            Diagnostic(
-                "PL001",
-                f"internal error while parsing ({type(error).__name__}: {error}); "
-                "run with --debug for details",
-                Location.point(source.display, 1),
-            )
-        )
-
-
-def _read_included(
-    path: Path, ctx: ParseContext, roots: Roots, sources: dict[str, SourceFile]
-) -> SourceFile | None:
-    """An include, `.env` or `env_file:` file (what a parser asks `ctx.read` for): a
-    regular file inside the scanned roots, else None."""
-    display = display_path(path)
-    if display in sources:
-        return sources[display]
-    try:
-        source = read_source(path, display, ctx.options.limits.max_file_bytes, roots=roots)
-    except ReadError:
-        return None
-    sources[display] = source
-    return source
-
-
-def _yaml_error(source: SourceFile, error: Exception) -> Diagnostic:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    if isinstance(error, YamlLimitError):
-        message = f"YAML not checked: {error}"
-    else:
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        context = getattr(error, "context", None)
-        message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-        if "{{" in source.text:
-            message += "; this looks like a template: render it first (helm template, ...)"
-    return Diagnostic("PL001", message, Location.point(source.display, line, column), key="yaml")

@@ -10,8 +10,10 @@ one-process run. A child that fails in any way costs only time: the parent parse
 whatever did not come back.
 
 Forking pays only when there is enough to parse: below `MIN_BYTES_PER_WORKER` per
-process, starting it and pickling its results back cost more than the core saves (see
-benchmarks/README.md for the figures).
+process, starting it and pickling its results back cost more than the core saves, and a
+run whose parse results mostly come from the cache (portlint.unitcache) has too little
+left to parse for a second process to win back its cost (see benchmarks/README.md for
+the figures).
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 
-#: Bytes of text each process must have for forking to pay.
-MIN_BYTES_PER_WORKER = 256 * 1024
+#: Bytes of text each process must have for forking to pay (measured: on the synthetic
+#: 1,000 tree, 1.6 MB, two processes were slower than one; benchmarks/README.md).
+MIN_BYTES_PER_WORKER = 1024 * 1024
 #: Chunks per process: enough that the last chunk taken is short.
 CHUNKS_PER_WORKER = 8
 _MAX_CHUNKS = 255  # one byte per queue token

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from portlint.yamlnodes import YamlLimitError
 
@@ -44,21 +44,34 @@ def first_duplicate_key(root: Node) -> tuple[ScalarNode, ScalarNode] | None:
     found: tuple[ScalarNode, ScalarNode] | None = None
     while stack:
         node = stack.pop()
-        if isinstance(node, ScalarNode) or id(node) in seen:
+        if id(node) in seen:
             continue
         seen.add(id(node))
         if isinstance(node, MappingNode):
             pairs = node.value
-            if len(pairs) > 1 and _repeats_a_key(pairs):
+            if len(pairs) > 1 and _may_repeat(pairs) and _repeats_a_key(pairs):
                 pair = _pair(pairs)
                 if found is None or pair[1].start_mark.index < found[1].start_mark.index:
                     found = pair
+            # Hot (every mapping of every file): scalars hold no mappings, so only
+            # collections go on the stack.
             for key, value in pairs:
-                stack.append(key)
-                stack.append(value)
-        else:
-            stack.extend(node.value)
+                if not isinstance(value, ScalarNode):
+                    stack.append(value)
+                if not isinstance(key, ScalarNode):
+                    stack.append(key)
+        elif isinstance(node, SequenceNode):
+            stack.extend(child for child in node.value if not isinstance(child, ScalarNode))
     return found
+
+
+def _may_repeat(pairs: list[tuple[Node, Node]]) -> bool:
+    """False when no two keys have the same text (a set of strings, built in C): the
+    common case, which needs no closer look."""
+    try:
+        return len({key.value for key, _ in pairs}) != len(pairs)
+    except TypeError:  # a collection as a key (its value is a list)
+        return True
 
 
 def _repeats_a_key(pairs: list[tuple[Node, Node]]) -> bool:

@@ -63,6 +63,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the parse cache ($PORTLINT_CACHE_DIR, else the user cache)",
+    )
     parser.add_argument(  # rendered sources (portlint.render)
         "--values",
         action="append",
@@ -133,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
             stdin_text=stdin_text,
             debug=args.debug,
             stdin_filename=args.stdin_filename,
+            use_cache=not args.no_cache,
         )
         if touched is not None:
             report = project.only_touching(report, touched)

@@ -203,12 +203,12 @@ class _OverlayParser(engine.ChunkParser):
 
         ctx.read = read
 
-    def _file(self, candidate: Candidate) -> None:
+    def _file(self, candidate: Candidate, display: str | None = None) -> None:
         text = self.overlays.get(os.path.abspath(candidate.path))
         if text is None:
-            super()._file(candidate)
+            super()._file(candidate, display)
             return
-        display = display_path(candidate.path)
+        display = display or display_path(candidate.path)
         source = SourceFile(candidate.path, display, text)
         self.sources[display] = source
         if candidate.parser is not None:

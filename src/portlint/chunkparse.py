@@ -1,0 +1,509 @@
+"""Reading and parsing one chunk of a run's files: parse, extract, release.
+
+Text files are parsed as they are read. YAML documents are queued by the parser that
+claims them, in groups (a Compose project is a directory's Compose files, a manifest is
+one file), and a group is parsed as soon as discovery order shows it complete: its
+directory's last file has been read. Its nodes are then dropped, so memory holds the
+bindings and the sources' text, never every file's YAML nodes at once.
+
+The output is what parsing every group at the end would give: group results and the
+files groups read (`.env`, includes) are put back in the order the groups were first
+seen, after every file read by the scan (portlint.chunks merges in that order).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from portlint import filekinds
+from portlint.chunks import Parsed
+from portlint.discover import Candidate
+from portlint.jsonnodes import compose_json
+from portlint.model import Diagnostic, ParseResult
+from portlint.options import Limits
+from portlint.parsers import DocumentParser, ParseContext, Registry
+from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
+from portlint.unitcache import UnitCache, digest, text_digest
+from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
+
+if TYPE_CHECKING:
+    from portlint.compose_projects import ProjectKeys
+
+STDIN_NAME = "<stdin>"
+_LAST = float("inf")  # a group completed only at the end of the chunk
+
+GroupKey = tuple[int, str]
+
+
+class _Group:
+    """A queued document group: its parser, its members' documents, what parsing gave."""
+
+    __slots__ = ("parser", "key", "parts", "result", "reads", "done")
+
+    def __init__(self, parser: DocumentParser, key: str) -> None:
+        self.parser = parser
+        self.key = key
+        #: per member file: (source, text digest or None, positions of its documents in
+        #: the file, the documents; None when a cache hit skipped composing the file)
+        self.parts: list[tuple[SourceFile, str | None, tuple[int, ...], list | None]] = []
+        self.result: ParseResult | None = None
+        self.reads: list[str] = []  # display paths of the files its parse read, in order
+        self.done = False
+
+
+class _GroupSources(dict):  # type: ignore[type-arg]
+    """The sources a group's parse sees: everything the scan read, then what groups read
+    (stored here, apart, so the scan's order is kept). Logs every display looked up or
+    stored, so each group's reads can be put back in order."""
+
+    def __init__(self, scanned: dict[str, SourceFile]) -> None:
+        super().__init__()
+        self.scanned = scanned
+        self.log: list[str] = []
+
+    def __contains__(self, display: object) -> bool:
+        found = dict.__contains__(self, display) or display in self.scanned
+        if found:
+            self.log.append(display)  # type: ignore[arg-type]
+        return found
+
+    def __getitem__(self, display: str) -> SourceFile:
+        if dict.__contains__(self, display):
+            return dict.__getitem__(self, display)  # type: ignore[no-any-return]
+        return self.scanned[display]
+
+    def get(self, display: str, default: Any = None) -> Any:
+        return self[display] if display in self else default  # noqa: SIM401 - logs the hit
+
+    def __setitem__(self, display: str, source: SourceFile) -> None:
+        self.log.append(display)
+        dict.__setitem__(self, display, source)
+
+
+class ChunkParser:
+    """Reads and parses a run of candidates (see the module docstring)."""
+
+    def __init__(
+        self,
+        reg: Registry,
+        ctx: ParseContext,
+        roots: Roots,
+        debug: bool,
+        cache: UnitCache | None = None,
+        stdin_filename: str | None = None,
+    ) -> None:
+        self.reg = reg
+        self.stdin_filename = stdin_filename  # `--stdin-filename`: stdin parsed as that file
+        self._project_keys: ProjectKeys | None = None
+        self.ctx = ctx
+        self.debug = debug
+        self.cache = cache
+        self.sources: dict[str, SourceFile] = {}
+        ctx.read = lambda p: _read_included(p, ctx, roots, self.sources)
+        self.scanned = ParseResult()
+        self.files = 0
+        self.groups: dict[GroupKey, _Group] = {}
+        self._open: dict[str, list[_Group]] = {}  # group key text -> groups not parsed yet
+        self._last: dict[str, float] = {}  # directory key -> index of its last candidate
+        self._group_sources = _GroupSources(self.sources)
+        self._parsers = {id(p): p for p in reg.documents}
+        self._parser_index = {id(p): i for i, p in enumerate(reg.documents)}
+
+    def parse(
+        self,
+        candidates: list[Candidate],
+        stdin_text: str | None,
+        rendered: list[SourceFile] | tuple[SourceFile, ...] = (),
+    ) -> Parsed:
+        displays = [display_path(c.path) for c in candidates]
+        self._plan(displays, rendered, stdin_text is not None)
+        for index, (candidate, display) in enumerate(zip(candidates, displays, strict=True)):
+            self._file(candidate, display)
+            self._complete(display, index)
+        for source in rendered:  # rendered manifests (portlint.render), counted there
+            self.sources[source.display] = source
+            self._documents(source, cacheable=False)
+        if stdin_text is not None and self.stdin_filename is not None:
+            self._stdin_as(Path(self.stdin_filename), stdin_text)
+        elif stdin_text is not None:
+            self.files += 1
+            source = SourceFile(Path(STDIN_NAME), STDIN_NAME, stdin_text)
+            self.sources[STDIN_NAME] = source
+            self._documents(source, cacheable=False)
+        scanned_sources = len(self.sources)
+        for groups in list(self._open.values()):
+            for group in groups:
+                self._parse_group(group)
+        self._open.clear()
+        return Parsed(
+            self.scanned,
+            self._grouped(),
+            [*self.sources.items(), *self._group_reads()],
+            scanned_sources,
+            self.files,
+            self.cache.take() if self.cache is not None else None,
+        )
+
+    # --- groups ------------------------------------------------------------------------
+
+    def _plan(
+        self, displays: list[str], rendered: list[SourceFile] | tuple[SourceFile, ...], stdin: bool
+    ) -> None:
+        """Where each directory's last candidate is; groups keyed by a directory (or a
+        file) that rendered sources or stdin may add to wait for the end."""
+        for index, display in enumerate(displays):
+            self._last[_parent(display)] = index
+        stdin_display = display_path(self.stdin_filename) if self.stdin_filename else STDIN_NAME
+        late = [source.display for source in rendered] + ([stdin_display] if stdin else [])
+        for display in late:
+            self._last[_parent(display)] = _LAST
+            self._last[display] = _LAST
+
+    def _complete(self, display: str, index: int) -> None:
+        """Parse the groups the file at `index` completed: its own, and its directory's
+        when it is the directory's last."""
+        if display in self._open and self._last.get(display) != _LAST:
+            for group in self._open.pop(display):
+                self._parse_group(group)
+        directory = _parent(display)
+        if directory in self._open and self._last.get(directory) == index:
+            for group in self._open.pop(directory):
+                self._parse_group(group)
+
+    def _queue(self, parser: DocumentParser, key: str) -> _Group:
+        group_key = (id(parser), key)
+        group = self.groups.get(group_key)
+        if group is None or group.done:
+            if group is not None:  # completed already (rare: a path given twice)
+                key = f"{key}\0{len(self.groups)}"
+                group_key = (id(parser), key)
+            group = self.groups[group_key] = _Group(parser, key)
+            self._open.setdefault(key, []).append(group)
+        return group
+
+    def _parse_group(self, group: _Group) -> None:
+        """Parse one complete group (or take it from the cache), note what it read, and
+        release its nodes."""
+        group.done = True
+        reading = self._group_sources
+        reading.log = group.reads
+        self.sources, scanned = reading, self.sources  # type: ignore[assignment]
+        try:
+            key = self._group_cache_key(group)
+            if key is None or not self._cached_group(group, key):
+                self._parse_documents(group, key)
+        finally:
+            self.sources = scanned
+            reading.log = []
+        group.parts = []  # the nodes go: parse, extract, release
+
+    def _parse_documents(self, group: _Group, key: bytes | None) -> None:
+        documents: list[YamlDocument] = []
+        for source, _digest, positions, docs in group.parts:
+            documents.extend(docs if docs is not None else _recompose(source, positions, self))
+        result = ParseResult()
+        if not documents:  # a member changed under us since its entry was made
+            group.result = result
+            return
+        calls: list[tuple[str, str | None]] = []
+        read = self.ctx.read
+        if key is not None and read is not None:
+
+            def recording(path: Path) -> SourceFile | None:
+                found = read(path)
+                calls.append((str(path), None if found is None else text_digest(found.text)))
+                return found
+
+            self.ctx.read = recording
+        try:
+            guarded(
+                result,
+                documents[0].source,
+                self.debug,
+                lambda: group.parser.parse(documents, self.ctx),
+            )
+        finally:
+            self.ctx.read = read
+        group.result = result
+        if key is not None and self.cache is not None:
+            self.cache.put(key, (result, calls, _resolved(group, result)))
+
+    # --- the result cache (portlint.unitcache) -------------------------------------------
+
+    def _group_cache_key(self, group: _Group) -> bytes | None:
+        if self.cache is None or any(part[1] is None for part in group.parts):
+            return None
+        members = [(source.display, text, positions) for source, text, positions, _ in group.parts]
+        return digest("group", self._parser_index[id(group.parser)], group.key, members)
+
+    def _cached_group(self, group: _Group, key: bytes) -> bool:
+        """Use the group's cached result when every file its parse read reads the same."""
+        assert self.cache is not None
+        hit = _group_entry(self.cache.get(key))
+        if hit is None:
+            return False
+        result, calls, resolved = hit
+        read = self.ctx.read
+        for path, expected in calls:
+            found = read(Path(path)) if read is not None else None
+            if (None if found is None else text_digest(found.text)) != expected:
+                del group.reads[:]
+                return False
+        if resolved is not None and resolved != _resolved(group, result):
+            del group.reads[:]
+            return False
+        group.result = result
+        return True
+
+    def _grouped(self) -> ParseResult:
+        grouped = ParseResult()
+        for group in self.groups.values():
+            if group.result is not None:
+                grouped.extend(group.result)
+        return grouped
+
+    def _group_reads(self) -> Iterator[tuple[str, SourceFile]]:
+        """The files groups read and the scan did not, in the order parsing the groups
+        one after another would have read them."""
+        seen: set[str] = set()
+        stored = self._group_sources
+        for group in self.groups.values():
+            for display in group.reads:
+                if display in seen or display in self.sources:
+                    continue
+                seen.add(display)
+                if dict.__contains__(stored, display):
+                    yield display, dict.__getitem__(stored, display)
+
+    # --- files -------------------------------------------------------------------------
+
+    def _file(self, candidate: Candidate, display: str | None = None) -> None:
+        if display is None:
+            display = display_path(candidate.path)
+        try:
+            if candidate.error:  # a directory that cannot be listed
+                raise ReadError(candidate.error)
+            source = read_source(
+                candidate.path,
+                display,
+                self.ctx.options.limits.max_file_bytes,
+                size=candidate.size,
+                # Discovery applied the roots rule (Roots.contains) when it found the file;
+                # the stat it made is the size: no second lstat or fstat per file.
+                roots=None,
+            )
+        except ReadError as error:
+            self.files += 1
+            self.scanned.diagnostics.append(
+                Diagnostic("PL001", str(error), Location.point(display, 1, 1), key="read")
+            )
+            return
+        self.sources[display] = source
+        if candidate.parser is not None:
+            self.files += 1
+            parser = candidate.parser
+            guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
+        elif self._documents(source):
+            self.files += 1
+
+    def _documents(self, source: SourceFile, cacheable: bool = True) -> bool:
+        """Queue the file's documents for their parsers; False when nothing claimed any
+        (an unrelated YAML file is not a checked file)."""
+        text: str | None = None
+        key: bytes | None = None
+        if cacheable and self.cache is not None:
+            text = text_digest(source.text)
+            key = digest("file", source.display, text)
+            hit = _file_entry(self.cache.get(key), len(self.reg.documents))
+            if hit is not None:
+                diagnostics, claimed, claims = hit
+                self.scanned.diagnostics.extend(diagnostics)
+                for parser_index, positions in claims:
+                    parser = self.reg.documents[parser_index]
+                    group = self._queue(parser, self._group_key(parser, source))
+                    group.parts.append((source, text, positions, None))
+                return claimed
+        try:
+            documents = _compose(source, self.ctx.options.limits)
+        except (yaml.YAMLError, YamlLimitError) as error:
+            # A template (PL007), a file a parser claims (PL001), or no config at all.
+            found: Diagnostic | None = _yaml_error(source, error)
+            if isinstance(error, yaml.YAMLError) and found is not None:
+                found = filekinds.unparsable(source, found)
+            if found is not None:
+                self.scanned.diagnostics.append(found)
+            if key is not None and self.cache is not None:
+                self.cache.put(key, ([found] if found is not None else [], found is not None, []))
+            return found is not None
+        taken: dict[int, tuple[list[int], list[YamlDocument]]] = {}
+        for position, document in enumerate(documents):
+            parser = _claimant(self.reg.documents, document)
+            if parser is None:
+                continue
+            positions, docs = taken.setdefault(id(parser), ([], []))
+            positions.append(position)
+            docs.append(document)
+        claims = []
+        for parser_id, (positions, docs) in taken.items():
+            parser = self._parsers[parser_id]
+            group = self._queue(parser, self._group_key(parser, source))
+            group.parts.append((source, text, tuple(positions), docs))
+            claims.append((self._parser_index[parser_id], tuple(positions)))
+        if key is not None and self.cache is not None:
+            self.cache.put(key, ([], bool(claims), claims))
+        return bool(claims)
+
+    def _group_key(self, parser: DocumentParser, source: SourceFile) -> str:
+        """A Compose project (its directory's default file set, else the file itself:
+        portlint.compose_projects); a file for the other document parsers."""
+        if not parser.group_by_directory:
+            return source.display
+        if self._project_keys is None:
+            from portlint.compose_projects import ProjectKeys
+
+            self._project_keys = ProjectKeys(self.ctx.read)
+        return self._project_keys.key(source.path, source.display)
+
+    def _stdin_as(self, path: Path, text: str) -> None:
+        """`--stdin-filename`: the text parsed by the parser that file's name selects."""
+        from portlint.discover import classify
+
+        candidate = classify(path, self.reg)
+        self.files += 1
+        source = SourceFile(path, display_path(path), text)
+        self.sources[source.display] = source
+        parser = candidate.parser if candidate is not None else None
+        if parser is not None:
+            guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
+        else:
+            self._documents(source, cacheable=False)
+
+
+def _file_entry(hit: Any, parsers: int) -> tuple[list[Diagnostic], bool, list] | None:
+    """A file entry as this version writes it, else None (a miss)."""
+    try:
+        diagnostics, claimed, claims = hit
+        if not (
+            isinstance(claimed, bool)
+            and all(isinstance(d, Diagnostic) for d in diagnostics)
+            and all(0 <= i < parsers and all(type(p) is int for p in ps) for i, ps in claims)
+        ):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return list(diagnostics), claimed, list(claims)
+
+
+def _group_entry(hit: Any) -> tuple[ParseResult, list, str | None] | None:
+    """A group entry as this version writes it, else None (a miss)."""
+    try:
+        result, calls, resolved = hit
+        if not (
+            isinstance(result, ParseResult)
+            and all(isinstance(p, str) and (d is None or isinstance(d, str)) for p, d in calls)
+            and (resolved is None or isinstance(resolved, str))
+        ):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return result, list(calls), resolved
+
+
+def _compose(source: SourceFile, limits: Limits) -> list[YamlDocument]:
+    """The file's documents; JSON that libyaml rejects (UTF-16 surrogate escapes) is
+    still JSON."""
+    try:
+        return compose_documents(source, limits)
+    except yaml.YAMLError:
+        fallback = compose_json(source)
+        if fallback is None:
+            raise
+        return fallback
+
+
+def _recompose(source: SourceFile, positions: tuple[int, ...], parser: ChunkParser) -> list:
+    """The documents of a member whose file entry was a hit but whose group was not."""
+    try:
+        documents = _compose(source, parser.ctx.options.limits)
+    except (yaml.YAMLError, YamlLimitError):
+        return []
+    return [documents[i] for i in positions if i < len(documents)]
+
+
+def _resolved(group: _Group, result: ParseResult) -> str | None:
+    """Where a group's directory really is, when its result holds resolved host paths
+    (Compose mounts): a cached result is used only where that has not moved."""
+    if not result.mounts or not group.parts:
+        return None
+    return os.path.realpath(os.path.dirname(os.path.abspath(group.parts[0][0].path)))
+
+
+def _parent(display: str) -> str:
+    """A display path's directory (display paths use forward slashes), as the group key:
+    what str(PurePosixPath(display).parent) gives, without building a path."""
+    return posixpath.dirname(display) or "."
+
+
+def _claimant(parsers: list[DocumentParser], document: YamlDocument) -> DocumentParser | None:
+    for parser in parsers:
+        if parser.claims(document):
+            return parser
+    return None
+
+
+def guarded(result: ParseResult, source: SourceFile, debug: bool, parse) -> None:
+    try:
+        result.extend(parse())
+    except RecursionError:
+        if debug:
+            raise
+        result.diagnostics.append(
+            Diagnostic("PL001", "nesting too deep to parse", Location.point(source.display, 1))
+        )
+    except Exception as error:
+        if debug:
+            raise
+        result.diagnostics.append(
+            Diagnostic(
+                "PL001",
+                f"internal error while parsing ({type(error).__name__}: {error}); "
+                "run with --debug for details",
+                Location.point(source.display, 1),
+            )
+        )
+
+
+def _read_included(
+    path: Path, ctx: ParseContext, roots: Roots, sources: dict[str, SourceFile]
+) -> SourceFile | None:
+    """An include, `.env` or `env_file:` file (what a parser asks `ctx.read` for): a
+    regular file inside the scanned roots, else None."""
+    display = display_path(path)
+    if display in sources:
+        return sources[display]
+    try:
+        source = read_source(path, display, ctx.options.limits.max_file_bytes, roots=roots)
+    except ReadError:
+        return None
+    sources[display] = source
+    return source
+
+
+def _yaml_error(source: SourceFile, error: Exception) -> Diagnostic:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if isinstance(error, YamlLimitError):
+        message = f"YAML not checked: {error}"
+    else:
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        context = getattr(error, "context", None)
+        message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+        if "{{" in source.text:
+            message += "; this looks like a template: render it first (helm template, ...)"
+    return Diagnostic("PL001", message, Location.point(source.display, line, column), key="yaml")

@@ -1,0 +1,239 @@
+"""The result cache (portlint.unitcache): a warm run prints what a cold one does, a hit
+skips composing YAML, a changed file or `.env` is parsed again, and a damaged, foreign
+or planted cache file is a miss."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portlint import chunkparse, unitcache
+from portlint.config import build_options
+from portlint.engine import check
+
+COMPOSE = """\
+services:
+  web:
+    image: nginx
+    ports:
+      - "${WEB_PORT:-8080}:80"
+  api:
+    image: api
+    ports:
+      - "8081:8000"  # portlint: disable=PL101
+"""
+OTHER = """\
+services:
+  db:
+    image: postgres
+    ports:
+      - "8080:5432"
+"""
+MANIFEST = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  ports:
+    - {port: 80, nodePort: 30080}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web2}
+spec:
+  type: NodePort
+  ports:
+    - {port: 80, nodePort: 30080}
+"""
+
+
+def _tree(root: Path) -> Path:
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "compose.yaml").write_text(COMPOSE)
+    (root / "app" / ".env").write_text("WEB_PORT=9000\n")
+    (root / "other").mkdir()
+    (root / "other" / "compose.yaml").write_text(OTHER)
+    (root / "k8s").mkdir()
+    (root / "k8s" / "services.yaml").write_text(MANIFEST)
+    (root / "k8s" / "broken.yaml").write_text("apiVersion: v1\nkind: [\n")
+    # app/ and other/ are two Compose projects, two hosts by default: here they share one.
+    (root / ".portlint.yaml").write_text('hosts:\n  - name: one\n    paths: ["**"]\n')
+    return root
+
+
+def _run(root: Path, cache: Path, *extra: str) -> str:
+    env = {**os.environ, "PORTLINT_CACHE_DIR": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-m", "portlint", "check", "--format", "json", *extra, "."],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout
+
+
+def _cache_files(cache: Path) -> list[Path]:
+    return sorted((cache / "units").glob("*.cache"))
+
+
+def test_warm_output_is_byte_identical_to_cold_and_uncached(tmp_path):
+    root, cache = _tree(tmp_path / "tree"), tmp_path / "cache"
+    uncached = _run(root, cache, "--no-cache")
+    assert not (cache / "units").exists()  # --no-cache writes nothing
+    cold = _run(root, cache)
+    assert len(_cache_files(cache)) == 1
+    warm = _run(root, cache)
+    assert cold == warm == uncached
+    assert '"PL001"' in warm and '"PL101"' in warm  # the broken file, the NodePorts
+
+
+def test_a_changed_env_file_or_compose_file_is_parsed_again(tmp_path):
+    root, cache = _tree(tmp_path / "tree"), tmp_path / "cache"
+    _run(root, cache)
+    assert "app/compose.yaml:5" not in _run(root, cache)
+    (root / "app" / ".env").write_text("WEB_PORT=8080\n")  # now collides with db's 8080
+    assert _run(root, cache) == _run(root, cache, "--no-cache")
+    assert '"path": "app/compose.yaml", "line": 5' in _run(root, cache)
+    (root / "other" / "compose.yaml").write_text(OTHER.replace("8080", "7070"))
+    assert _run(root, cache) == _run(root, cache, "--no-cache")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-10],  # cut short
+        lambda data: data[:40] + bytes([data[40] ^ 1]) + data[41:],  # a flipped bit
+        lambda data: b"not a cache at all",
+    ],
+)
+def test_a_damaged_cache_file_is_a_miss(tmp_path, damage):
+    root, cache = _tree(tmp_path / "tree"), tmp_path / "cache"
+    cold = _run(root, cache)
+    (path,) = _cache_files(cache)
+    path.write_bytes(damage(path.read_bytes()))
+    assert _run(root, cache) == cold
+
+
+def _options(root: Path):
+    options = build_options({}, None)
+    options.jobs = 1
+    options.config_dir = str(root)
+    return options
+
+
+def _warm_without_composing(root: Path, monkeypatch) -> list:
+    """Check root twice in-process; the second time composing YAML fails loudly."""
+    monkeypatch.chdir(root)
+    first = check(["."], _options(root), use_cache=True).findings
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("composed YAML on a warm run")
+
+    monkeypatch.setattr(chunkparse, "compose_documents", refuse)
+    second = check(["."], _options(root), use_cache=True).findings
+    assert [f.rule for f in second] == [f.rule for f in first]
+    return second
+
+
+def test_a_warm_run_composes_no_yaml(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    findings = _warm_without_composing(_tree(tmp_path / "tree"), monkeypatch)
+    assert {f.rule for f in findings} >= {"PL001", "PL101"}
+
+
+def test_a_foreign_setting_or_planted_pickle_is_never_loaded(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _tree(tmp_path / "tree")
+    monkeypatch.chdir(root)
+    check(["."], _options(root), use_cache=True)
+    (path,) = _cache_files(tmp_path / "cache")
+    data = path.read_bytes()
+    setting = data[len(unitcache._MAGIC) : len(unitcache._MAGIC) + 16]
+    # The same bytes under another setting's name: its header names this one, so a miss.
+    assert unitcache._decode(data, bytes(16)) == {}
+    assert unitcache._decode(data, setting) != {}
+    # A well-formed file whose payload would run code when unpickled.
+    planted = pickle.dumps({b"k" * 16: os.system}, protocol=pickle.HIGHEST_PROTOCOL)
+    forged = unitcache._MAGIC + setting + unitcache._payload_digest(planted) + planted
+    assert unitcache._decode(forged, setting) == {}
+    with pytest.raises(pickle.UnpicklingError, match="not a portlint record"):
+        unitcache.loads(pickle.dumps(os.getcwd))
+
+
+def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _tree(tmp_path / "tree")
+    monkeypatch.chdir(root)
+    cold = check(["."], _options(root), use_cache=True).findings
+    original = unitcache.UnitCache.load
+
+    def garbled(self):
+        original(self)
+        self.entries = {key: unitcache.dumps(("x", 1)) for key in self.entries}
+
+    monkeypatch.setattr(unitcache.UnitCache, "load", garbled)
+    warm = check(["."], _options(root), use_cache=True).findings
+    assert [(f.rule, f.location) for f in warm] == [(f.rule, f.location) for f in cold]
+
+
+def test_a_cache_file_writable_by_others_is_not_trusted(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _tree(tmp_path / "tree")
+    monkeypatch.chdir(root)
+    check(["."], _options(root), use_cache=True)
+    (path,) = _cache_files(tmp_path / "cache")
+    path.chmod(0o666)
+    cache = unitcache.UnitCache(bytes.fromhex(path.stem), tmp_path / "cache")
+    cache.load()
+    assert cache.entries == {}
+    path.chmod(0o600)
+    cache.load()
+    assert cache.entries != {}
+
+
+def test_old_cache_files_are_pruned(tmp_path):
+    directory = tmp_path / "units"
+    directory.mkdir()
+    for index in range(unitcache.MAX_FILES + 5):
+        (directory / f"{index:032x}.cache").write_bytes(b"x")
+        os.utime(directory / f"{index:032x}.cache", ns=(index * 10**9, index * 10**9))
+    unitcache._prune(directory, keep="")
+    left = sorted(p.name for p in directory.iterdir())
+    assert len(left) == unitcache.MAX_FILES
+    assert f"{0:032x}.cache" not in left  # the oldest went
+
+
+def test_concurrent_runs_leave_a_whole_cache_file(tmp_path):
+    root, cache = _tree(tmp_path / "tree"), tmp_path / "cache"
+    expected = _run(root, cache, "--no-cache")
+    env = {**os.environ, "PORTLINT_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-m", "portlint", "check", "--format", "json", "."]
+    runs = [
+        subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outputs = [run.communicate()[0] for run in runs]
+    assert outputs == [expected] * 3
+    (path,) = _cache_files(cache)  # one file, renamed whole; no temporary left behind
+    assert not [p for p in (cache / "units").iterdir() if p.name.startswith(".")]
+    assert _run(root, cache) == expected
+
+
+def test_the_shell_environment_bypasses_the_cache(tmp_path, monkeypatch):
+    """`--env-from-shell` makes a parse depend on variables no key holds: no cache."""
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _tree(tmp_path / "tree")
+    monkeypatch.chdir(root)
+    options = _options(root)
+    options.env_from_shell = True
+    check(["."], options, use_cache=True)
+    assert not (tmp_path / "cache" / "units").exists()
