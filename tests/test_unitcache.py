@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from portlint import chunkparse, unitcache
+from portlint import chunkunits, unitcache
 from portlint.config import build_options
 from portlint.engine import check
 
@@ -138,7 +138,7 @@ def _warm_without_composing(root: Path, monkeypatch) -> list:
     def refuse(*_args, **_kwargs):
         raise AssertionError("composed YAML on a warm run")
 
-    monkeypatch.setattr(chunkparse, "compose_documents", refuse)
+    monkeypatch.setattr(chunkunits, "compose_documents", refuse)
     second = check(["."], _options(root), use_cache=True).findings
     assert [f.rule for f in second] == [f.rule for f in first]
     return second

@@ -13,8 +13,6 @@ seen, after every file read by the scan (portlint.chunks merges in that order).
 
 from __future__ import annotations
 
-import os
-import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,14 +21,24 @@ import yaml
 
 from portlint import filekinds
 from portlint.chunks import Parsed
+from portlint.chunkunits import (
+    claimant,
+    compose_source,
+    file_entry,
+    group_entry,
+    guarded,
+    parent_of,
+    read_included,
+    recompose,
+    resolved_directory,
+    yaml_error,
+)
 from portlint.discover import Candidate
-from portlint.jsonnodes import compose_json
 from portlint.model import Diagnostic, ParseResult
-from portlint.options import Limits
 from portlint.parsers import DocumentParser, ParseContext, Registry
 from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
 from portlint.unitcache import UnitCache, digest, text_digest
-from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
+from portlint.yamlnodes import YamlDocument, YamlLimitError
 
 if TYPE_CHECKING:
     from portlint.compose_projects import ProjectKeys
@@ -105,7 +113,7 @@ class ChunkParser:
         self.debug = debug
         self.cache = cache
         self.sources: dict[str, SourceFile] = {}
-        ctx.read = lambda p: _read_included(p, ctx, roots, self.sources)
+        ctx.read = lambda p: read_included(p, ctx, roots, self.sources)
         self.scanned = ParseResult()
         self.files = 0
         self.groups: dict[GroupKey, _Group] = {}
@@ -158,11 +166,11 @@ class ChunkParser:
         """Where each directory's last candidate is; groups keyed by a directory (or a
         file) that rendered sources or stdin may add to wait for the end."""
         for index, display in enumerate(displays):
-            self._last[_parent(display)] = index
+            self._last[parent_of(display)] = index
         stdin_display = display_path(self.stdin_filename) if self.stdin_filename else STDIN_NAME
         late = [source.display for source in rendered] + ([stdin_display] if stdin else [])
         for display in late:
-            self._last[_parent(display)] = _LAST
+            self._last[parent_of(display)] = _LAST
             self._last[display] = _LAST
 
     def _complete(self, display: str, index: int) -> None:
@@ -171,7 +179,7 @@ class ChunkParser:
         if display in self._open and self._last.get(display) != _LAST:
             for group in self._open.pop(display):
                 self._parse_group(group)
-        directory = _parent(display)
+        directory = parent_of(display)
         if directory in self._open and self._last.get(directory) == index:
             for group in self._open.pop(directory):
                 self._parse_group(group)
@@ -206,7 +214,7 @@ class ChunkParser:
     def _parse_documents(self, group: _Group, key: bytes | None) -> None:
         documents: list[YamlDocument] = []
         for source, _digest, positions, docs in group.parts:
-            documents.extend(docs if docs is not None else _recompose(source, positions, self))
+            documents.extend(docs if docs is not None else recompose(source, positions, self))
         result = ParseResult()
         if not documents:  # a member changed under us since its entry was made
             group.result = result
@@ -232,7 +240,7 @@ class ChunkParser:
             self.ctx.read = read
         group.result = result
         if key is not None and self.cache is not None:
-            self.cache.put(key, (result, calls, _resolved(group, result)))
+            self.cache.put(key, (result, calls, resolved_directory(group, result)))
 
     # --- the result cache (portlint.unitcache) -------------------------------------------
 
@@ -245,7 +253,7 @@ class ChunkParser:
     def _cached_group(self, group: _Group, key: bytes) -> bool:
         """Use the group's cached result when every file its parse read reads the same."""
         assert self.cache is not None
-        hit = _group_entry(self.cache.get(key))
+        hit = group_entry(self.cache.get(key))
         if hit is None:
             return False
         result, calls, resolved = hit
@@ -255,7 +263,7 @@ class ChunkParser:
             if (None if found is None else text_digest(found.text)) != expected:
                 del group.reads[:]
                 return False
-        if resolved is not None and resolved != _resolved(group, result):
+        if resolved is not None and resolved != resolved_directory(group, result):
             del group.reads[:]
             return False
         group.result = result
@@ -320,7 +328,7 @@ class ChunkParser:
         if cacheable and self.cache is not None:
             text = text_digest(source.text)
             key = digest("file", source.display, text)
-            hit = _file_entry(self.cache.get(key), len(self.reg.documents))
+            hit = file_entry(self.cache.get(key), len(self.reg.documents))
             if hit is not None:
                 diagnostics, claimed, claims = hit
                 self.scanned.diagnostics.extend(diagnostics)
@@ -330,10 +338,10 @@ class ChunkParser:
                     group.parts.append((source, text, positions, None))
                 return claimed
         try:
-            documents = _compose(source, self.ctx.options.limits)
+            documents = compose_source(source, self.ctx.options.limits)
         except (yaml.YAMLError, YamlLimitError) as error:
             # A template (PL007), a file a parser claims (PL001), or no config at all.
-            found: Diagnostic | None = _yaml_error(source, error)
+            found: Diagnostic | None = yaml_error(source, error)
             if isinstance(error, yaml.YAMLError) and found is not None:
                 found = filekinds.unparsable(source, found)
             if found is not None:
@@ -343,7 +351,7 @@ class ChunkParser:
             return found is not None
         taken: dict[int, tuple[list[int], list[YamlDocument]]] = {}
         for position, document in enumerate(documents):
-            parser = _claimant(self.reg.documents, document)
+            parser = claimant(self.reg.documents, document)
             if parser is None:
                 continue
             positions, docs = taken.setdefault(id(parser), ([], []))
@@ -383,127 +391,3 @@ class ChunkParser:
             guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
         else:
             self._documents(source, cacheable=False)
-
-
-def _file_entry(hit: Any, parsers: int) -> tuple[list[Diagnostic], bool, list] | None:
-    """A file entry as this version writes it, else None (a miss)."""
-    try:
-        diagnostics, claimed, claims = hit
-        if not (
-            isinstance(claimed, bool)
-            and all(isinstance(d, Diagnostic) for d in diagnostics)
-            and all(0 <= i < parsers and all(type(p) is int for p in ps) for i, ps in claims)
-        ):
-            return None
-    except (TypeError, ValueError):
-        return None
-    return list(diagnostics), claimed, list(claims)
-
-
-def _group_entry(hit: Any) -> tuple[ParseResult, list, str | None] | None:
-    """A group entry as this version writes it, else None (a miss)."""
-    try:
-        result, calls, resolved = hit
-        if not (
-            isinstance(result, ParseResult)
-            and all(isinstance(p, str) and (d is None or isinstance(d, str)) for p, d in calls)
-            and (resolved is None or isinstance(resolved, str))
-        ):
-            return None
-    except (TypeError, ValueError):
-        return None
-    return result, list(calls), resolved
-
-
-def _compose(source: SourceFile, limits: Limits) -> list[YamlDocument]:
-    """The file's documents; JSON that libyaml rejects (UTF-16 surrogate escapes) is
-    still JSON."""
-    try:
-        return compose_documents(source, limits)
-    except yaml.YAMLError:
-        fallback = compose_json(source)
-        if fallback is None:
-            raise
-        return fallback
-
-
-def _recompose(source: SourceFile, positions: tuple[int, ...], parser: ChunkParser) -> list:
-    """The documents of a member whose file entry was a hit but whose group was not."""
-    try:
-        documents = _compose(source, parser.ctx.options.limits)
-    except (yaml.YAMLError, YamlLimitError):
-        return []
-    return [documents[i] for i in positions if i < len(documents)]
-
-
-def _resolved(group: _Group, result: ParseResult) -> str | None:
-    """Where a group's directory really is, when its result holds resolved host paths
-    (Compose mounts): a cached result is used only where that has not moved."""
-    if not result.mounts or not group.parts:
-        return None
-    return os.path.realpath(os.path.dirname(os.path.abspath(group.parts[0][0].path)))
-
-
-def _parent(display: str) -> str:
-    """A display path's directory (display paths use forward slashes), as the group key:
-    what str(PurePosixPath(display).parent) gives, without building a path."""
-    return posixpath.dirname(display) or "."
-
-
-def _claimant(parsers: list[DocumentParser], document: YamlDocument) -> DocumentParser | None:
-    for parser in parsers:
-        if parser.claims(document):
-            return parser
-    return None
-
-
-def guarded(result: ParseResult, source: SourceFile, debug: bool, parse) -> None:
-    try:
-        result.extend(parse())
-    except RecursionError:
-        if debug:
-            raise
-        result.diagnostics.append(
-            Diagnostic("PL001", "nesting too deep to parse", Location.point(source.display, 1))
-        )
-    except Exception as error:
-        if debug:
-            raise
-        result.diagnostics.append(
-            Diagnostic(
-                "PL001",
-                f"internal error while parsing ({type(error).__name__}: {error}); "
-                "run with --debug for details",
-                Location.point(source.display, 1),
-            )
-        )
-
-
-def _read_included(
-    path: Path, ctx: ParseContext, roots: Roots, sources: dict[str, SourceFile]
-) -> SourceFile | None:
-    """An include, `.env` or `env_file:` file (what a parser asks `ctx.read` for): a
-    regular file inside the scanned roots, else None."""
-    display = display_path(path)
-    if display in sources:
-        return sources[display]
-    try:
-        source = read_source(path, display, ctx.options.limits.max_file_bytes, roots=roots)
-    except ReadError:
-        return None
-    sources[display] = source
-    return source
-
-
-def _yaml_error(source: SourceFile, error: Exception) -> Diagnostic:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    if isinstance(error, YamlLimitError):
-        message = f"YAML not checked: {error}"
-    else:
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        context = getattr(error, "context", None)
-        message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-        if "{{" in source.text:
-            message += "; this looks like a template: render it first (helm template, ...)"
-    return Diagnostic("PL001", message, Location.point(source.display, line, column), key="yaml")

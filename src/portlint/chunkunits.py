@@ -1,0 +1,149 @@
+"""What chunkparse needs around a parse: cache entries read back, YAML composed (or
+recomposed from a cached entry's positions), the guarded call of a parser, includes read
+through the guarded reader, and YAML errors as PL001."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from portlint.jsonnodes import compose_json
+from portlint.model import Diagnostic, ParseResult
+from portlint.options import Limits
+from portlint.parsers import DocumentParser, ParseContext
+from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
+from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
+
+if TYPE_CHECKING:
+    pass
+
+if TYPE_CHECKING:
+    from portlint.chunkparse import ChunkParser, _Group
+
+
+def file_entry(hit: Any, parsers: int) -> tuple[list[Diagnostic], bool, list] | None:
+    """A file entry as this version writes it, else None (a miss)."""
+    try:
+        diagnostics, claimed, claims = hit
+        if not (
+            isinstance(claimed, bool)
+            and all(isinstance(d, Diagnostic) for d in diagnostics)
+            and all(0 <= i < parsers and all(type(p) is int for p in ps) for i, ps in claims)
+        ):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return list(diagnostics), claimed, list(claims)
+
+
+def group_entry(hit: Any) -> tuple[ParseResult, list, str | None] | None:
+    """A group entry as this version writes it, else None (a miss)."""
+    try:
+        result, calls, resolved = hit
+        if not (
+            isinstance(result, ParseResult)
+            and all(isinstance(p, str) and (d is None or isinstance(d, str)) for p, d in calls)
+            and (resolved is None or isinstance(resolved, str))
+        ):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return result, list(calls), resolved
+
+
+def compose_source(source: SourceFile, limits: Limits) -> list[YamlDocument]:
+    """The file's documents; JSON that libyaml rejects (UTF-16 surrogate escapes) is
+    still JSON."""
+    try:
+        return compose_documents(source, limits)
+    except yaml.YAMLError:
+        fallback = compose_json(source)
+        if fallback is None:
+            raise
+        return fallback
+
+
+def recompose(source: SourceFile, positions: tuple[int, ...], parser: ChunkParser) -> list:
+    """The documents of a member whose file entry was a hit but whose group was not."""
+    try:
+        documents = compose_source(source, parser.ctx.options.limits)
+    except (yaml.YAMLError, YamlLimitError):
+        return []
+    return [documents[i] for i in positions if i < len(documents)]
+
+
+def resolved_directory(group: _Group, result: ParseResult) -> str | None:
+    """Where a group's directory really is, when its result holds resolved host paths
+    (Compose mounts): a cached result is used only where that has not moved."""
+    if not result.mounts or not group.parts:
+        return None
+    return os.path.realpath(os.path.dirname(os.path.abspath(group.parts[0][0].path)))
+
+
+def parent_of(display: str) -> str:
+    """A display path's directory (display paths use forward slashes), as the group key:
+    what str(PurePosixPath(display).parent) gives, without building a path."""
+    return posixpath.dirname(display) or "."
+
+
+def claimant(parsers: list[DocumentParser], document: YamlDocument) -> DocumentParser | None:
+    for parser in parsers:
+        if parser.claims(document):
+            return parser
+    return None
+
+
+def guarded(result: ParseResult, source: SourceFile, debug: bool, parse) -> None:
+    try:
+        result.extend(parse())
+    except RecursionError:
+        if debug:
+            raise
+        result.diagnostics.append(
+            Diagnostic("PL001", "nesting too deep to parse", Location.point(source.display, 1))
+        )
+    except Exception as error:
+        if debug:
+            raise
+        result.diagnostics.append(
+            Diagnostic(
+                "PL001",
+                f"internal error while parsing ({type(error).__name__}: {error}); "
+                "run with --debug for details",
+                Location.point(source.display, 1),
+            )
+        )
+
+
+def read_included(
+    path: Path, ctx: ParseContext, roots: Roots, sources: dict[str, SourceFile]
+) -> SourceFile | None:
+    """An include, `.env` or `env_file:` file (what a parser asks `ctx.read` for): a
+    regular file inside the scanned roots, else None."""
+    display = display_path(path)
+    if display in sources:
+        return sources[display]
+    try:
+        source = read_source(path, display, ctx.options.limits.max_file_bytes, roots=roots)
+    except ReadError:
+        return None
+    sources[display] = source
+    return source
+
+
+def yaml_error(source: SourceFile, error: Exception) -> Diagnostic:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if isinstance(error, YamlLimitError):
+        message = f"YAML not checked: {error}"
+    else:
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        context = getattr(error, "context", None)
+        message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+        if "{{" in source.text:
+            message += "; this looks like a template: render it first (helm template, ...)"
+    return Diagnostic("PL001", message, Location.point(source.display, line, column), key="yaml")
