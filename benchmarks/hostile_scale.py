@@ -77,19 +77,21 @@ def _time(case: Case, n: int) -> float:
         return time.perf_counter() - start
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(cases: list[Case] | None = None, description: str | None = None) -> int:
+    """Print each case's time at N and 4N (the parsers' cases call this too)."""
+    cases = CASES if cases is None else cases
+    parser = argparse.ArgumentParser(description=description or __doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every N")
     parser.add_argument("--only", action="append", help="run only this case (repeatable)")
     args = parser.parse_args()
-    print(f"{'case':<16} {'N':>7} {'time N':>9} {'4N':>7} {'time 4N':>9} {'growth':>7}")
-    for case in CASES:
+    print(f"{'case':<18} {'N':>7} {'time N':>9} {'4N':>7} {'time 4N':>9} {'growth':>7}")
+    for case in cases:
         name, _generate, _arguments, default = case
         if args.only and name not in args.only:
             continue
         n = max(1, int(default * args.scale))
         small, large = _time(case, n), _time(case, 4 * n)
-        print(f"{name:<16} {n:>7} {small:>8.2f}s {4 * n:>7} {large:>8.2f}s {large / small:>6.1f}x")
+        print(f"{name:<18} {n:>7} {small:>8.2f}s {4 * n:>7} {large:>8.2f}s {large / small:>6.1f}x")
     return 0
 
 

@@ -14,13 +14,10 @@ into a directory, the command is portlint's arguments with `{tree}` for it.
 
 from __future__ import annotations
 
-import argparse
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+import hostile_scale  # the runner, beside this file
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
@@ -101,37 +98,5 @@ CASES: list[Case] = [
 ]
 
 
-def _time(case: Case, n: int) -> float:
-    _name, generate, arguments, _default = case
-    with tempfile.TemporaryDirectory(prefix="portlint-hostile-") as directory:
-        tree = Path(directory)
-        generate(n, tree)
-        command = [sys.executable, "-m", "portlint", *(a.format(tree=tree) for a in arguments)]
-        start = time.perf_counter()
-        subprocess.run(
-            command,
-            stdout=subprocess.DEVNULL,
-            env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
-            check=False,
-        )
-        return time.perf_counter() - start
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="multiply every N")
-    parser.add_argument("--only", action="append", help="run only this case (repeatable)")
-    args = parser.parse_args()
-    print(f"{'case':<18} {'N':>7} {'time N':>9} {'4N':>7} {'time 4N':>9} {'growth':>7}")
-    for case in CASES:
-        name, _generate, _arguments, default = case
-        if args.only and name not in args.only:
-            continue
-        n = max(1, int(default * args.scale))
-        small, large = _time(case, n), _time(case, 4 * n)
-        print(f"{name:<18} {n:>7} {small:>8.2f}s {4 * n:>7} {large:>8.2f}s {large / small:>6.1f}x")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(hostile_scale.main(CASES, __doc__.splitlines()[0]))
