@@ -278,44 +278,26 @@ def _add_bindings(
             **common,
         )
     )
-    if spec.host is None:
-        # `- "5432"`: Docker publishes it on an ephemeral host port, on every interface
-        # unless an address is given. Port 0, picked by Docker: no collision, no range
-        # rule; the exposure rules (PL501, PL502) apply.
-        bindings.append(
-            Binding(
-                port=0,
-                protocol=spec.protocol,
-                namespace=Namespace.host(),
-                role=Role.PUBLISH,
-                location=container_loc,
-                address=spec.address,
-                v6only=_docker_v6only(spec.address),
-                replicas=service.replicas,
-                target=Target(spec.container.start, spec.container.end),
-                pick_one=True,
-                publish_mode=mode or None,
-                port_name=port_name,
-                **common,
-            )
-        )
-        return
+    # `- "5432"` (no host port): Docker publishes it on an ephemeral host port, on every
+    # interface unless an address is given. Port 0, picked by Docker: no collision, no range
+    # rule; the exposure rules (PL501, PL502) apply.
+    host = spec.host
     bindings.append(
         Binding(
-            port=spec.host.start,
-            end_port=spec.host.end,
+            port=0 if host is None else host.start,
+            end_port=0 if host is None else host.end,
             protocol=spec.protocol,
             namespace=Namespace.host(),
             role=Role.PUBLISH,
-            location=host_loc,
+            location=container_loc if host is None else host_loc,
             address=spec.address,
             v6only=_docker_v6only(spec.address),
             replicas=service.replicas,
             target=Target(spec.container.start, spec.container.end),
-            pick_one=spec.pick_one,
+            pick_one=True if host is None else spec.pick_one,
             publish_mode=mode or None,
             port_name=port_name,
-            address_unknown=address_unknown,
+            address_unknown=host is not None and address_unknown,
             **common,
         )
     )
