@@ -17,6 +17,7 @@ from portlint.sockets import (
     IPAddress,
     Protocol,
     Role,
+    address_text,
     is_wildcard,
     parse_address,
 )
@@ -213,11 +214,7 @@ class Binding(Record):
         return f"{ports}/{self.protocol.value}"
 
     def address_text(self) -> str:
-        if self.address is None:
-            return "*"
-        if self.address.version == 6:
-            return f"[{self.address}]"
-        return str(self.address)
+        return address_text(self.address)
 
     def socket_text(self) -> str:
         if self.address is None:

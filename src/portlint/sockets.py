@@ -52,3 +52,12 @@ def parse_address(text: str | None) -> IPAddress | None:
 
 def is_wildcard(address: IPAddress | None) -> bool:
     return address is None or address.is_unspecified
+
+
+def address_text(address: IPAddress | None) -> str:
+    """An address as messages write it: `*` for every address, IPv6 in brackets."""
+    if address is None:
+        return "*"
+    if address.version == 6:
+        return f"[{address}]"
+    return str(address)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from portlint.model import IPAddress, Protocol
 from portlint.options import PortSpan
 from portlint.records import Record, field
+from portlint.sockets import address_text
 from portlint.source import Location
 
 if TYPE_CHECKING:
@@ -31,11 +32,7 @@ class Socket(Record):
     location: Location | None = None  # the snapshot line it was read from
 
     def address_text(self) -> str:
-        if self.address is None:
-            return "*"
-        if self.address.version == 6:
-            return f"[{self.address}]"
-        return str(self.address)
+        return address_text(self.address)
 
     def socket_text(self) -> str:
         return f"{self.address_text()}:{self.port}/{self.protocol.value}"
