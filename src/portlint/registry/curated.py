@@ -287,7 +287,7 @@ KNOWN: tuple[KnownService, ...] = (
            "bedrock", protocol="udp"),
     # support.plex.tv "What network ports do I need to allow": 32400; 33400 WebTools.
     _s("plex", "Plex", (32400, 33400), "pms-docker", "plex-media-server", "plexinc/pms-docker",
-       note="32400 Plex Media Server, 33400 the WebTools plugin"),
+       note="32400 Plex Media Server, 33400 the WebTools plugin", own_only=(33400,)),
     _s("jellyfin", "Jellyfin", (8096,), compatible=("emby", "embyserver")),
     # Self-hosted software on its vendors' documented default ports (PL302 is quiet on
     # them, and PL301 does not call them another software's). Web UIs and peer ports:
