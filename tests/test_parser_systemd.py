@@ -33,3 +33,11 @@ def test_socket_activating_a_known_daemon_shares_its_owner():
     assert ssh.owner == "sshd@default"
     metrics = binding_list("host-tree/systemd")[0]
     assert metrics.owner.startswith("systemd:")
+
+
+def test_identity_and_daemon_follow_the_service_the_socket_activates():
+    netlog = binding_list("PL301/pass-systemd-own-unit/netlog.socket")[0]
+    assert (netlog.identity, netlog.port, netlog.protocol.value) == ("rsyslog", 514, "udp")
+    assert netlog.owner.startswith("systemd:")
+    ssh_alt = binding_list("PL301/pass-systemd-own-unit/ssh-alt.socket")[0]
+    assert (ssh_alt.identity, ssh_alt.owner) == ("sshd", "sshd@default")

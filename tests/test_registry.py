@@ -175,3 +175,21 @@ def test_importing_the_registry_does_not_read_the_snapshot():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "True"
+
+
+def test_own_only_ports_are_the_softwares_defaults_but_claim_nothing():
+    (hdfs,) = [s for s in registry.known(9870) if s.name == "hdfs"]
+    assert not hdfs.claims(9870) and hdfs.claims(8020)
+    (plex,) = [s for s in registry.known(33400) if s.name == "plex"]
+    assert plex.claims(32400) and not plex.claims(33400)
+    glances = registry.by_name("glances")
+    assert glances is not None and glances.own_only == glances.ports
+    assert registry.is_generic(9443)
+
+
+def test_implicit_tls_names_are_what_iana_registers_on_those_ports():
+    from portlint.registry.curated import IMPLICIT_TLS
+
+    for port, (tls_name, _title, plain, plain_port) in IMPLICIT_TLS.items():
+        assert tls_name in [name for name, _ in registry.iana(port)], port
+        assert plain in [name for name, _ in registry.iana(plain_port)], plain_port

@@ -3,6 +3,8 @@ without a group and completed by the resolve stage (`portlint.resolve`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from portlint.records import FrozenRecord
 
 #: Namespace kinds whose group is a host group (`hosts:` in the config) or a cluster
@@ -74,10 +76,23 @@ class Namespace(FrozenRecord):
         """A Kubernetes node's own ports (hostPort, hostNetwork)."""
         return self.kind == "k8s-node"
 
-    def describe(self) -> str:
-        """Where a port is, as a message says it ("on host 'edge'", "in pod ns/Kind/x")."""
+    def describe(self, reasons: Mapping[str, str] | None = None, split_hint: bool = False) -> str:
+        """Where a port is, as a message says it ("on host 'edge'", "in pod ns/Kind/x").
+
+        With `reasons` (`Model.hosts`: host group -> why portlint put files there), a host
+        says which it assumed and why: "on the host of compose project deploy/", "on host
+        'default' (the scan root's host: ...)"; `split_hint` adds how to split a host the
+        tree's structure made (not `hosts:`), for parties in different directories."""
         if self.kind == "host":
-            return f"on host '{self.group}'"
+            text = f"on host '{self.group}'"
+            reason = reasons.get(self.group) if reasons else None
+            if reason is None:
+                return text
+            if reason.startswith("host of compose project"):
+                return f"on the {reason}"
+            if split_hint and not reason.startswith("`hosts:`"):
+                reason += "; split them with `hosts:`"
+            return f"{text} ({reason})"
         if self.kind == "container":
             return f"in the network namespace of service '{self.path.rsplit('/', 1)[-1]}'"
         if self.kind == "pod":

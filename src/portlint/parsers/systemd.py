@@ -6,7 +6,9 @@ on IPv4 too (the default follows the kernel's dual-stack); `addr:port` and `[v6]
 bind one address; paths, `@abstract` names, `vsock:` and other `Listen*` kinds are not
 ports. An empty assignment (`ListenStream=`) resets the list, as systemd does.
 
-Owner and identity: the unit, `systemd:<path>` and its name (`ssh` for `ssh.socket`).
+Owner and identity: the unit, `systemd:<path>`, and the software it activates: its
+`Service=` (`rsyslog` for `Service=rsyslog.service`), else its name (`ssh` for
+`ssh.socket`) — PL301 judges the port against that software.
 A socket that activates a daemon portlint also reads (ssh.socket -> sshd, mariadb.socket
 -> mysql) hands its file descriptor to that daemon: it is the same process, so it takes
 that daemon's owner (`sshd@<host>`) and never collides with the daemon's own config.
@@ -53,7 +55,7 @@ class SystemdSocketParser:
         unit = source.path.name
         if source.path.parent.name.endswith(".socket.d"):
             unit = source.path.parent.name[: -len(".d")]
-        identity = unit.rsplit(".", 1)[0].rstrip("@")
+        identity = _service_of(source.text) or unit.rsplit(".", 1)[0].rstrip("@")
         daemon = ACTIVATES.get(identity)
         if daemon:
             out = HostBindings(source, ctx, "systemd", identity, daemon=daemon)
@@ -98,6 +100,23 @@ class SystemdSocketParser:
                 is_v6 = address is not None and address.version == 6
                 out.add(Listener(port, location, protocol, address, v6only if is_v6 else None))
         return out.result
+
+
+def _service_of(text: str) -> str | None:
+    """The software a socket activates, from `[Socket] Service=` (`rsyslog.service` ->
+    rsyslog, `mariadb@%i.service` -> mariadb): its port is that software's own. Without
+    `Service=`, systemd activates the service of the socket's own name."""
+    section, found = "", None
+    for _start, line in iter_lines(text):
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section = stripped[1:-1]
+            continue
+        match = _ASSIGNMENT.match(line)
+        if section == "Socket" and match and match.group(1).lower() == "service":
+            name = match.group(2).strip()
+            found = name.rsplit(".", 1)[0].split("@", 1)[0] if name.endswith(".service") else None
+    return found or None
 
 
 PARSERS = [SystemdSocketParser()]

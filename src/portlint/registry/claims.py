@@ -7,7 +7,7 @@ import re
 
 from portlint.records import FrozenRecord
 from portlint.registry import _aliases, _canonical, image_name, is_generic, known, may_bind
-from portlint.registry.curated import PROXIES, KnownService
+from portlint.registry.curated import IMPLICIT_TLS, PROXIES, KnownService
 
 
 class Claim(FrozenRecord):
@@ -61,8 +61,9 @@ def claim(
 ) -> Claim | None:
     """The claim of other software on port/protocol, or None when the binding's software
     may use it: generic web ports, proxies, the software itself or a compatible one.
-    IANA registrations count below 1024, and everywhere with `full_registry`. A port
-    that names what it serves (`port_name` "smtp" on 25) is that software's."""
+    Curated software claims the ports its clients or scanners expect (not its web UIs);
+    IANA registrations count only with `full_registry`. A port that names what it serves
+    (`port_name` "smtp" on 25) is that software's."""
     if not identity or port <= 0 or is_generic(port, protocol):
         return None
     candidates = {identity}
@@ -79,10 +80,13 @@ def claim(
             for s in services
         ):
             return None
-        titles = tuple(dict.fromkeys(s.title for s in services))
+        claiming = [s for s in services if s.claims(port)]
+        if not claiming:
+            return None  # only web UIs and the like, which nothing else expects
+        titles = tuple(dict.fromkeys(s.title for s in claiming))
         return Claim(port, protocol, titles, "curated")
-    if port >= 1024 and not full_registry:
-        return None
+    if not full_registry:
+        return None  # a registration alone: most are to software nobody deploys
     from portlint.registry.snapshot import lookup
 
     registrations = [(n, d) for n, d in lookup(port, protocol) if n]
@@ -90,3 +94,25 @@ def claim(
         return None
     owners = tuple(f"{n} ({d})" if d and _norm(d) != _norm(n) else n for n, d in registrations)
     return Claim(port, protocol, owners, "iana")
+
+
+class NameMismatch(FrozenRecord):
+    """A port named for a plain-text protocol on that protocol's implicit-TLS port."""
+
+    port: int
+    name: str  # the port's own name, as written ("smtp")
+    tls_name: str  # what the port is ("submissions")
+    title: str  # "SMTP"
+    plain_port: int  # where `name` belongs (25)
+
+
+def name_mismatch(port: int, protocol: str, port_name: str | None) -> NameMismatch | None:
+    """`smtp` on 465, `imap` on 993: the name and the number promise different things —
+    a client of 465 starts TLS with its first byte, a client of `smtp` does not."""
+    if not port_name or protocol != "tcp":
+        return None
+    found = IMPLICIT_TLS.get(port)
+    if found is None or port_name.lower() != found[2]:
+        return None
+    tls_name, title, _plain, plain_port = found
+    return NameMismatch(port, port_name, tls_name, title, plain_port)

@@ -6,6 +6,13 @@ and software names that identify it (`aliases`: drop-in servers such as MariaDB 
 count as the software), software that speaks its protocol and may stand in on its ports
 (`compatible`: poolers and protocol proxies), and whether the port is sensitive — a
 database, cache, broker or admin API that must not be published on every interface (PL501).
+
+A port is another software's (PL301) only where someone connecting to it, or a scanner
+classifying it, expects that software: a wire protocol or an API whose clients default to
+it. A port a software uses that nothing else expects — a web UI people open by its URL
+(HDFS NameNode's 9870, ActiveMQ's console on 8161), a peer port announced to peers — is
+listed in `own_only`: it is the software's own default (PL302 is quiet on it), but no claim
+against other software; two of them on one host are a collision (PL101), not a clash.
 """
 
 from __future__ import annotations
@@ -23,10 +30,19 @@ class KnownService(FrozenRecord):
     generic: bool = False  # any web service may use it (80, 8080, 3000...)
     compatible: tuple[str, ...] = ()  # software that may stand in on its ports
     note: str = ""  # what the port is for, when the ports differ in kind
+    own_only: tuple[int, ...] = ()  # its defaults nothing else expects (a web UI): no PL301
+
+    def claims(self, port: int) -> bool:
+        """Whether other software on `port` is a clash: not a generic web port, and a
+        port its clients or scanners expect (not a web UI only people open by URL)."""
+        return not self.generic and port in self.ports and port not in self.own_only
 
 
 def _s(name: str, title: str, ports: tuple[int, ...], *aliases: str, **kw) -> KnownService:
-    """Software: `aliases` are other names of the same software."""
+    """Software: `aliases` are other names of the same software; `own_only=True`: none
+    of its ports is expected by anything but itself (a self-hosted app's web UI)."""
+    if kw.get("own_only") is True:
+        kw["own_only"] = ports
     return KnownService(name, title, ports, aliases=(name, *aliases), **kw)
 
 
@@ -40,6 +56,16 @@ def _db(name: str, title: str, ports: tuple[int, ...], *aliases: str, **kw) -> K
 
 
 # fmt: off
+#: Ports that speak TLS from their first byte, by the plain-text protocol name people give
+#: them by mistake: port -> (its own name, protocol, the plain name, the plain port).
+#: submissions 465, imaps 993, pop3s 995: RFC 8314 (sections 3.3, 7.3); ldaps 636: IANA.
+IMPLICIT_TLS: dict[int, tuple[str, str, str, int]] = {
+    465: ("submissions", "SMTP", "smtp", 25),
+    993: ("imaps", "IMAP", "imap", 143),
+    995: ("pop3s", "POP3", "pop3", 110),
+    636: ("ldaps", "LDAP", "ldap", 389),
+}
+
 #: Proxies, load balancers and tunnels: they listen on whatever port they front.
 PROXIES = frozenset({
     "nginx", "openresty", "angie", "haproxy", "envoy", "traefik", "caddy", "apache",
@@ -66,7 +92,10 @@ _DNS = ("bind", "bind9", "named", "coredns", "unbound", "dnsmasq", "pihole", "pi
 _SIP = ("asterisk", "freeswitch", "kamailio", "opensips", "freepbx")
 
 _WEB = (80, 81, 82, 443, 591, 888, 3000, 4000, 4200, 5000, 5173, 8000, 8001, 8008, 8080,
-        8081, 8082, 8088, 8090, 8443, 8888, 9000, 9080)
+        8081, 8082, 8088, 8090, 8443, 8888, 9000, 9080,
+        # HTTPS beside 8443: controller-runtime's webhook default (book.kubebuilder.io
+        # "webhook server" Port 9443), Portainer's and authentik's HTTPS, WSO2's.
+        9443)
 
 KNOWN: tuple[KnownService, ...] = (
     # Generic web ports: any web service may use them.
@@ -110,8 +139,9 @@ KNOWN: tuple[KnownService, ...] = (
     _db("victoriametrics", "VictoriaMetrics", (8428,), "victoria-metrics"),
     _db("rethinkdb", "RethinkDB", (28015, 29015)),
     _db("arangodb", "ArangoDB", (8529,)),
-    _db("hbase", "HBase", (16000, 16010, 16020)),
-    _db("hdfs", "HDFS NameNode", (8020, 9870, 50070), "namenode", compatible=("hadoop",)),
+    _db("hbase", "HBase", (16000, 16010, 16020), own_only=(16010,), note="16010 web UI"),
+    _db("hdfs", "HDFS NameNode", (8020, 9870, 50070), "namenode", compatible=("hadoop",),
+        own_only=(9870, 50070), note="8020 RPC, 9870/50070 web UI"),
     # Caches, key-value stores and coordination.
     _db("redis", "Redis", (6379,), "valkey", "keydb", "redis-stack", "redis-stack-server",
         "redis-cluster",
@@ -134,7 +164,8 @@ KNOWN: tuple[KnownService, ...] = (
     _db("rabbitmq", "RabbitMQ", (5672, 5671, 15672, 15671, 25672), compatible=("lavinmq",),
         note="5672 AMQP, 15672 management UI"),
     _db("nats", "NATS", (4222, 6222, 8222), "nats-server", "nats-streaming"),
-    _db("activemq", "ActiveMQ", (61616, 8161, 61613), "activemq-artemis", "artemis"),
+    _db("activemq", "ActiveMQ", (61616, 8161, 61613), "activemq-artemis", "artemis",
+        own_only=(8161,), note="61616 OpenWire, 61613 STOMP, 8161 web console"),
     _db("mqtt", "MQTT broker", (1883, 8883),
         compatible=("mosquitto", "eclipse-mosquitto", "emqx", "hivemq", "hivemq-ce",
                     "hivemq4", "vernemq", "nanomq", "activemq", "rabbitmq")),
@@ -177,13 +208,14 @@ KNOWN: tuple[KnownService, ...] = (
     _s("grafana", "Grafana", (3000,), "grafana-oss", "grafana-enterprise"),
     _s("loki", "Grafana Loki", (3100,)),
     _s("tempo", "Grafana Tempo", (3200,)),
-    _s("kibana", "Kibana", (5601,), compatible=("opensearch-dashboards",)),
+    _s("kibana", "Kibana", (5601,), compatible=("opensearch-dashboards",), own_only=True),
     _s("logstash", "Logstash", (5044, 9600), note="5044 Beats input"),
     _s("fluentd", "Fluentd forward", (24224,), compatible=("fluent-bit", "fluentbit")),
     _s("zipkin", "Zipkin", (9411,), "openzipkin",
        compatible=_TRACING),
     _s("jaeger", "Jaeger", (16686, 14268, 14250), "jaeger-all-in-one",
-       "jaegertracing/all-in-one", "jaeger-collector", "jaeger-query"),
+       "jaegertracing/all-in-one", "jaeger-collector", "jaeger-query", own_only=(16686,),
+       note="16686 web UI, 14268/14250 collector"),
     _s("jaeger-agent", "Jaeger agent", (6831, 6832), protocol="udp",
        compatible=("jaeger", "jaeger-all-in-one", "jaegertracing/all-in-one", *_TRACING)),
     _proto("otlp", "OpenTelemetry OTLP", (4317, 4318), *_TRACING),
@@ -218,6 +250,22 @@ KNOWN: tuple[KnownService, ...] = (
     _proto("ftp", "FTP", (20, 21), "vsftpd", "proftpd", "pure-ftpd", "pureftpd", "ftpd",
            "sftpgo", "filezilla", "ftp-server"),
     _proto("rsync", "rsync", (873,), "rsyncd", "rsync"),
+    # Well-known ports that clients and scanners still expect, once covered only by the
+    # IANA snapshot (which by default no longer counts: most of its well-known range is
+    # registered to software nobody deploys, like 83 mit-ml-dev).
+    _proto("telnet", "Telnet", (23,), "telnetd", "busybox-telnetd"),
+    _proto("kerberos", "Kerberos", (88, 464), "krb5-kdc", "kdc", "samba", "samba-ad-dc",
+           "freeipa-server", "heimdal"),
+    _proto("kerberos", "Kerberos", (88, 464), "krb5-kdc", "kdc", "samba", "samba-ad-dc",
+           "freeipa-server", "heimdal", protocol="udp"),
+    _proto("nntp", "NNTP", (119, 563), "inn", "inn2", "leafnode"),
+    _proto("bgp", "BGP", (179,), "bird", "bird2", "frr", "frrouting", "gobgp", "quagga",
+           "openbgpd", "metallb-speaker", "calico-node", "cilium"),
+    _proto("rtsp", "RTSP", (554,), "mediamtx", "rtsp-simple-server", "go2rtc", "frigate",
+           "live555", "wowza"),
+    _proto("lpd", "LPD printing", (515,), "cups", "cupsd", "lprng"),
+    _proto("ftps", "FTP over TLS", (989, 990), "vsftpd", "proftpd", "pure-ftpd", "pureftpd",
+           "ftpd", "sftpgo", "filezilla", "ftp-server"),
     _proto("ipp", "IPP/CUPS", (631,), "cups", "cupsd"),
     _proto("snmp", "SNMP", (161, 162), "snmpd", "net-snmp", "snmp-exporter", protocol="udp"),
     _proto("rdp", "RDP", (3389,), "xrdp", "guacd", "rdesktop", "windows", "webtop"),
@@ -239,31 +287,35 @@ KNOWN: tuple[KnownService, ...] = (
            "bedrock", protocol="udp"),
     # support.plex.tv "What network ports do I need to allow": 32400; 33400 WebTools.
     _s("plex", "Plex", (32400, 33400), "pms-docker", "plex-media-server", "plexinc/pms-docker",
-       note="32400 Plex Media Server, 33400 the WebTools plugin"),
+       note="32400 Plex Media Server, 33400 the WebTools plugin", own_only=(33400,)),
     _s("jellyfin", "Jellyfin", (8096,), compatible=("emby", "embyserver")),
     # Self-hosted software on its vendors' documented default ports (PL302 is quiet on
-    # them, and PL301 does not call them another software's):
+    # them, and PL301 does not call them another software's). Web UIs and peer ports:
+    # nothing but the software expects them, so they claim nothing from others (own_only).
     # duplicati.readthedocs.io "Using Duplicati from Docker": web UI on 8200.
-    _s("duplicati", "Duplicati", (8200,)),
+    _s("duplicati", "Duplicati", (8200,), own_only=True),
     # authelia.com/configuration/miscellaneous/server: `address` default tcp://:9091/.
-    _s("authelia", "Authelia", (9091,)),
+    _s("authelia", "Authelia", (9091,), own_only=True),
     # transmission settings.json: rpc-port 9091, peer-port 51413 (TCP and UDP).
     _s("transmission", "Transmission", (9091, 51413), "transmission-openvpn",
-       "haugene/transmission-openvpn", note="9091 web UI and RPC, 51413 peers"),
+       "haugene/transmission-openvpn", note="9091 web UI and RPC, 51413 peers",
+       own_only=True),
     _s("transmission-peer", "Transmission peers", (51413,), "transmission",
-       "transmission-openvpn", "haugene/transmission-openvpn", protocol="udp"),
+       "transmission-openvpn", "haugene/transmission-openvpn", protocol="udp",
+       own_only=True),
     # docs.goauthentik.io/docs/install-config/install/docker-compose: 9000 HTTP, 9443 HTTPS.
     _s("authentik", "authentik", (9000, 9443), "goauthentik/server", "authentik-server"),
     # glances.readthedocs.io/en/latest/quickstart.html: web server mode on 61208.
-    _s("glances", "Glances", (61208, 61209), "nicolargo/glances"),
+    _s("glances", "Glances", (61208, 61209), "nicolargo/glances", own_only=True),
     # github.com/wg-easy/wg-easy README: web UI on 51821/tcp (WireGuard itself 51820/udp).
-    _s("wg-easy", "wg-easy web UI", (51821,), "wg-easy/wg-easy", "weejewel/wg-easy"),
+    _s("wg-easy", "wg-easy web UI", (51821,), "wg-easy/wg-easy", "weejewel/wg-easy",
+       own_only=True),
     # github.com/Forceu/Gokapi docs (setup): default port 53842.
-    _s("gokapi", "Gokapi", (53842,), "f0rc3/gokapi"),
+    _s("gokapi", "Gokapi", (53842,), "f0rc3/gokapi", own_only=True),
     # github.com/xteve-project/xTeVe README: default port 34400.
-    _s("xteve", "xTeVe", (34400,), "alturismo/xteve"),
+    _s("xteve", "xTeVe", (34400,), "alturismo/xteve", own_only=True),
     # owncloud.dev/services/proxy: oCIS serves on 9200 by default (OCIS_URL :9200).
-    _s("ocis", "ownCloud Infinite Scale", (9200,), "owncloud/ocis"),
+    _s("ocis", "ownCloud Infinite Scale", (9200,), "owncloud/ocis", own_only=True),
     _proto("bacnet", "BACnet", (47808,), "bacnet-stack", protocol="udp"),
     _proto("modbus", "Modbus", (502,), "modbus-server"),
     _proto("mdns", "mDNS", (5353,), "avahi", "avahi-daemon", "homeassistant",

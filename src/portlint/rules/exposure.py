@@ -29,7 +29,8 @@ def sensitive_ports(model: Model, options: Options) -> Iterator[Finding]:
         target = b.target.start if b.target is not None else b.port
         yield Finding(
             "PL501",
-            f"{service.title} port of {label} is published on all interfaces as "
+            f"{service.title} port of {label} {b.namespace.describe(model.hosts)} is "
+            "published on all interfaces as "
             f"{_published_as(b)}: anyone who can reach the host can connect (Docker "
             "bypasses host firewalls); bind it to loopback "
             f'("127.0.0.1:{b.port or ""}:{target}") or drop the mapping and reach it over '
@@ -90,7 +91,8 @@ def unbound_interfaces(model: Model, options: Options) -> Iterator[Finding]:
         label = b.owner_label()
         yield Finding(
             "PL502",
-            f"{_host_port(b)} of {label} is published on all interfaces; name "
+            f"{_host_port(b)} of {label} {b.namespace.describe(model.hosts)} is published "
+            "on all interfaces; name "
             f'the interface it is meant for ("127.0.0.1:{b.port or ""}:..." for local use)',
             b.location,
             key=f"{b.owner}|{b.socket_text()}",

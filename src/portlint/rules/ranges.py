@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portlint.findings import Finding, Severity
 from portlint.freeports import UsedPorts
@@ -14,6 +15,9 @@ from portlint.model import HOST_FACING, Binding, Model, Role
 from portlint.options import Options, PortSpan
 from portlint.rules import check
 from portlint.source import display_path
+
+if TYPE_CHECKING:
+    from portlint.registry.claims import NameMismatch
 
 
 def _fixed(binding: Binding) -> bool:
@@ -109,12 +113,18 @@ def registered_port_clash(model: Model, options: Options) -> Iterator[Finding]:
     """A host-facing port that operators, clients and scanners associate with other
     software. Container-side ports are private to their namespace and are not checked;
     neither are ranges (block allocations) or software we cannot name with confidence."""
-    from portlint.registry.claims import claim, confident
+    from portlint.registry.claims import claim, confident, name_mismatch
 
     strict = options.policy.strict_registry
     used: UsedPorts | None = None
     for binding in model.bindings:
         if binding.role not in HOST_FACING or binding.is_range or not _fixed(binding):
+            continue
+        mismatch = name_mismatch(binding.port, binding.protocol.value, binding.port_name)
+        if mismatch is not None:
+            yield Finding(
+                "PL301", _mismatch_text(binding, mismatch), binding.location, key=_key(binding)
+            )
             continue
         from_config = binding.format not in _IMAGE_FORMATS
         if not confident(binding.identity, binding.image, from_config):
@@ -144,6 +154,17 @@ def registered_port_clash(model: Model, options: Options) -> Iterator[Finding]:
         if found.source == "iana" and binding.port >= 1024:
             finding.severity = Severity.INFO  # the full registry (strict) is advisory
         yield finding
+
+
+def _mismatch_text(binding: Binding, found: NameMismatch) -> str:
+    what = f" ({binding.image})" if binding.image else ""
+    return (
+        f"{_where(binding)} of {_label(binding)}{what} is named {found.name!r}, but "
+        f"{found.port} is {found.tls_name} ({found.title} with implicit TLS) and "
+        f"{found.name} is {found.plain_port}: clients of {found.port} start TLS with their "
+        f"first byte; name the port {found.tls_name!r} if it serves TLS there, or use "
+        f"{found.plain_port} for plain {found.title}"
+    )
 
 
 def _unclaimed_port(used: UsedPorts, binding: Binding) -> int | None:
