@@ -13,7 +13,7 @@ Kubernetes parser uses it for ConfigMap values that are collector configs.
 
 from __future__ import annotations
 
-from portlint.model import ParseResult
+from portlint.model import ParseResult, Protocol
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import (
     HostBindings,
@@ -24,6 +24,7 @@ from portlint.parsers.hostconf import (
     resolve_host,
     split_host_port,
 )
+from portlint.source import SourceFile
 from portlint.yamlnodes import (
     MappingNode,
     Node,
@@ -33,6 +34,9 @@ from portlint.yamlnodes import (
     get,
     location,
 )
+
+#: The Jaeger receiver's Thrift-over-UDP protocols (the others are TCP).
+_UDP_PROTOCOLS = frozenset({"thrift_compact", "thrift_binary"})
 
 
 class OtelCollectorParser:
@@ -59,13 +63,16 @@ class OtelCollectorParser:
                 name = key.value if isinstance(key, ScalarNode) else ""
                 if used is not None and name not in used:
                     continue
-                endpoints = [get(receiver, "endpoint")]
+                endpoints = [(get(receiver, "endpoint"), Protocol.TCP)]
                 protocols = get(receiver, "protocols")
-                for _, protocol in protocols.value if isinstance(protocols, MappingNode) else ():
-                    endpoints.append(get(protocol, "endpoint"))
-                for endpoint in endpoints:
+                for kind, protocol in protocols.value if isinstance(protocols, MappingNode) else ():
+                    udp = isinstance(kind, ScalarNode) and kind.value in _UDP_PROTOCOLS
+                    endpoints.append(
+                        (get(protocol, "endpoint"), Protocol.UDP if udp else Protocol.TCP)
+                    )
+                for endpoint, transport in endpoints:
                     if isinstance(endpoint, ScalarNode) and endpoint.value:
-                        _endpoint(out, source, endpoint, name)
+                        _endpoint(out, source, endpoint, name, transport)
             result.extend(out.result)
         return result
 
@@ -83,7 +90,9 @@ def _used_receivers(node: Node) -> set[str] | None:
     return used
 
 
-def _endpoint(out: HostBindings, source, node: ScalarNode, receiver: str) -> None:
+def _endpoint(
+    out: HostBindings, source: SourceFile, node: ScalarNode, receiver: str, protocol: Protocol
+) -> None:
     text = node.value.strip()
     if "://" in text:
         return  # a URL is a client's target, not a listen endpoint
@@ -107,7 +116,7 @@ def _endpoint(out: HostBindings, source, node: ScalarNode, receiver: str) -> Non
         return
     addresses = None if is_templated(host) else resolve_host(host or None)
     for address in addresses or [None]:
-        out.add(Listener(port, where, address=address))
+        out.add(Listener(port, where, protocol, address=address))
 
 
 PARSERS: list[object] = []  # not claimed on disk; see the module docstring

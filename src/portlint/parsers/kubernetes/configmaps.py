@@ -30,7 +30,7 @@ from portlint.yamlnodes import MappingNode, Node, ScalarNode, get
 #: Numbers a config sets as a port (`port = 8443`, `bind_port: "8081"`, `listen 8443`,
 #: `0.0.0.0:8443`): possibly served (PL401), never a binding.
 _PORT_SETTING = re.compile(r"(?im)[a-z_.-]*port[a-z_]*\"?\s*[=:]\s*\"?(\d{1,5})\b")
-_LISTEN = re.compile(r"(?im)^\s*listen\w*\b[^\n;#]*?\b(\d{1,5})\b")
+_LISTEN = re.compile(r"(?im)^\s*listen\w*\b[^\n;#]*\b(\d{1,5})\b")
 _HOST_PORT = re.compile(r"(?:[\w.\-\]]|^|\s|\"|')(?<!:):(\d{1,5})\b(?![:.\d])")
 _PORT_KEY = re.compile(r"(?i)port$")
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from portlint.k8s_objects import Container, ContainerPort, PodTemplate, PortUse
 from portlint.model import Binding, Namespace, PodContainer, Protocol, Role, parse_address
+from portlint.parsers.kubernetes.listening import flag_ports, host_network_default
 from portlint.parsers.kubernetes.security import Security, capabilities, count, sysctl_start
 from portlint.parsers.kubernetes.values import (
     ObjectContext,
@@ -24,7 +25,6 @@ from portlint.parsers.kubernetes.values import (
 )
 from portlint.parsers.kubernetes.volumes import container_mounts, env_refs, pod_volumes
 from portlint.registry import identify
-from portlint.source import Location
 from portlint.yamlnodes import (
     MappingNode,
     Node,
@@ -76,7 +76,7 @@ def parse_workload(
     metadata = get(template, "metadata")
     labels = _labels(get(metadata, "labels"))
     patch = _imageless(spec) and (_partial_document(ctx.kind, document) or patch_document())
-    pod = _PodReader(ctx, spec, _replicas(ctx.kind, document), patch)
+    pod = PodReader(ctx, spec, _replicas(ctx.kind, document), patch)
     containers = pod.read()
     annotations = _labels(get(metadata, "annotations"))
     name_node = get(get(document, "metadata"), "name") or get(document, "kind") or document
@@ -135,7 +135,7 @@ def _replicas(kind: str, document: MappingNode) -> int | None:
     return count(node, 1)
 
 
-class _PodReader:
+class PodReader:
     """Reads one pod spec's containers into bindings and `Container` facts."""
 
     def __init__(
@@ -211,70 +211,11 @@ class _PodReader:
                     if port is not None:
                         container.ports.append(port)
         if "command" in fields or "args" in fields or "env" in fields:
-            self._flags(fields, container, image, facts)
+            flag_ports(self, fields, container, image, facts)
+        if self.host_network and not container.ports and not container.flag_ports:
+            host_network_default(self, fields, container, image)
         container.uses.extend(self._uses(fields))
         return container
-
-    def _flags(
-        self, fields: dict[str, Node], container: Container, image: str | None, facts: PodContainer
-    ) -> None:
-        """Listen ports the container's `command`/`args` and `env` set (`portlint.flags`)."""
-        from portlint.flags.sources import (
-            emit,
-            environment_reading,
-            kubernetes_env,
-            kubernetes_reading,
-        )
-
-        ctx = self.ctx
-        reading = kubernetes_reading(ctx.source, fields.get("command"), fields.get("args"), image)
-        reading.extend(environment_reading(ctx.source, kubernetes_env(fields.get("env")), image))
-        if not reading.ports and not reading.problems:
-            return
-        owner = container.owner
-        init = container.name if container.role == "init" else None
-        namespace = Namespace.pod(ctx.namespace, ctx.kind, ctx.name, init)
-        identity = identify(image=image, name=container.name)
-        common = dict(
-            replicas=self.replicas,
-            workload_kind=ctx.kind,
-            format="kubernetes",
-            identity=identity,
-            image=image,
-        )
-
-        def binding(port: int, proto: Protocol, where: Location) -> Binding:
-            return Binding(
-                port,
-                proto,
-                namespace,
-                Role.CONTAINER,
-                owner,
-                location=where,
-                container=facts,
-                **common,  # type: ignore[arg-type]
-            )
-
-        made = emit(
-            ctx.result, reading, binding, owner, ctx.owner, ctx.source.display, ctx.bindings
-        )
-        declared = {(p.number, p.protocol) for p in container.ports}
-        for b in made:
-            container.flag_ports.append(ContainerPort(b.port, None, b.protocol, b.location))
-            if self.host_network and (b.port, b.protocol) not in declared:
-                listen = Binding(
-                    b.port,
-                    b.protocol,
-                    self.node_namespace,
-                    Role.LISTEN,
-                    ctx.owner,
-                    location=b.location,
-                    address=b.address,
-                    source=b.source,
-                    node_name=self.node_name or None,
-                    **common,  # type: ignore[arg-type]
-                )
-                ctx.bindings.append(listen)
 
     def _port(
         self, entry: MappingNode, container: Container, image: str | None, facts: PodContainer
