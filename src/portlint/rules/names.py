@@ -7,7 +7,6 @@ on its own; copies are not merged here.
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -63,18 +62,17 @@ def _duplicates(
 
 @check("PL104")
 def duplicate_objects(model: Model, options: Options) -> Iterator[Finding]:
-    """One object (cluster, kind, namespace, name) written twice among the manifests of
-    one directory (what `kubectl apply -f dir/` applies together) with different ports:
-    the second apply replaces the first, so only one set of ports takes effect. Copies in
-    other directories (environments, alternative samples, a kustomize base and its
-    overlay) and patches (partial copies) are not compared."""
+    """One object (cluster, kind, namespace, name) written twice in one manifest file (what
+    `kubectl apply -f` applies as one) with different ports: the later definition replaces
+    the earlier, so only one set of ports takes effect. Copies in other files (alternative
+    samples side by side, environments, a kustomize base and its overlay) and patches
+    (partial copies) are not compared."""
     groups: dict[tuple, list[PodTemplate | Service]] = defaultdict(list)
     facts: list[PodTemplate | Service] = [*model.workloads, *model.services]
     for fact in facts:
         if isinstance(fact, PodTemplate) and fact.partial:
             continue
-        directory = posixpath.dirname(fact.location.path)
-        groups[(fact.cluster, *fact.ident, directory)].append(fact)
+        groups[(fact.cluster, *fact.ident, fact.location.path)].append(fact)
     for copies in groups.values():
         if len(copies) < 2:
             continue
@@ -83,14 +81,9 @@ def duplicate_objects(model: Model, options: Options) -> Iterator[Finding]:
             if _ports(copy) == _ports(first):
                 continue
             kind, namespace, name = copy.ident
-            where = (
-                "in the same file"
-                if copy.location.path == first.location.path
-                else (f"also in {first.location.path}")
-            )
             yield Finding(
                 "PL104",
-                f"{kind} {namespace}/{name} is defined twice with different ports ({where}): "
+                f"{kind} {namespace}/{name} is defined twice in this file with different ports: "
                 "applied together, the later definition replaces the earlier one, so only "
                 "one set of ports takes effect. Keep one definition",
                 copy.location,
