@@ -72,12 +72,15 @@ class KubernetesParser:
         result = ParseResult()
         may_be_template: dict[int, bool] = {}
         patches = _PatchFiles(ctx)
+        copies: dict[tuple[str, ...], int] = {}
         for document in documents:
             source = document.source
             if id(source) not in may_be_template:
                 may_be_template[id(source)] = _MAYBE_TEMPLATE.search(source.text) is not None
             for node in _objects(document.node):
-                _parse_object(source, node, ctx, result, may_be_template[id(source)], patches)
+                _parse_object(
+                    source, node, ctx, result, may_be_template[id(source)], patches, copies
+                )
         return result
 
 
@@ -123,6 +126,7 @@ def _parse_object(
     result: ParseResult,
     may_be_template: bool = True,
     patches: _PatchFiles | None = None,
+    copies: dict[tuple[str, ...], int] | None = None,
 ) -> None:
     kind = scalar_text(get(node, "kind")) or ""
     metadata = get(node, "metadata")
@@ -135,6 +139,9 @@ def _parse_object(
         return
     _annotation_suppressions(source, node, kind, result)
     octx = ObjectContext(source, result, kind, namespace, name or "?")
+    if copies is not None and kind == "Service":
+        key = (source.display, namespace, name or "?")
+        octx.copy = copies[key] = copies.get(key, 0) + 1
     if kind in TEMPLATE_PATHS:
         is_patch = patches or _PatchFiles(ctx)
         pod: PodTemplate | None = parse_workload(octx, node, lambda: is_patch(source))
