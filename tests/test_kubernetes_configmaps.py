@@ -135,3 +135,77 @@ def test_host_network_known_software_without_ports_binds_its_default() -> None:
     report = run(CASES / "hostnet")
     inferred = [b for b in report.model.bindings if b.default]
     assert [b.source for b in inferred] == ["default of Redis (host network, inferred)"]
+
+
+def _positions(manifest: str) -> list[tuple[int, int, int, int]]:
+    """Where (line, column) value line 1 column 1 and value line 2 column 3 go."""
+    import yaml
+
+    from portlint.parsers.kubernetes.embedded import PositionMap
+    from portlint.source import Location
+
+    source = SourceFile(Path("m.yaml"), "m.yaml", manifest)
+    node = yaml.compose(manifest).value[0][1]
+    positions = PositionMap.of(source, node)
+    first = positions.location(Location("m.yaml", 1, 1, 1, 2))
+    second = positions.location(Location("m.yaml", 2, 3, 2, 4))
+    return [(first.line, first.column, second.line, second.column)]
+
+
+def test_value_positions_map_into_the_manifest() -> None:
+    assert _positions("key: |+\n    ab\n    cdef\n\n") == [(2, 5, 3, 7)]
+    assert _positions("key: |-\n  ab\n    cdef\n") == [(2, 3, 3, 5)]  # more indented line
+    assert _positions("key: |1\n   ab\n   cdef\n") == [(2, 2, 3, 4)]  # indicator: 1 space
+    assert _positions('key: "abc"\n') == [(1, 7, 1, 9)]
+    assert _positions("key: abc\n") == [(1, 6, 1, 8)]
+    # Not verbatim (folded, an escaped quote): the value's start.
+    assert _positions("key: >\n  ab\n  cd\n") == [(1, 6, 1, 6)]
+    assert _positions("key: 'it''s'\n") == [(1, 6, 1, 6)]
+
+
+def test_a_bad_port_in_a_configmap_config_is_pl002_at_its_characters(tmp_path: Path) -> None:
+    (tmp_path / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n"
+        "  nginx.conf: |\n    http {\n      server {\n        listen 99999;\n      }\n    }\n"
+    )
+    assert findings(tmp_path, rules={"PL002"}) == [("PL002", "cm.yaml", 9, 16)]
+
+
+def test_a_host_network_pod_mounting_a_config_listens_on_the_node(tmp_path: Path) -> None:
+    (tmp_path / "ds.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n"
+        "  redis.conf: |\n    port 7000\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n"
+        "  containers:\n    - name: redis\n      image: redis:7\n"
+        "      volumeMounts: [{name: c, mountPath: /etc/redis}]\n"
+        "  volumes: [{name: c, configMap: {name: c}}]\n"
+    )
+    report = run(tmp_path)
+    node = [
+        (b.port, b.location.line, b.location.column, b.default)
+        for b in report.model.bindings
+        if b.namespace.kind == "k8s-node"
+    ]
+    assert node == [(7000, 7, 10, False)]  # the config's port, not Redis's default 6379
+
+
+def test_resolving_again_does_not_accumulate() -> None:
+    """The language server merges the same parse results anew and resolves them after
+    every edit: what the resolve stage sets on a container is set afresh."""
+    from portlint.k8s_mounts import mount_configmaps
+    from portlint.model import ParseResult
+    from portlint.parsers.kubernetes import KubernetesParser
+    from portlint.yamlnodes import compose_documents
+
+    options = build_options({}, None)
+    text = (CASES / "envfrom" / "app.yaml").read_text()
+    source = SourceFile(CASES / "envfrom" / "app.yaml", "app.yaml", text)
+    parsed = KubernetesParser().parse(
+        compose_documents(source, options.limits), ParseContext(options, [CASES])
+    )
+    for _ in range(2):
+        result = ParseResult()
+        result.extend(parsed)
+        mount_configmaps(result, lambda path: "default")
+    api = parsed.workloads[0].containers[0]
+    assert [p.number for p in api.env_ports] == [8080]

@@ -26,32 +26,50 @@ from portlint.namespaces import Namespace
 
 def mount_configmaps(result: ParseResult, cluster: Callable[[str], str]) -> None:
     """Complete `result` in place: bindings of mounted configs and ConfigMap environment,
-    `Container.config_ports` and `flag_ports`, and the `Served` facts they extend."""
+    `Container.config_ports` and `env_ports`, and the `Served` facts they extend. The
+    containers' fields are set afresh (the language server resolves the same parse
+    results again after every edit)."""
+    for pod in result.workloads:
+        for container in pod.containers:
+            if container.config_ports or container.env_ports:
+                container.config_ports, container.env_ports = frozenset(), []
     if not result.configmaps:
         return
-    index: dict[tuple[str, str, str], list[ConfigMap]] = defaultdict(list)
-    for configmap in result.configmaps:
-        configmap.cluster = cluster(configmap.location.path)
-        index[(configmap.cluster, configmap.ident[1], configmap.ident[2])].append(configmap)
+    index = _Index(result.configmaps, cluster)
     joiner = _Joiner(result)
     for pod in result.workloads:
         place = cluster(pod.location.path)
         for container in pod.containers:
-            if not container.mounts and not container.env_refs:
-                continue
-
-            def find(name: str, pod: PodTemplate = pod, place: str = place) -> ConfigMap | None:
-                copies = index.get((place, pod.ident[1], name))
-                if not copies:
-                    return None
-                same = [c for c in copies if c.location.path == pod.location.path]
-                return (same or copies)[0]
-
-            joiner.container(pod, container, find)
+            if container.mounts or container.env_refs:
+                joiner.container(pod, container, index.finder(place, pod))
     joiner.finish()
 
 
+class _Index:
+    """ConfigMaps by (cluster, namespace, name); of several copies, the one in the pod's
+    own file, else the first."""
+
+    def __init__(self, configmaps: list[ConfigMap], cluster: Callable[[str], str]) -> None:
+        self.copies: dict[tuple[str, str, str], list[ConfigMap]] = defaultdict(list)
+        for configmap in configmaps:
+            configmap.cluster = cluster(configmap.location.path)
+            _, namespace, name = configmap.ident
+            self.copies[(configmap.cluster, namespace, name)].append(configmap)
+
+    def finder(self, place: str, pod: PodTemplate) -> Callable[[str], ConfigMap | None]:
+        def find(name: str) -> ConfigMap | None:
+            copies = self.copies.get((place, pod.ident[1], name))
+            if not copies:
+                return None
+            same = [c for c in copies if c.location.path == pod.location.path]
+            return (same or copies)[0]
+
+        return find
+
+
 class _Joiner:
+    """Adds what each container takes from ConfigMaps to the parse result."""
+
     def __init__(self, result: ParseResult) -> None:
         self.result = result
         self.extra_served: dict[str, set[tuple[int, Protocol]]] = defaultdict(set)
@@ -77,7 +95,7 @@ class _Joiner:
             if (configmap.ident[2], entry.key) in seen:
                 continue
             seen.add((configmap.ident[2], entry.key))
-            container.config_ports |= entry.ports
+            container.config_ports = container.config_ports | entry.ports
             self.extra_served[container.owner].update((p, Protocol.TCP) for p in entry.ports)
             label = (
                 f"container {container.name!r} of {kind}/{namespace}/{name} "
@@ -95,11 +113,11 @@ class _Joiner:
                     **common,
                 )
                 self.result.bindings.append(made)
-                self.self_node(pod, made)
+                self.on_node(pod, made)
         for configmap, entry, variable in self._environment(container, find):
             self._variable(pod, container, where, configmap, entry, variable, common)
 
-    def self_node(self, pod: PodTemplate, made: Binding) -> None:
+    def on_node(self, pod: PodTemplate, made: Binding) -> None:
         """With `hostNetwork: true` the container's sockets are the node's."""
         if pod.host_network:
             kind, namespace, name = pod.ident
@@ -149,6 +167,7 @@ class _Joiner:
     ) -> None:
         from portlint.flags.environment import applies, value_problem
         from portlint.numbers import parse_port
+        from portlint.registry import identify
 
         value, location = entry.value, entry.value_location
         known = applies(variable, container.image)
@@ -174,20 +193,17 @@ class _Joiner:
             container.owner,
             "kubernetes",
             location,
-            identity=None,
+            identity=identify(image=container.image, name=container.name),
             container=container.facts,
             source=f"environment {variable} (ConfigMap {configmap.ident[2]})",
             **common,
         )
-        from portlint.registry import identify
-
-        made.identity = identify(image=container.image, name=container.name)
         self.result.bindings.append(made)
-        container.flag_ports.append(ContainerPort(port, None, Protocol.TCP, location))
+        container.env_ports.append(ContainerPort(port, None, Protocol.TCP, location))
         self.extra_served[container.owner].add((port, Protocol.TCP))
         declared = {(p.number, p.protocol) for p in container.ports}
         if (port, Protocol.TCP) not in declared:
-            self.self_node(pod, made)
+            self.on_node(pod, made)
 
     def finish(self) -> None:
         """Ports a config or ConfigMap variable sets are served too (PL405 judges a known

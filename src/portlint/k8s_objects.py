@@ -77,9 +77,12 @@ class Container(Record):
     facts: PodContainer | None = None  # what PL202 reads of its bindings
     mounts: list[ConfigMount] = field(default_factory=list)
     env_refs: list[EnvRef] = field(default_factory=list)
-    #: Port numbers a mounted config sets (parsed, or written `port = 8443`): possibly
-    #: served, so PL401 does not call a targetPort unserved; never a reason to judge.
-    config_ports: set[int] = field(default_factory=set)
+    #: Set by the resolve stage (`portlint.k8s_mounts`), afresh on every run:
+    #: port numbers a mounted config sets (parsed, or written `port = 8443`), possibly
+    #: served, so PL401 does not call a targetPort unserved (never a reason to judge);
+    config_ports: frozenset[int] = frozenset()
+    #: and ports ConfigMap environment sets (`envFrom`, `configMapKeyRef`): declared.
+    env_ports: list[ContainerPort] = field(default_factory=list)
 
 
 class PodTemplate(Record):
@@ -135,7 +138,7 @@ class WorkloadPorts(Record):
                         names.setdefault(port.name, set()).add(port.protocol)
                     if port.number is not None:
                         numbers.add((port.number, port.protocol))
-                for port in container.flag_ports:
+                for port in (*container.flag_ports, *container.env_ports):
                     if port.number is not None:
                         numbers.add((port.number, port.protocol))
         partial = all(copy.partial for copy in copies)

@@ -50,7 +50,7 @@ _DEFAULT_GROUP = "default"
 def build(result: ParseResult, options: Options, files: int = 0) -> Model:
     """The resolved model of one run's parse results (which it completes in place)."""
     groups = _Groups(options, HostPlacement.of(result.bindings, options))
-    if result.configmaps:  # before placing: the bindings it adds are placed with the rest
+    if result.workloads:  # before placing: the bindings it adds are placed with the rest
         from portlint.k8s_mounts import mount_configmaps
 
         mount_configmaps(result, groups.cluster)
