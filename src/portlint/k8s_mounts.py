@@ -106,6 +106,7 @@ class _Joiner:
                     namespace=where,
                     role=Role.CONTAINER,
                     owner=container.owner,
+                    container=container.facts,  # what PL202 would need (it reads kubernetes only)
                     label=f"{listener.format} in {label}",
                     daemon=None,
                     main_file="",
