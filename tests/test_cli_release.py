@@ -124,7 +124,7 @@ def test_show_settings_prints_the_resolved_settings(tree, capsys):
     assert main(["check", "--show-settings", "deploy"]) == 0
     settings = json.loads(capsys.readouterr().out)
     assert settings["config"].endswith(".portlint.yaml")
-    assert settings["enabled"] == ["PL101", "PL102", "PL103", "PL105"]
+    assert settings["enabled"] == ["PL101", "PL102", "PL103", "PL104", "PL105"]
     assert settings["severity"] == {"PL101": "warning"}
 
 

@@ -64,8 +64,9 @@ def test_count_of_other_parties(tmp_path):
     assert "and 4 others" in messages[3]
 
 
-def test_a_service_defined_twice_with_other_target_ports_names_both_targets(tmp_path):
+def test_a_service_defined_twice_with_other_target_ports_is_a_duplicate_object(tmp_path):
     # Targets are numbers or port names here, not Compose ranges (this crashed PL103).
+    # Two definitions of one object: PL104 on the second, not a PL103 between the copies.
     service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n"
     (tmp_path / "svc.yaml").write_text(
         service
@@ -76,10 +77,5 @@ def test_a_service_defined_twice_with_other_target_ports_names_both_targets(tmp_
     report = run(tmp_path)
     assert not report.internal_errors
     [finding] = report.findings
-    assert (finding.rule, finding.location.line, finding.location.column) == ("PL103", 15, 14)
-    assert finding.message.endswith(
-        "for another target (first at "
-        + finding.related[0].location.path
-        + ":7 to 8080, here to http): only one of them takes effect; remove one or give it "
-        "another port"
-    )
+    assert (finding.rule, finding.location.line, finding.location.column) == ("PL104", 12, 9)
+    assert finding.related[0].location.line == 4

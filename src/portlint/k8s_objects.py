@@ -12,9 +12,15 @@ rules merge copies instead of comparing them with each other.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from portlint.records import Record, field
 from portlint.sockets import Protocol
 from portlint.source import Location
+
+if TYPE_CHECKING:
+    from portlint.facts import PodContainer
+    from portlint.model import Binding
 
 Ident = tuple[str, str, str]  # (kind, namespace, name)
 
@@ -34,6 +40,26 @@ class PortUse(Record):
     location: Location
 
 
+class ConfigMount(Record):
+    """A ConfigMap key a container sees as a file (a `configMap` or `projected` volume
+    mounted by `volumeMounts`, narrowed by `items` and `subPath`)."""
+
+    configmap: str  # the ConfigMap's name (same namespace as the pod)
+    key: str | None  # None: every key of the ConfigMap (a volume without `items`)
+    path: str  # where the file is in the container (mountPath, + the item path)
+
+
+class EnvRef(Record):
+    """Environment a container takes from a ConfigMap: `envFrom.configMapRef` (every key,
+    with a prefix) or `env[].valueFrom.configMapKeyRef` (one key as one variable)."""
+
+    configmap: str
+    key: str | None  # None: envFrom (every key becomes a variable)
+    variable: str = ""  # the variable's name (configMapKeyRef)
+    prefix: str = ""  # envFrom's `prefix`
+    shadowed: frozenset[str] = frozenset()  # variables `env` sets itself (they win)
+
+
 class Container(Record):
     name: str
     role: str  # "container", "init", "sidecar" (init with restartPolicy: Always), "ephemeral"
@@ -44,6 +70,19 @@ class Container(Record):
     #: Ports the container's command line sets (`--port=8080`): declared for PL401.
     flag_ports: list[ContainerPort] = field(default_factory=list)
     name_location: Location | None = None  # the `name:` value (PL006)
+    #: The binding owner ("Deployment/ns/web/app"; a second container of the same name
+    #: gets "#2": two containers are never one process).
+    owner: str = ""
+    image: str | None = None
+    facts: PodContainer | None = None  # what PL202 reads of its bindings
+    mounts: list[ConfigMount] = field(default_factory=list)
+    env_refs: list[EnvRef] = field(default_factory=list)
+    #: Set by the resolve stage (`portlint.k8s_mounts`), afresh on every run:
+    #: port numbers a mounted config sets (parsed, or written `port = 8443`), possibly
+    #: served, so PL401 does not call a targetPort unserved (never a reason to judge);
+    config_ports: frozenset[int] = frozenset()
+    #: and ports ConfigMap environment sets (`envFrom`, `configMapKeyRef`): declared.
+    env_ports: list[ContainerPort] = field(default_factory=list)
 
 
 class PodTemplate(Record):
@@ -58,6 +97,9 @@ class PodTemplate(Record):
     #: An injection webhook fills the pod in at admission (Istio's gateway injection:
     #: `image: auto` or an `inject.istio.io/templates` annotation): its ports are unknown.
     injected: bool = False
+    replicas: int | None = 1
+    host_network: bool = False
+    node_name: str | None = None
 
     def serving(self) -> list[Container]:
         """Containers whose ports a Service can reach: app containers and sidecars."""
@@ -81,23 +123,27 @@ class WorkloadPorts(Record):
     names: dict[str, set[Protocol]]  # port name -> protocols it is declared for
     numbers: set[tuple[int, Protocol]]  # containerPorts and ports set by flags
     injected: bool = False  # a webhook fills its ports in (PodTemplate.injected)
+    possible: frozenset[int] = frozenset()  # set by mounted configs (Container.config_ports)
 
     @classmethod
     def of(cls, copies: list[PodTemplate]) -> WorkloadPorts:
         names: dict[str, set[Protocol]] = {}
         numbers: set[tuple[int, Protocol]] = set()
+        possible: set[int] = set()
         for copy in copies:
             for container in copy.serving():
+                possible |= container.config_ports
                 for port in container.ports:
                     if port.name:
                         names.setdefault(port.name, set()).add(port.protocol)
                     if port.number is not None:
                         numbers.add((port.number, port.protocol))
-                for port in container.flag_ports:
+                for port in (*container.flag_ports, *container.env_ports):
                     if port.number is not None:
                         numbers.add((port.number, port.protocol))
         partial = all(copy.partial for copy in copies)
-        return cls(copies, partial, names, numbers, any(copy.injected for copy in copies))
+        injected = any(copy.injected for copy in copies)
+        return cls(copies, partial, names, numbers, injected, frozenset(possible))
 
 
 class Selection(Record):
@@ -137,6 +183,27 @@ class Service(Record):
     location: Location
     has_ports_key: bool = False
     selected: Selection | None = None  # set by the resolve stage (None: selects by no labels)
+
+
+class ConfigEntry(Record):
+    """One `data` key of a ConfigMap: what a pod mounting it gets."""
+
+    key: str
+    #: Listeners of the config it holds, parsed by that format's parser, positioned in
+    #: the manifest (host-namespace bindings until the resolve stage moves them into the
+    #: containers that mount the key).
+    bindings: list[Binding] = field(default_factory=list)
+    #: Port numbers the text sets explicitly (`port = 8443`, `listen 8443`, `host:8443`).
+    ports: frozenset[int] = frozenset()
+    value: str | None = None  # a one-line value (an environment variable's)
+    value_location: Location | None = None
+
+
+class ConfigMap(Record):
+    ident: Ident  # ("ConfigMap", namespace, name)
+    cluster: str  # set by the resolve stage
+    entries: list[ConfigEntry]
+    location: Location
 
 
 class IngressBackend(Record):

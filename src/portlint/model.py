@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from portlint.facts import Mount, PodContainer, Served, Target
-from portlint.k8s_objects import IngressBackend, PodTemplate, Service
+from portlint.k8s_objects import ConfigMap, IngressBackend, PodTemplate, Service
 from portlint.namespaces import Namespace
 from portlint.records import Record, field
 from portlint.sockets import (
@@ -278,6 +278,7 @@ class ParseResult(Record):
     backends: list[IngressBackend] = field(default_factory=list)  # Kubernetes Ingress backends
     mounts: list[Mount] = field(default_factory=list)  # host paths Compose services mount
     served: list[Served] = field(default_factory=list)  # what known processes listen on
+    configmaps: list[ConfigMap] = field(default_factory=list)  # Kubernetes ConfigMaps
 
     def extend(self, other: ParseResult) -> None:
         self.bindings.extend(other.bindings)
@@ -288,6 +289,7 @@ class ParseResult(Record):
         self.backends.extend(other.backends)
         self.mounts.extend(other.mounts)
         self.served.extend(other.served)
+        self.configmaps.extend(other.configmaps)
 
 
 class Model(Record):

@@ -50,6 +50,10 @@ _DEFAULT_GROUP = "default"
 def build(result: ParseResult, options: Options, files: int = 0) -> Model:
     """The resolved model of one run's parse results (which it completes in place)."""
     groups = _Groups(options, HostPlacement.of(result.bindings, options))
+    if result.workloads:  # before placing: the bindings it adds are placed with the rest
+        from portlint.k8s_mounts import mount_configmaps
+
+        mount_configmaps(result, groups.cluster)
     for binding in result.bindings:
         _place(binding, groups)
     facts: list[PodTemplate | Service | IngressBackend] = [

@@ -39,6 +39,9 @@ CATALOGUE: tuple[RuleInfo, ...] = (
     RuleInfo("PL102", "replicated-host-port", _E, "A fixed host port on a replicated service"),
     RuleInfo("PL103", "duplicate-port", _W, "The same port declared twice by one owner"),
     RuleInfo(
+        "PL104", "duplicate-object", _W, "One Kubernetes object defined twice with different ports"
+    ),
+    RuleInfo(
         "PL105", "host-socket-taken", _E, "A process outside the tree already holds a host port"
     ),
     RuleInfo("PL201", "privileged-host-port", _W, "A container engine publishes a port below 1024"),

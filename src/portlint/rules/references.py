@@ -69,7 +69,12 @@ def _check_target(service: Service, port: ServicePort, selected: Selection) -> F
         failing = [w for w in judged if proto not in w.names.get(target, ())]
     else:
         # Containers that declare no ports at all say nothing either way.
-        failing = [w for w in judged if w.numbers and (target, proto) not in w.numbers]
+        # A number a mounted config sets is possibly served: not judged either way.
+        failing = [
+            w
+            for w in judged
+            if w.numbers and (target, proto) not in w.numbers and target not in w.possible
+        ]
     if not failing:
         return None
     where = port.target_location or port.location

@@ -71,13 +71,34 @@ class KubernetesParser:
     def parse(self, documents: list[YamlDocument], ctx: ParseContext) -> ParseResult:
         result = ParseResult()
         may_be_template: dict[int, bool] = {}
+        patches = _PatchFiles(ctx)
+        copies: dict[tuple[str, ...], int] = {}
         for document in documents:
             source = document.source
             if id(source) not in may_be_template:
                 may_be_template[id(source)] = _MAYBE_TEMPLATE.search(source.text) is not None
             for node in _objects(document.node):
-                _parse_object(source, node, ctx, result, may_be_template[id(source)])
+                _parse_object(
+                    source, node, ctx, result, may_be_template[id(source)], patches, copies
+                )
         return result
+
+
+class _PatchFiles:
+    """Whether a file is a kustomize patch, asked once per file and only of files with
+    a workload (`patches.is_patch_file`)."""
+
+    def __init__(self, ctx: ParseContext) -> None:
+        self.ctx = ctx
+        self.known: dict[int, bool] = {}
+
+    def __call__(self, source: SourceFile) -> bool:
+        found = self.known.get(id(source))
+        if found is None:
+            from portlint.parsers.kubernetes.patches import is_patch_file
+
+            found = self.known[id(source)] = is_patch_file(source, self.ctx)
+        return found
 
 
 PARSERS = [KubernetesParser()]
@@ -104,6 +125,8 @@ def _parse_object(
     ctx: ParseContext,
     result: ParseResult,
     may_be_template: bool = True,
+    patches: _PatchFiles | None = None,
+    copies: dict[tuple[str, ...], int] | None = None,
 ) -> None:
     kind = scalar_text(get(node, "kind")) or ""
     metadata = get(node, "metadata")
@@ -116,14 +139,22 @@ def _parse_object(
         return
     _annotation_suppressions(source, node, kind, result)
     octx = ObjectContext(source, result, kind, namespace, name or "?")
+    if copies is not None and kind == "Service":
+        key = (source.display, namespace, name or "?")
+        octx.copy = copies[key] = copies.get(key, 0) + 1
     if kind in TEMPLATE_PATHS:
-        pod: PodTemplate | None = parse_workload(octx, node)
+        is_patch = patches or _PatchFiles(ctx)
+        pod: PodTemplate | None = parse_workload(octx, node, lambda: is_patch(source))
         if pod is not None:
             result.workloads.append(pod)
     elif kind == "Service":
         result.services.append(parse_service(octx, node))
     elif kind == "Ingress":
         result.backends.extend(parse_ingress(octx, node))
+    elif kind == "ConfigMap":
+        from portlint.parsers.kubernetes.configmaps import parse_configmap
+
+        result.configmaps.append(parse_configmap(octx, node, ctx))
     elif kind == "PodSecurityPolicy":
         _psp_host_ports(octx, get(get(node, "spec"), "hostPorts"))
     result.bindings.extend(octx.bindings)

@@ -86,7 +86,7 @@ def _service_port(
         Binding(
             number,
             proto,
-            Namespace.service(ctx.namespace, ctx.name, ctx.source.display),
+            Namespace.service(ctx.namespace, ctx.name, _file_of(ctx)),
             Role.SERVICE_PORT,
             f"{ctx.owner}#{index}",
             location=ctx.loc(port_node),
@@ -174,3 +174,9 @@ def _service_port_ref(ctx: ObjectContext, node: Node | None) -> int | str | None
         )
         return None
     return text
+
+
+def _file_of(ctx: ObjectContext) -> str:
+    """The file part of a Service's namespace: a second definition in the same file is
+    another object for collisions (PL104 reports the duplicate)."""
+    return ctx.source.display if ctx.copy == 1 else f"{ctx.source.display}#{ctx.copy}"

@@ -30,6 +30,9 @@ class ObjectContext(Record):
     namespace: str
     name: str
     bindings: list[Binding] = field(default_factory=list)
+    #: Which definition of this object in its file (2: the second; PL104 reports it, and
+    #: its Service ports are a namespace of their own so the copies never collide).
+    copy: int = 1
 
     @property
     def ident(self) -> tuple[str, str, str]:

@@ -8,9 +8,12 @@ a plain init container runs alone before them, so it gets a namespace of its own
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from portlint.k8s_objects import Container, ContainerPort, PodTemplate, PortUse
 from portlint.model import Binding, Namespace, PodContainer, Protocol, Role, parse_address
-from portlint.numbers import parse_int
+from portlint.parsers.kubernetes.listening import flag_ports, host_network_default
+from portlint.parsers.kubernetes.security import Security, capabilities, count, sysctl_start
 from portlint.parsers.kubernetes.values import (
     ObjectContext,
     check_svc_name,
@@ -20,9 +23,8 @@ from portlint.parsers.kubernetes.values import (
     protocol,
     scalar_text,
 )
-from portlint.records import Record
+from portlint.parsers.kubernetes.volumes import container_mounts, env_refs, pod_volumes
 from portlint.registry import identify
-from portlint.source import Location
 from portlint.yamlnodes import (
     MappingNode,
     Node,
@@ -31,7 +33,6 @@ from portlint.yamlnodes import (
     as_dict,
     get,
     is_null,
-    is_plain_int,
 )
 
 #: Where each workload kind keeps its pod template, as a path of keys.
@@ -47,9 +48,9 @@ TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
 _REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
+_SELECTED = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _HOOKS = ("postStart", "preStop")
-_UNPRIVILEGED_SYSCTL = "net.ipv4.ip_unprivileged_port_start"
 
 
 def template_of(document: MappingNode, kind: str) -> Node | None:
@@ -60,42 +61,22 @@ def template_of(document: MappingNode, kind: str) -> Node | None:
     return node
 
 
-class _Security(Record):
-    """What decides whether a container may bind below the unprivileged start."""
-
-    run_as_user: int | None = None
-    run_as_non_root: bool | None = None
-
-    def merged(self, node: Node | None) -> _Security:
-        user = get(node, "runAsUser")
-        non_root = get(node, "runAsNonRoot")
-        return _Security(
-            _count(user, self.run_as_user),
-            is_true(non_root)
-            if isinstance(non_root, ScalarNode)
-            and not non_root.style
-            and non_root.tag.endswith(":bool")
-            else self.run_as_non_root,
-        )
-
-    @property
-    def non_root(self) -> bool | None:
-        """True/False when the manifest says; None when the image's USER decides."""
-        if self.run_as_user is not None:
-            return self.run_as_user != 0
-        return True if self.run_as_non_root else None
-
-
-def parse_workload(ctx: ObjectContext, document: MappingNode) -> PodTemplate | None:
+def parse_workload(
+    ctx: ObjectContext,
+    document: MappingNode,
+    patch_document: Callable[[], bool] = lambda: False,
+) -> PodTemplate | None:
     """Bindings for one workload's pod template; its facts, or None when it has no pod
-    spec (a patch that only changes, say, replicas)."""
+    spec (a patch that only changes, say, replicas). `patch_document`: a kustomization
+    names the file as a strategic-merge patch."""
     template = template_of(document, ctx.kind)
     spec = get(template, "spec")
     if not isinstance(spec, MappingNode):
         return None
     metadata = get(template, "metadata")
     labels = _labels(get(metadata, "labels"))
-    pod = _PodReader(ctx, spec, _replicas(ctx.kind, document))
+    patch = _imageless(spec) and (_partial_document(ctx.kind, document) or patch_document())
+    pod = PodReader(ctx, spec, _replicas(ctx.kind, document), patch)
     containers = pod.read()
     annotations = _labels(get(metadata, "annotations"))
     name_node = get(get(document, "metadata"), "name") or get(document, "kind") or document
@@ -107,7 +88,27 @@ def parse_workload(ctx: ObjectContext, document: MappingNode) -> PodTemplate | N
         location=ctx.loc(name_node),
         partial=not containers or any(c.partial for c in containers),
         injected="inject.istio.io/templates" in annotations or pod.auto_image,
+        replicas=pod.replicas,
+        host_network=pod.host_network,
+        node_name=pod.node_name or None,
     )
+
+
+def _imageless(spec: MappingNode) -> bool:
+    """Whether a container of the pod spec has no `image:` (only then is it a question
+    whether the document is a patch)."""
+    for key in ("containers", "initContainers"):
+        entries = get(spec, key)
+        for entry in entries.value if isinstance(entries, SequenceNode) else ():
+            if isinstance(entry, MappingNode) and get(entry, "image") is None:
+                return True
+    return False
+
+
+def _partial_document(kind: str, document: MappingNode) -> bool:
+    """A workload written as a patch: a controller without the `spec.selector` its API
+    requires (a strategic-merge patch carries only what it changes)."""
+    return kind in _SELECTED and get(get(document, "spec"), "selector") is None
 
 
 def _labels(node: Node | None) -> dict[str, str]:
@@ -131,24 +132,29 @@ def _replicas(kind: str, document: MappingNode) -> int | None:
         node = get(job_spec, "parallelism")
     else:
         return 1
-    return _count(node, 1)
+    return count(node, 1)
 
 
-class _PodReader:
+class PodReader:
     """Reads one pod spec's containers into bindings and `Container` facts."""
 
-    def __init__(self, ctx: ObjectContext, spec: MappingNode, replicas: int | None) -> None:
+    def __init__(
+        self, ctx: ObjectContext, spec: MappingNode, replicas: int | None, patch: bool
+    ) -> None:
         self.ctx = ctx
+        self.patch = patch  # containers without `image:` are patches of a base's
         self.fields = fields = as_dict(spec)  # one pass over the pod spec's keys
         self.replicas = replicas
         self.auto_image = False  # a container's `image: auto` (Istio injection)
         self.host_network = is_true(fields.get("hostNetwork"))
         self.node_name = scalar_text(fields.get("nodeName"))
         security = fields.get("securityContext")
-        self.security = _Security().merged(security)
+        self.security = Security().merged(security)
         self.windows = (scalar_text(get(fields.get("os"), "name")) or "").lower() == "windows"
-        self.unprivileged_start = _sysctl_start(get(security, "sysctls"))
+        self.unprivileged_start = sysctl_start(get(security, "sysctls"))
         self.node_namespace = Namespace.node()
+        self.volumes = pod_volumes(fields.get("volumes"))
+        self.names: dict[str, int] = {}  # container name -> containers of that name so far
 
     def read(self) -> list[Container]:
         containers: list[Container] = []
@@ -175,16 +181,21 @@ class _PodReader:
             self.auto_image = True
         ports_node = fields.get("ports")
         name_node = fields.get("name")
+        seen = self.names[name] = self.names.get(name, 0) + 1
         container = Container(
             name,
             role,
             has_ports_key=ports_node is not None,
-            partial=image is None,
+            partial=image is None and self.patch,
             name_location=self.ctx.loc(name_node) if name_node is not None else None,
+            owner=f"{self.ctx.owner}/{name}" + (f"#{seen}" if seen > 1 else ""),
+            image=image,
+            mounts=container_mounts(fields.get("volumeMounts"), self.volumes),
+            env_refs=env_refs(fields.get("env"), fields.get("envFrom")),
         )
         security_node = fields.get("securityContext")
         security = self.security.merged(security_node)
-        net_bind_service, net_bind_dropped = _capabilities(get(security_node, "capabilities"))
+        net_bind_service, net_bind_dropped = capabilities(get(security_node, "capabilities"))
         facts = PodContainer(
             name,
             non_root=None if self.windows else security.non_root,
@@ -192,6 +203,7 @@ class _PodReader:
             net_bind_dropped=net_bind_dropped,
             unprivileged_port_start=None if self.host_network else self.unprivileged_start,
         )
+        container.facts = facts
         if isinstance(ports_node, SequenceNode):
             for entry in ports_node.value:
                 if isinstance(entry, MappingNode):
@@ -199,70 +211,11 @@ class _PodReader:
                     if port is not None:
                         container.ports.append(port)
         if "command" in fields or "args" in fields or "env" in fields:
-            self._flags(fields, container, image, facts)
+            flag_ports(self, fields, container, image, facts)
+        if self.host_network and not container.ports and not container.flag_ports:
+            host_network_default(self, fields, container, image)
         container.uses.extend(self._uses(fields))
         return container
-
-    def _flags(
-        self, fields: dict[str, Node], container: Container, image: str | None, facts: PodContainer
-    ) -> None:
-        """Listen ports the container's `command`/`args` and `env` set (`portlint.flags`)."""
-        from portlint.flags.sources import (
-            emit,
-            environment_reading,
-            kubernetes_env,
-            kubernetes_reading,
-        )
-
-        ctx = self.ctx
-        reading = kubernetes_reading(ctx.source, fields.get("command"), fields.get("args"), image)
-        reading.extend(environment_reading(ctx.source, kubernetes_env(fields.get("env")), image))
-        if not reading.ports and not reading.problems:
-            return
-        owner = f"{ctx.owner}/{container.name}"
-        init = container.name if container.role == "init" else None
-        namespace = Namespace.pod(ctx.namespace, ctx.kind, ctx.name, init)
-        identity = identify(image=image, name=container.name)
-        common = dict(
-            replicas=self.replicas,
-            workload_kind=ctx.kind,
-            format="kubernetes",
-            identity=identity,
-            image=image,
-        )
-
-        def binding(port: int, proto: Protocol, where: Location) -> Binding:
-            return Binding(
-                port,
-                proto,
-                namespace,
-                Role.CONTAINER,
-                owner,
-                location=where,
-                container=facts,
-                **common,  # type: ignore[arg-type]
-            )
-
-        made = emit(
-            ctx.result, reading, binding, owner, ctx.owner, ctx.source.display, ctx.bindings
-        )
-        declared = {(p.number, p.protocol) for p in container.ports}
-        for b in made:
-            container.flag_ports.append(ContainerPort(b.port, None, b.protocol, b.location))
-            if self.host_network and (b.port, b.protocol) not in declared:
-                listen = Binding(
-                    b.port,
-                    b.protocol,
-                    self.node_namespace,
-                    Role.LISTEN,
-                    ctx.owner,
-                    location=b.location,
-                    address=b.address,
-                    source=b.source,
-                    node_name=self.node_name or None,
-                    **common,  # type: ignore[arg-type]
-                )
-                ctx.bindings.append(listen)
 
     def _port(
         self, entry: MappingNode, container: Container, image: str | None, facts: PodContainer
@@ -281,7 +234,7 @@ class _PodReader:
         if number is None or number_node is None:
             return ContainerPort(None, name, proto, ctx.loc(name_node or entry)) if name else None
         identity = identify(image=image, name=container.name)
-        owner = f"{ctx.owner}/{container.name}"
+        owner = container.owner
         init = container.name if container.role == "init" else None
         namespace = Namespace.pod(ctx.namespace, ctx.kind, ctx.name, init)
         ctx.bindings.append(
@@ -394,46 +347,6 @@ class _PodReader:
                 if value is not None:
                     uses.append(PortUse(value, f"{where}.{action}", self.ctx.loc(port_node)))
         return uses
-
-
-def _capabilities(node: Node | None) -> tuple[bool, bool]:
-    """NET_BIND_SERVICE added, and whether a drop (ALL or NET_BIND_SERVICE) removes it."""
-
-    def names(key: str) -> set[str]:
-        items = get(node, key)
-        if not isinstance(items, SequenceNode):
-            return set()
-        found = set()
-        for item in items.value:
-            text = scalar_text(item)
-            if text:
-                found.add(text.upper().removeprefix("CAP_"))
-        return found
-
-    added = "NET_BIND_SERVICE" in names("add")
-    dropped = bool(names("drop") & {"ALL", "NET_BIND_SERVICE"})
-    return added, dropped and not added
-
-
-def _sysctl_start(node: Node | None) -> int | None:
-    """The pod's `net.ipv4.ip_unprivileged_port_start` sysctl, when it sets one."""
-    if not isinstance(node, SequenceNode):
-        return None
-    for item in node.value:
-        if scalar_text(get(item, "name")) == _UNPRIVILEGED_SYSCTL:
-            value = scalar_text(get(item, "value"))
-            if value is not None and parse_int(value) is not None:
-                return parse_int(value)
-    return None
-
-
-def _count(node: Node | None, default: int | None) -> int | None:
-    """A plain YAML int written with ASCII digits only (a user ID, a replica count)."""
-    if isinstance(node, ScalarNode) and is_plain_int(node):
-        value = parse_int(node.value)
-        if value is not None:
-            return value
-    return default
 
 
 def _port_name(fields: dict[str, Node]) -> str | None:
