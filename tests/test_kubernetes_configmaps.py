@@ -209,3 +209,18 @@ def test_resolving_again_does_not_accumulate() -> None:
         mount_configmaps(result, lambda path: "default")
     api = parsed.workloads[0].containers[0]
     assert [p.number for p in api.env_ports] == [8080]
+
+
+def test_a_non_root_container_listening_below_1024_by_its_configmap_is_pl202(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "web.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n"
+        "  nginx.conf: |\n    http {\n      server {\n        listen 80;\n      }\n    }\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n"
+        "  securityContext: {runAsNonRoot: true}\n"
+        "  containers:\n    - name: web\n      image: nginx:1.27\n"
+        "      volumeMounts: [{name: c, mountPath: /etc/nginx/nginx.conf, subPath: nginx.conf}]\n"
+        "  volumes: [{name: c, configMap: {name: c}}]\n"
+    )
+    assert findings(tmp_path, rules={"PL202"}) == [("PL202", "web.yaml", 9, 16)]

@@ -62,7 +62,8 @@ def privileged_ports_non_root(model: Model, options: Options) -> Iterator[Findin
     with NET_BIND_SERVICE dropped) gets EACCES at bind time and crash-loops."""
     for b in model.bindings:
         container = b.container
-        if b.role != Role.CONTAINER or b.format != "kubernetes" or container is None:
+        # a pod's own ports and the listeners of a ConfigMap it mounts both carry the facts
+        if b.role != Role.CONTAINER or container is None:
             continue
         start = container.unprivileged_port_start
         if start is None:
