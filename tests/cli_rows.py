@@ -13,7 +13,7 @@ def port_rows(capsys, path: Path) -> list[tuple]:
     """(file name, line, column, address, port, protocol, owner) per listed binding."""
     main(["ports", "--format", "json", str(path)])
     data = json.loads(capsys.readouterr().out)
-    return sorted(
+    rows = [
         (
             Path(b["path"]).name,
             b["line"],
@@ -24,7 +24,8 @@ def port_rows(capsys, path: Path) -> list[tuple]:
             b["owner"],
         )
         for b in data["bindings"]
-    )
+    ]
+    return sorted(rows, key=lambda row: tuple("" if v is None else v for v in row))
 
 
 def check_rows(capsys, path: Path) -> tuple[int, list[tuple[str, str, int, int, str]]]:

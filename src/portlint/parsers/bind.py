@@ -1,0 +1,294 @@
+"""BIND 9 `named.conf`: `listen-on` and `listen-on-v6` of the `options` statement.
+
+BIND facts encoded (the BIND 9 ARM, `listen-on`): each listener serves DNS on UDP and
+TCP; the port is 53 unless `port N` is given (853 with `tls`, 80 or 443 with `http`);
+with no `listen-on` the server listens on every IPv4 interface, with no `listen-on-v6`
+on every IPv6 interface (v6-only sockets), both on port 53. The address match list:
+addresses, `any` (as are `localhost` and `localnets` here: listen-on only ever uses the
+host's own addresses), `none` (no listener), `!` negations (not listeners), prefixes and
+ACL names: an `acl` defined in the files read is expanded, any other name or a prefix
+listens on addresses that cannot be known from the config (`Binding.address_unknown`).
+`include "file";` is followed inside the scanned roots (relative to the including file;
+`/etc/bind/...` and `/etc/named/...` against the main config's directory). A
+`named.conf.*` fragment that a `named.conf` beside it includes is read through it only.
+Defaults are bound only where an `options` statement was read, at its keyword.
+
+Owner: one named process per host group (`named@<host>`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import re
+from pathlib import Path
+
+from portlint.model import Binding, ParseResult, Protocol
+from portlint.parsers import ParseContext
+from portlint.parsers.hostconf import HostBindings, Listener, parse_port, port_problem, read_head
+from portlint.parsers.includes import context_cache, expand
+from portlint.records import Record, field
+from portlint.source import Location, SourceFile
+
+MAX_INCLUDE_DEPTH = 16
+_MAIN = "named.conf"
+_SNIFF = re.compile(rb"(?m)^\s*(?:options|zone|include|acl|view|controls|logging)\s*[\"{\w]")
+_TOKEN = re.compile(
+    r'(?P<skip>\s+|//[^\n]*|#[^\n]*|/\*.*?\*/)|(?P<string>"[^"]*")|(?P<punct>[{};])'
+    r'|(?P<word>[^\s{};"]+)',
+    re.S,
+)
+_ETC = ("/etc/bind/", "/etc/named/")
+_WILDCARD_NAMES = ("any", "localhost", "localnets")
+
+
+class Token(Record):
+    text: str
+    start: int
+    source: SourceFile
+    quoted: bool = False
+
+
+class Statement(Record):
+    words: list[Token] = field(default_factory=list)
+    block: list[Statement] | None = None
+
+
+class NamedSyntaxError(Exception):
+    def __init__(self, message: str, location: Location) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+class Config(Record):
+    listens: list[tuple[Statement, int]] = field(default_factory=list)  # (statement, family)
+    acls: dict[str, list[Statement]] = field(default_factory=dict)
+    options: Token | None = None
+    files: set[Path] = field(default_factory=set)
+
+
+class BindParser:
+    format = "bind"
+
+    def matches(self, path: Path) -> bool:
+        name = path.name.lower()
+        if not (name == _MAIN or name.startswith(_MAIN + ".")):
+            return False
+        return bool(_SNIFF.search(read_head(path)))
+
+    def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
+        out = HostBindings(source, ctx, "bind", "bind", daemon="named")
+        if source.path.name.lower() != _MAIN and _included_by_main(source, ctx):
+            return out.result
+        config = Config()
+        try:
+            _read(source, ctx, config, source.path.parent, 0)
+        except NamedSyntaxError as error:
+            out.diagnostic("PL001", f"named.conf syntax error: {error}", error.location)
+            return out.result
+        _bind(out, config)
+        return out.result
+
+
+def _location(token: Token) -> Location:
+    return token.source.location(token.start, token.start + len(token.text))
+
+
+def _tokens(source: SourceFile) -> list[Token]:
+    found = []
+    for match in _TOKEN.finditer(source.text):
+        if match.lastgroup == "skip":
+            continue
+        if match.lastgroup == "string":
+            found.append(Token(match.group()[1:-1], match.start() + 1, source, quoted=True))
+        else:
+            found.append(Token(match.group(), match.start(), source))
+    return found
+
+
+def _tree(source: SourceFile) -> list[Statement]:
+    """The statement tree of one file; raises NamedSyntaxError with the position."""
+    root: list[Statement] = []
+    stack: list[list[Statement]] = [root]
+    current = Statement()
+    pending_close = False  # a block just closed: its statement waits for `;`
+    for token in _tokens(source):
+        punct = "" if token.quoted else token.text if token.text in "{};" else ""
+        if pending_close and punct != ";":
+            raise NamedSyntaxError("missing ';' after '}'", _location(token))
+        if punct == "{":
+            current.block = []
+            stack[-1].append(current)
+            stack.append(current.block)
+            current = Statement()
+        elif punct == "}":
+            if len(stack) == 1:
+                raise NamedSyntaxError("unexpected '}'", _location(token))
+            if current.words:
+                raise NamedSyntaxError("missing ';' before '}'", _location(token))
+            stack.pop()
+            pending_close = True
+        elif punct == ";":
+            if current.words:
+                stack[-1].append(current)
+            current, pending_close = Statement(), False
+        else:
+            current.words.append(token)
+    if len(stack) > 1 or current.words or pending_close:
+        end = len(source.text)
+        raise NamedSyntaxError(
+            "unexpected end of file, expecting ';' or '}'", source.location(end, end)
+        )
+    return root
+
+
+def _read(
+    source: SourceFile, ctx: ParseContext, config: Config, main_dir: Path, depth: int
+) -> None:
+    config.files.add(source.path.resolve())
+    for statement in _tree(source):
+        keyword = statement.words[0].text.lower() if statement.words else ""
+        if keyword == "include" and len(statement.words) > 1:
+            _include(source, ctx, config, main_dir, depth, statement.words[1].text)
+        elif keyword == "acl" and len(statement.words) > 1 and statement.block is not None:
+            config.acls[statement.words[1].text.lower()] = statement.block
+        elif keyword == "options" and statement.block is not None:
+            config.options = statement.words[0]
+            for inner in statement.block:
+                name = inner.words[0].text.lower() if inner.words else ""
+                if name in ("listen-on", "listen-on-v6"):
+                    config.listens.append((inner, 6 if name.endswith("v6") else 4))
+
+
+def _include(
+    source: SourceFile, ctx: ParseContext, config: Config, main_dir: Path, depth: int, name: str
+) -> None:
+    if depth >= MAX_INCLUDE_DEPTH or ctx.read is None:
+        return
+    for prefix in _ETC:
+        if name.startswith(prefix):
+            name = str(main_dir / name[len(prefix) :])
+    pattern = name if name.startswith("/") else str(source.path.parent / name)
+    for path in expand(pattern, ctx).paths:
+        if path.resolve() in config.files:
+            continue
+        included = ctx.read(path)
+        if included is not None:
+            _read(included, ctx, config, main_dir, depth + 1)
+
+
+def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
+    """Whether a `named.conf` beside the fragment includes it (through any depth)."""
+    main = source.path.parent / _MAIN
+    try:
+        if not ctx.inside_roots(main) or not main.is_file():
+            return False
+    except (OSError, RuntimeError):
+        return False
+    cache = context_cache(ctx)
+    key = ("named-closure", main.resolve())
+    files = cache.get(key)
+    if not isinstance(files, set):
+        config = Config()
+        read = ctx.read(main) if ctx.read is not None else None
+        if read is not None:
+            with contextlib.suppress(NamedSyntaxError):  # the main file's parse reports it
+                _read(read, ctx, config, main.parent, 0)
+        files = cache[key] = config.files
+    return source.path.resolve() in files
+
+
+def _bind(out: HostBindings, config: Config) -> None:
+    families = {family for _, family in config.listens}
+    for statement, family in config.listens:
+        _listen(out, config, statement, family)
+    if config.options is None:
+        return  # no options statement read: the defaults belong to a file not in the scan
+    where = _location(config.options)
+    for family in (4, 6):
+        if family not in families:
+            _add(out, 53, where, [_any(family)], family, default=True)
+
+
+def _listen(out: HostBindings, config: Config, statement: Statement, family: int) -> None:
+    words = [w.text.lower() for w in statement.words]
+    port_token = next(
+        (statement.words[i + 1] for i, w in enumerate(words[:-1]) if w == "port"), None
+    )
+    where = _location(port_token or statement.words[0])
+    tls_name = next((words[i + 1] for i, w in enumerate(words[:-1]) if w == "tls"), None)
+    tls, http = tls_name not in (None, "none"), "http" in words
+    if port_token is not None:
+        port = parse_port(port_token.text)
+        if port is None:
+            out.diagnostic("PL002", port_problem(port_token.text), where, key=port_token.text)
+            return
+    else:
+        port = 443 if http and tls else 80 if http else 853 if tls else 53
+    addresses = _match_list(statement.block or [], config, family, set())
+    protocols = (Protocol.TCP,) if tls or http else (Protocol.UDP, Protocol.TCP)
+    _add(out, port, where, addresses, family, protocols, default=port_token is None)
+
+
+def _match_list(
+    elements: list[Statement], config: Config, family: int, seen: set[str]
+) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address | None]:
+    """Addresses an address match list listens on; None stands for "unknown"."""
+    found: list[ipaddress.IPv4Address | ipaddress.IPv6Address | None] = []
+    for element in elements:
+        if element.block is not None:
+            found.extend(_match_list(element.block, config, family, seen))
+            continue
+        text = element.words[0].text.lower() if element.words else ""
+        if not text or text.startswith("!") or text == "none" or text == "key":
+            continue
+        if text in _WILDCARD_NAMES:
+            found.append(_any(family))
+        elif text in config.acls and text not in seen:
+            found.extend(_match_list(config.acls[text], config, family, seen | {text}))
+        else:
+            try:
+                address = ipaddress.ip_address(text)
+            except ValueError:
+                found.append(None)  # a prefix or an ACL not read: address unknown
+                continue
+            if address.version == family:
+                found.append(address)
+    unique = list(dict.fromkeys(found))
+    wildcard = _any(family)
+    if wildcard in unique:  # `{ 127.0.0.1; any; }`: a socket on every address, all of them
+        return [wildcard]
+    return unique
+
+
+def _any(family: int) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    return ipaddress.ip_address("0.0.0.0" if family == 4 else "::")
+
+
+def _add(
+    out: HostBindings,
+    port: int,
+    where: Location,
+    addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address | None],
+    family: int,
+    protocols: tuple[Protocol, ...] = (Protocol.UDP, Protocol.TCP),
+    default: bool = False,
+) -> None:
+    """Listeners on each address (DNS over TLS and HTTPS: TCP only)."""
+    for address in addresses:
+        for protocol in protocols:
+            binding: Binding = out.add(
+                Listener(
+                    port,
+                    where,
+                    protocol,
+                    address,
+                    v6only=True if family == 6 and address is not None else None,
+                    default=default,
+                )
+            )
+            if address is None:
+                binding.address_unknown = True
+
+
+PARSERS = [BindParser()]
