@@ -179,21 +179,22 @@ def _include(
 
 def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
     """Whether a `named.conf` beside the fragment includes it (through any depth)."""
-    main = source.path.parent / _MAIN
+    path = source.path.parent / _MAIN
     try:
-        if not ctx.inside_roots(main) or not main.is_file():
-            return False
+        if ctx.read is None or not ctx.inside_roots(path):
+            return False  # never looked at outside the roots
     except (OSError, RuntimeError):
         return False
+    main = ctx.read(path)
+    if main is None:
+        return False
     cache = context_cache(ctx)
-    key = ("named-closure", main.resolve())
+    key = ("named-closure", main.path.resolve())
     files = cache.get(key)
     if not isinstance(files, set):
         config = Config()
-        read = ctx.read(main) if ctx.read is not None else None
-        if read is not None:
-            with contextlib.suppress(NamedSyntaxError):  # the main file's parse reports it
-                _read(read, ctx, config, main.parent, 0)
+        with contextlib.suppress(NamedSyntaxError):  # the main file's parse reports it
+            _read(main, ctx, config, main.path.parent, 0)
         files = cache[key] = config.files
     return source.path.resolve() in files
 

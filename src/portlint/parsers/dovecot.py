@@ -230,29 +230,32 @@ def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
     me = source.path.resolve()
     directory = source.path.parent
     for candidate in (directory, directory.parent, directory.parent.parent):
-        main = candidate / _MAIN
-        try:
-            if not ctx.inside_roots(main) or not main.is_file():
-                continue  # never looked at outside the roots
-        except (OSError, RuntimeError):
-            continue
-        if me in _closure(main, ctx):
+        main = _read_main(candidate / _MAIN, ctx)
+        if main is not None and me in _closure(main, ctx):
             return True
     return False
 
 
-def _closure(main: Path, ctx: ParseContext) -> set[Path]:
+def _read_main(path: Path, ctx: ParseContext) -> SourceFile | None:
+    """The main config at `path` when it lies inside the roots (never looked at outside)."""
+    try:
+        if ctx.read is None or not ctx.inside_roots(path):
+            return None
+    except (OSError, RuntimeError):
+        return None
+    return ctx.read(path)
+
+
+def _closure(main: SourceFile, ctx: ParseContext) -> set[Path]:
     """The files a main config reads (itself and its includes), once per context."""
     cache = context_cache(ctx)
-    key = ("dovecot-closure", main.resolve())
+    key = ("dovecot-closure", main.path.resolve())
     found = cache.get(key)
     if isinstance(found, set):
         return found
     config = Config()
-    source = ctx.read(main) if ctx.read is not None else None
-    if source is not None:
-        with contextlib.suppress(DovecotSyntaxError):  # the main file's parse reports it
-            _read(source, ctx, config, main.parent, depth=0)
+    with contextlib.suppress(DovecotSyntaxError):  # the main file's parse reports it
+        _read(main, ctx, config, main.path.parent, depth=0)
     cache[key] = config.files
     return config.files
 
