@@ -1,8 +1,9 @@
 """Podman quadlet units: `PublishPort=` of `[Container]` (`.container`), `[Pod]` (`.pod`)
 and `[Kube]` (`.kube`) sections, the same mapping syntax as `podman run -p`; each binding
 on its host port, owned by the unit (`quadlet:<path>`). A mapping without a host port
-publishes on a port Podman picks and is not reported. (The Kubernetes YAML a `.kube`
-unit's `Yaml=` names is read where it lies in the tree, as Kubernetes.)
+publishes on a port Podman picks and is not reported. The Kubernetes YAML a `.kube`
+unit's `Yaml=` names publishes its hostPorts on the host too (portlint.parsers.kubeplay),
+and is also read where it lies in the tree, as Kubernetes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from portlint.parsers import ParseContext
 from portlint.source import SourceFile
 
 _LINE = re.compile(
-    r"^[ \t]*(?:\[(?P<section>[^\]\n]*)\]|PublishPort[ \t]*=[ \t]*(?P<value>[^\n#]*?))[ \t\r]*$",
+    r"^[ \t]*(?:\[(?P<section>[^\]\n]*)\]"
+    r"|(?P<key>PublishPort|Yaml)[ \t]*=[ \t]*(?P<value>[^\n#]*?))[ \t\r]*$",
     re.M,
 )
 #: The unit suffixes and the section of each that holds `PublishPort=`.
@@ -46,6 +48,12 @@ class QuadletParser:
                 continue
             value = match.group("value")
             if section != _SECTIONS[source.path.suffix] or not value or is_templated(value):
+                continue
+            if match.group("key") == "Yaml":
+                if section == "Kube":
+                    from portlint.parsers.kubeplay import host_ports
+
+                    result.bindings.extend(host_ports(source, value, ctx))
                 continue
             start = match.start("value")
             try:
