@@ -34,8 +34,9 @@ MAX_INCLUDE_DEPTH = 16
 _MAIN = "named.conf"
 _SNIFF = re.compile(rb"(?m)^\s*(?:options|zone|include|acl|view|controls|logging)\s*[\"{\w]")
 _TOKEN = re.compile(
-    r'(?P<skip>\s+|//[^\n]*|#[^\n]*|/\*.*?\*/)|(?P<string>"[^"]*")|(?P<punct>[{};])'
-    r'|(?P<word>[^\s{};"]+)',
+    r"(?P<skip>\s+|//[^\n]*|#[^\n]*)"
+    r"|(?P<comment>/\*(?:.*?\*/|.*))"  # an unclosed comment runs to the end: one scan
+    r'|(?P<string>"[^"]*")|(?P<punct>[{};])|(?P<word>[^\s{};"]+)',
     re.S,
 )
 _ETC = ("/etc/bind/", "/etc/named/")
@@ -98,6 +99,12 @@ def _tokens(source: SourceFile) -> list[Token]:
     found = []
     for match in _TOKEN.finditer(source.text):
         if match.lastgroup == "skip":
+            continue
+        if match.lastgroup == "comment":
+            if not match.group().endswith("*/"):
+                raise NamedSyntaxError(
+                    "unclosed comment", source.location(match.start(), match.start() + 2)
+                )
             continue
         if match.lastgroup == "string":
             found.append(Token(match.group()[1:-1], match.start() + 1, source, quoted=True))
@@ -226,27 +233,34 @@ def _listen(out: HostBindings, config: Config, statement: Statement, family: int
             return
     else:
         port = 443 if http and tls else 80 if http else 853 if tls else 53
-    addresses = _match_list(statement.block or [], config, family, set())
+    addresses = _match_list(statement.block or [], config, family, {})
     protocols = (Protocol.TCP,) if tls or http else (Protocol.UDP, Protocol.TCP)
     _add(out, port, where, addresses, family, protocols, default=port_token is None)
 
 
+Addresses = list[ipaddress.IPv4Address | ipaddress.IPv6Address | None]
+
+
 def _match_list(
-    elements: list[Statement], config: Config, family: int, seen: set[str]
-) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address | None]:
-    """Addresses an address match list listens on; None stands for "unknown"."""
-    found: list[ipaddress.IPv4Address | ipaddress.IPv6Address | None] = []
+    elements: list[Statement], config: Config, family: int, acls: dict[str, Addresses]
+) -> Addresses:
+    """Addresses an address match list listens on; None stands for "unknown". `acls`
+    memoises each ACL (an ACL met again while it is expanded, a loop, is empty)."""
+    found: Addresses = []
     for element in elements:
         if element.block is not None:
-            found.extend(_match_list(element.block, config, family, seen))
+            found.extend(_match_list(element.block, config, family, acls))
             continue
         text = element.words[0].text.lower() if element.words else ""
         if not text or text.startswith("!") or text == "none" or text == "key":
             continue
         if text in _WILDCARD_NAMES:
             found.append(_any(family))
-        elif text in config.acls and text not in seen:
-            found.extend(_match_list(config.acls[text], config, family, seen | {text}))
+        elif text in config.acls:
+            if text not in acls:
+                acls[text] = []  # in progress
+                acls[text] = _match_list(config.acls[text], config, family, acls)
+            found.extend(acls[text])
         else:
             try:
                 address = ipaddress.ip_address(text)
@@ -270,7 +284,7 @@ def _add(
     out: HostBindings,
     port: int,
     where: Location,
-    addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address | None],
+    addresses: Addresses,
     family: int,
     protocols: tuple[Protocol, ...] = (Protocol.UDP, Protocol.TCP),
     default: bool = False,

@@ -43,7 +43,7 @@ _MAIN = "dovecot.conf"
 _SNIFF_MAIN = re.compile(rb"(?m)^\s*(?:service\s+\S+\s*\{|protocols\s*=|listen\s*=|!include)")
 _SNIFF_FRAGMENT = re.compile(rb"(?m)^\s*inet_listener\b")
 _PIECE = re.compile(r'"[^"\n]*"|[{};]|[^{};"#\n]+|#.*')
-_SETTING = re.compile(r"\s*([A-Za-z_][\w-]*)\s*=\s*(.*?)\s*$")
+_SETTING = re.compile(r"\s*([A-Za-z_][\w-]*)\s*=[ \t]*")
 _INCLUDE = re.compile(r"\s*!(include|include_try)\s+(\S+)\s*$")
 #: (service, listener) -> the port dovecot's built-in settings give the listener.
 BUILTIN_PORTS = {
@@ -126,6 +126,7 @@ def _read(
     """Walk one file's sections into `config`, following includes inside the roots."""
     config.files.add(source.path.resolve())
     stack: list[tuple[str, str]] = []  # (section type, name)
+    services: list[str] = []  # the enclosing service's name, per level of `stack`
     current: InetListener | None = None
     for start, text in _statements(source.text):
         stripped = text.strip()
@@ -133,14 +134,16 @@ def _read(
             if not stack:
                 raise DovecotSyntaxError("unexpected '}'", source.location(start, start + 1))
             kind, _ = stack.pop()
+            services.pop()
             if kind == "inet_listener":
                 current = None
             continue
         if stripped.endswith("{"):
             words = stripped[:-1].split()
             kind, name = (words + ["", ""])[:2] if words else ("", "")
+            service = services[-1] if services else ""
             stack.append((kind, name))
-            service = next((n for k, n in reversed(stack[:-1]) if k == "service"), "")
+            services.append(name if kind == "service" else service)
             if kind == "inet_listener":
                 at = start + text.index(name, text.index(kind) + len(kind)) if name else start
                 current = InetListener(service, name, source.location(at, at + len(name)))
@@ -153,8 +156,8 @@ def _read(
         setting = _SETTING.match(text)
         if not setting:
             continue
-        key, value = setting.group(1).lower(), setting.group(2)
-        at = start + setting.start(2)
+        key, value = setting.group(1).lower(), text[setting.end() :].rstrip()
+        at = start + setting.end()
         if len(value) > 1 and value[0] == value[-1] == '"':
             value, at = value[1:-1], at + 1
         found = Setting(value, source.location(at, at + len(value)))
