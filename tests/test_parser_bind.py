@@ -74,3 +74,16 @@ def test_another_tools_named_conf_is_not_claimed(tmp_path) -> None:
     (tmp_path / "named.conf.example").write_text("[server]\nport = 53\n")
     report = run(tmp_path)
     assert report.model.files == 0 and report.findings == []
+
+
+def test_templates_of_the_mail_and_dns_configs_are_pl007(tmp_path, capsys) -> None:
+    """As for nginx.conf.j2: a Jinja template of a config portlint reads is noted."""
+    for name in ("named.conf.j2", "master.cf.j2", "dovecot.conf.j2"):
+        (tmp_path / name).write_text("{{ anything }}\n")
+    code, found = check_rows(capsys, tmp_path)
+    assert code == 0
+    assert [row[:4] for row in found] == [
+        ("PL007", "dovecot.conf.j2", 1, 1),
+        ("PL007", "master.cf.j2", 1, 1),
+        ("PL007", "named.conf.j2", 1, 1),
+    ]

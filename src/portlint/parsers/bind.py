@@ -75,7 +75,8 @@ class BindParser:
         name = path.name.lower()
         if not (name == _MAIN or name.startswith(_MAIN + ".")):
             return False
-        return bool(_SNIFF.search(read_head(path)))
+        head = read_head(path)  # b"": the inner name of a template (named.conf.j2)
+        return not head or bool(_SNIFF.search(head))
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
         out = HostBindings(source, ctx, "bind", "bind", daemon="named")

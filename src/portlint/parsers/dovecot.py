@@ -101,7 +101,8 @@ class DovecotParser:
         if not name.endswith(".conf"):
             return False
         if name == _MAIN:
-            return bool(_SNIFF_MAIN.search(read_head(path)))
+            head = read_head(path)  # b"": the inner name of a template (dovecot.conf.j2)
+            return not head or bool(_SNIFF_MAIN.search(head))
         if not any("dovecot" in part.lower() for part in path.parent.parts[-4:]):
             return False
         return bool(_SNIFF_FRAGMENT.search(read_head(path)))

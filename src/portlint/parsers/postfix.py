@@ -50,7 +50,10 @@ class PostfixParser:
     format = "postfix"
 
     def matches(self, path: Path) -> bool:
-        return path.name == "master.cf" and bool(_ENTRY.search(read_head(path)))
+        if path.name != "master.cf":
+            return False
+        head = read_head(path)  # b"": the inner name of a template (master.cf.j2)
+        return not head or bool(_ENTRY.search(head))
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
         out = HostBindings(source, ctx, "postfix", "postfix", daemon="postfix")
