@@ -3,6 +3,8 @@ host; service names map through the services table; unix/fifo/pass are local."""
 
 from __future__ import annotations
 
+import pytest
+
 from cli_rows import check_rows, port_rows
 from helpers import FIXTURES, run
 
@@ -38,3 +40,20 @@ def test_a_master_cf_of_another_tool_is_not_claimed(tmp_path) -> None:
     report = run(tmp_path)
     assert report.model.bindings == [] and report.findings == []
     assert report.model.files == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs postfix/dovecot/bind in resolve._CONFIG_FORMATS (not this branch's file)",
+)
+def test_a_mounted_master_cf_listens_in_the_container(capsys) -> None:
+    """Like nginx.conf: the mounted master.cf is the container's, so its smtp is the
+    container port that "25:25" publishes; only the two Compose publishes collide."""
+    path = FIXTURES / "postfix" / "mounted"
+    mail = "tests/fixtures/postfix/mounted/mail"
+    assert ("master.cf", 1, 1, None, 25, "tcp", mail) in port_rows(capsys, path)
+    code, found = check_rows(capsys, path)
+    assert [row[:4] for row in found] == [
+        ("PL101", "compose.yaml", 5, 10),
+        ("PL101", "compose.yaml", 11, 10),
+    ]
