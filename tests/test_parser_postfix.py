@@ -26,6 +26,20 @@ def test_inet_services_with_names_hosts_and_continuations(capsys) -> None:
     assert found == [("PL002", "master.cf", 18, 1, "port 99999 is outside 1-65535")]
 
 
+def test_inet_interfaces_of_main_cf_beside_it(capsys) -> None:
+    """loopback-only with `inet_protocols = ipv4` (on a continuation line): 127.0.0.1;
+    a service with its own host keeps it."""
+    assert port_rows(capsys, FIXTURES / "postfix" / "null-client") == [
+        ("master.cf", 1, 1, "127.0.0.1", 25, "tcp", POSTFIX),
+        ("master.cf", 2, 7, "::1", 10026, "tcp", POSTFIX),
+    ]
+
+
+def test_inet_interfaces_with_a_parameter_is_an_unknown_address() -> None:
+    (binding,) = run("postfix/by-name").model.bindings
+    assert (binding.port, binding.address, binding.address_unknown) == (587, None, True)
+
+
 def test_master_collides_with_another_daemon_on_the_host(capsys) -> None:
     code, found = check_rows(capsys, FIXTURES / "postfix" / "shared-host")
     assert code == 1
