@@ -8,6 +8,11 @@ from helpers import FIXTURES, run
 
 NAMED = "named@default"
 OPTIONS = "named.conf.options"
+#: rndc's channels of `controls` (named.conf.local): TCP, 953 unless `port` says.
+CONTROLS = [
+    ("named.conf.local", 7, 7, "127.0.0.1", 953, "tcp", NAMED),
+    ("named.conf.local", 8, 14, "0.0.0.0", 9953, "tcp", NAMED),
+]
 
 
 def _dns(line: int, column: int, address: str | None, port: int) -> list[tuple]:
@@ -31,6 +36,7 @@ def test_listen_on_through_debian_includes(capsys) -> None:
             (OPTIONS, 9, 2, "192.0.2.53", 443, "tcp", NAMED),  # tls + http: HTTPS, 443
             *_dns(10, 2, "::1", 53),  # `!fe80::1` is not a listener
             *_dns(10, 2, None, 53),  # trusted-nets: an ACL not in the scan
+            *CONTROLS,
         ]
     )
     code, found = check_rows(capsys, FIXTURES / "bind" / "resolver")
@@ -56,8 +62,16 @@ def test_defaults_bound_at_options_and_none_listens_nowhere(capsys) -> None:
     assert all(b.default for b in run("bind/defaults").model.bindings)
 
 
-def test_a_zone_file_fragment_alone_binds_nothing(capsys) -> None:
-    """Without the options statement in the scan, the defaults are not known to apply."""
+def test_a_fragment_alone_binds_no_defaults(tmp_path, capsys) -> None:
+    """Without the options statement in the scan, the defaults are not known to apply:
+    only what the fragment writes (its controls)."""
+    local = (FIXTURES / "bind" / "resolver" / "named.conf.local").read_text()
+    (tmp_path / "named.conf.local").write_text(local)
+    assert port_rows(capsys, tmp_path) == CONTROLS
+
+
+def test_a_fragment_its_main_includes_is_read_through_the_main(capsys) -> None:
+    """named.conf beside it includes it: nothing of its own (no duplicate listing)."""
     assert port_rows(capsys, FIXTURES / "bind" / "resolver" / "named.conf.local") == []
 
 

@@ -1,17 +1,19 @@
-"""BIND 9 `named.conf`: `listen-on` and `listen-on-v6` of the `options` statement.
+"""BIND 9 `named.conf`: `listen-on` and `listen-on-v6` of `options`, and `controls`.
 
-BIND facts encoded (the BIND 9 ARM, `listen-on`): each listener serves DNS on UDP and
-TCP; the port is 53 unless `port N` is given (853 with `tls`, 80 or 443 with `http`);
-with no `listen-on` the server listens on every IPv4 interface, with no `listen-on-v6`
-on every IPv6 interface (v6-only sockets), both on port 53. The address match list:
-addresses, `any` (as are `localhost` and `localnets` here: listen-on only ever uses the
-host's own addresses), `none` (no listener), `!` negations (not listeners), prefixes and
-ACL names: an `acl` defined in the files read is expanded, any other name or a prefix
-listens on addresses that cannot be known from the config (`Binding.address_unknown`).
-`include "file";` is followed inside the scanned roots (relative to the including file;
-`/etc/bind/...` and `/etc/named/...` against the main config's directory). A
-`named.conf.*` fragment that a `named.conf` beside it includes is read through it only.
-Defaults are bound only where an `options` statement was read, at its keyword.
+BIND facts encoded (the BIND 9 ARM, `listen-on` and `controls`): each listener serves
+DNS on UDP and TCP; the port is 53 unless `port N` is given (853 with `tls`, 80 or 443
+with `http`: TCP only); with no `listen-on` the server listens on every IPv4 interface,
+with no `listen-on-v6` on every IPv6 interface (v6-only sockets), both on port 53. The
+address match list: addresses, `any` (as are `localhost` and `localnets` here:
+listen-on only ever uses the host's own addresses), `none` (no listener), `!`
+negations (not listeners), prefixes and ACL names: an `acl` defined in the files read
+is expanded, any other name or a prefix listens on addresses that cannot be known from
+the config (`Binding.address_unknown`). A `controls` `inet ADDRESS [port N]` channel is
+rndc's, TCP, port 953 by default (`*`: every IPv4 address). `include "file";` is
+followed inside the scanned roots (relative to the including file; `/etc/bind/...` and
+`/etc/named/...` against the main config's directory). A `named.conf.*` fragment that a
+`named.conf` beside it includes is read through it only. Defaults are bound only where
+an `options` statement was read, at its keyword.
 
 Owner: one named process per host group (`named@<host>`).
 """
@@ -53,6 +55,7 @@ class Token(Record):
 class Statement(Record):
     words: list[Token] = field(default_factory=list)
     block: list[Statement] | None = None
+    more: list[list[Statement]] = field(default_factory=list)  # blocks after the first
 
 
 class NamedSyntaxError(Exception):
@@ -63,6 +66,7 @@ class NamedSyntaxError(Exception):
 
 class Config(Record):
     listens: list[tuple[Statement, int]] = field(default_factory=list)  # (statement, family)
+    controls: list[Statement] = field(default_factory=list)  # `inet` channels of rndc
     acls: dict[str, list[Statement]] = field(default_factory=dict)
     options: Token | None = None
     files: set[Path] = field(default_factory=set)
@@ -115,34 +119,45 @@ def _tokens(source: SourceFile) -> list[Token]:
 
 
 def _tree(source: SourceFile) -> list[Statement]:
-    """The statement tree of one file; raises NamedSyntaxError with the position."""
+    """The statement tree of one file; raises NamedSyntaxError with the position. A
+    statement may go on after its block (`inet * allow { any; } keys { k; };`): the
+    words join it, a later block is in `more`."""
     root: list[Statement] = []
     stack: list[list[Statement]] = [root]
-    current = Statement()
-    pending_close = False  # a block just closed: its statement waits for `;`
+    current = Statement()  # not in the tree yet
+    closed: Statement | None = None  # in the tree, its block closed: waits for `;`
     for token in _tokens(source):
         punct = "" if token.quoted else token.text if token.text in "{};" else ""
-        if pending_close and punct != ";":
-            raise NamedSyntaxError("missing ';' after '}'", _location(token))
         if punct == "{":
-            current.block = []
-            stack[-1].append(current)
-            stack.append(current.block)
-            current = Statement()
+            owner = closed or current
+            if owner is current:
+                stack[-1].append(current)
+            block: list[Statement] = []
+            if owner.block is None:
+                owner.block = block
+            else:
+                owner.more.append(block)
+            stack.append(block)
+            current, closed = Statement(), None
         elif punct == "}":
-            if len(stack) == 1:
-                raise NamedSyntaxError("unexpected '}'", _location(token))
+            if closed is not None:
+                raise NamedSyntaxError("missing ';' after '}'", _location(token))
             if current.words:
                 raise NamedSyntaxError("missing ';' before '}'", _location(token))
+            if len(stack) == 1:
+                raise NamedSyntaxError("unexpected '}'", _location(token))
             stack.pop()
-            pending_close = True
+            parent = stack[-1]
+            closed = parent[-1]
         elif punct == ";":
-            if current.words:
+            if closed is None and current.words:
                 stack[-1].append(current)
-            current, pending_close = Statement(), False
+            current, closed = Statement(), None
+        elif closed is not None:
+            closed.words.append(token)
         else:
             current.words.append(token)
-    if len(stack) > 1 or current.words or pending_close:
+    if len(stack) > 1 or current.words or closed is not None:
         end = len(source.text)
         raise NamedSyntaxError(
             "unexpected end of file, expecting ';' or '}'", source.location(end, end)
@@ -160,6 +175,12 @@ def _read(
             _include(source, ctx, config, main_dir, depth, statement.words[1].text)
         elif keyword == "acl" and len(statement.words) > 1 and statement.block is not None:
             config.acls[statement.words[1].text.lower()] = statement.block
+        elif keyword == "controls" and statement.block is not None:
+            config.controls.extend(
+                inner
+                for inner in statement.block
+                if len(inner.words) > 1 and inner.words[0].text.lower() == "inet"
+            )
         elif keyword == "options" and statement.block is not None:
             config.options = statement.words[0]
             for inner in statement.block:
@@ -211,12 +232,46 @@ def _bind(out: HostBindings, config: Config) -> None:
     families = {family for _, family in config.listens}
     for statement, family in config.listens:
         _listen(out, config, statement, family)
+    for channel in config.controls:
+        _control(out, channel)
     if config.options is None:
         return  # no options statement read: the defaults belong to a file not in the scan
     where = _location(config.options)
     for family in (4, 6):
         if family not in families:
             _add(out, 53, where, [_any(family)], family, default=True)
+
+
+def _control(out: HostBindings, channel: Statement) -> None:
+    """`inet ADDRESS [port N]` of `controls`: rndc's TCP channel, port 953 by default;
+    `*` is every IPv4 address."""
+    address_token = channel.words[1]
+    words = [w.text.lower() for w in channel.words]
+    port_token = next((channel.words[i + 1] for i, w in enumerate(words[:-1]) if w == "port"), None)
+    port = 953
+    if port_token is not None:
+        parsed = parse_port(port_token.text)
+        if parsed is None:
+            where = _location(port_token)
+            out.diagnostic("PL002", port_problem(port_token.text), where, key=port_token.text)
+            return
+        port = parsed
+    text = address_token.text
+    try:
+        address = ipaddress.ip_address("0.0.0.0" if text == "*" else text)
+    except ValueError:
+        return  # not an address literal: named refuses it
+    where = _location(port_token or address_token)
+    out.add(
+        Listener(
+            port,
+            where,
+            Protocol.TCP,
+            address,
+            v6only=True if address.version == 6 else None,
+            default=port_token is None,
+        )
+    )
 
 
 def _listen(out: HostBindings, config: Config, statement: Statement, family: int) -> None:
