@@ -59,7 +59,15 @@ def test_defaults_bound_at_options_and_none_listens_nowhere(capsys) -> None:
         ("named.conf", 1, 1, "0.0.0.0", 53, "tcp", NAMED),
         ("named.conf", 1, 1, "0.0.0.0", 53, "udp", NAMED),
     ]
-    assert all(b.default for b in run("bind/defaults").model.bindings)
+    bindings = run("bind/defaults").model.bindings
+    assert {(b.default, b.source) for b in bindings} == {(True, "default of BIND (no listen-on)")}
+    by_line = {
+        (b.location.path.rsplit("/", 1)[-1], b.location.line): b
+        for b in run("bind/resolver").model.bindings
+    }
+    assert by_line[OPTIONS, 7].source == "default of BIND (listen-on without port)"
+    assert by_line[OPTIONS, 6].source == ""
+    assert by_line["named.conf.local", 7].source == "default of rndc (controls inet without port)"
 
 
 def test_a_fragment_alone_binds_no_defaults(tmp_path, capsys) -> None:

@@ -43,6 +43,7 @@ def test_builtin_port_is_marked_default_and_ipv6_is_v6only() -> None:
     for b in run("dovecot").model.bindings:
         by_port.setdefault(b.port, []).append(b)
     assert [b.default for b in by_port[143]] == [True, True]
+    assert by_port[143][0].source == "default of Dovecot (imap listener without port)"
     assert [b.default for b in by_port[993]] == [False, False]
     assert [b.v6only for b in by_port[993]] == [None, True]
 

@@ -239,7 +239,8 @@ def _bind(out: HostBindings, config: Config) -> None:
     where = _location(config.options)
     for family in (4, 6):
         if family not in families:
-            _add(out, 53, where, [_any(family)], family, default=True)
+            what = "listen-on" if family == 4 else "listen-on-v6"
+            _add(out, 53, where, [_any(family)], family, default=f"default of BIND (no {what})")
 
 
 def _control(out: HostBindings, channel: Statement) -> None:
@@ -262,7 +263,7 @@ def _control(out: HostBindings, channel: Statement) -> None:
     except ValueError:
         return  # not an address literal: named refuses it
     where = _location(port_token or address_token)
-    out.add(
+    binding = out.add(
         Listener(
             port,
             where,
@@ -272,6 +273,8 @@ def _control(out: HostBindings, channel: Statement) -> None:
             default=port_token is None,
         )
     )
+    if port_token is None:
+        binding.source = "default of rndc (controls inet without port)"
 
 
 def _listen(out: HostBindings, config: Config, statement: Statement, family: int) -> None:
@@ -291,7 +294,8 @@ def _listen(out: HostBindings, config: Config, statement: Statement, family: int
         port = 443 if http and tls else 80 if http else 853 if tls else 53
     addresses = _match_list(statement.block or [], config, family, {})
     protocols = (Protocol.TCP,) if tls or http else (Protocol.UDP, Protocol.TCP)
-    _add(out, port, where, addresses, family, protocols, default=port_token is None)
+    why = "" if port_token is not None else f"default of BIND ({words[0]} without port)"
+    _add(out, port, where, addresses, family, protocols, default=why)
 
 
 Addresses = list[ipaddress.IPv4Address | ipaddress.IPv6Address | None]
@@ -343,9 +347,10 @@ def _add(
     addresses: Addresses,
     family: int,
     protocols: tuple[Protocol, ...] = (Protocol.UDP, Protocol.TCP),
-    default: bool = False,
+    default: str = "",
 ) -> None:
-    """Listeners on each address (DNS over TLS and HTTPS: TCP only)."""
+    """Listeners on each address (DNS over TLS and HTTPS: TCP only); `default`: why the
+    port is BIND's default (shown by `portlint ports`), "" when it is written."""
     for address in addresses:
         for protocol in protocols:
             binding: Binding = out.add(
@@ -355,9 +360,10 @@ def _add(
                     protocol,
                     address,
                     v6only=True if family == 6 and address is not None else None,
-                    default=default,
+                    default=bool(default),
                 )
             )
+            binding.source = default
             if address is None:
                 binding.address_unknown = True
 

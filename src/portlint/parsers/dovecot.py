@@ -300,7 +300,11 @@ def _bind(out: HostBindings, config: Config) -> None:
                 continue
             port = parsed
         for address, v6only in _addresses(listener.addresses or config.listen):
-            out.add(Listener(port, location, address=address, v6only=v6only, default=default))
+            binding = out.add(
+                Listener(port, location, address=address, v6only=v6only, default=default)
+            )
+            if default:
+                binding.source = f"default of Dovecot ({listener.name} listener without port)"
 
 
 def _addresses(setting: Setting | None):
