@@ -56,3 +56,11 @@ def test_named_conf_acls_that_fan_out(tmp_path) -> None:
     _write(tmp_path, "named.conf", text)
     addresses = {str(b.address) for b in run(tmp_path).model.bindings if b.location.line > depth}
     assert addresses == {"10.0.0.1", "::"}
+
+
+def test_dovecot_line_of_three_hundred_thousand_quoted_strings(tmp_path) -> None:
+    """The statement used to grow by one piece at a time: a copy per quoted string."""
+    text = "service imap-login {\n  x = " + '"a"' * 300_000 + "\n  inet_listener imap {\n"
+    _write(tmp_path, "dovecot/dovecot.conf", text + "    port = 1143\n  }\n}\n")
+    (binding, _) = run(tmp_path).model.bindings
+    assert (binding.port, binding.location.line, binding.location.column) == (1143, 4, 12)

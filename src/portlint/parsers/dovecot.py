@@ -180,25 +180,29 @@ def _read(
 
 def _statements(text: str):
     """(offset, text) of each statement: a line's pieces split at `{`, `}` and `;` (the
-    opening brace stays with its header), comments dropped."""
+    opening brace stays with its header), comments dropped. A statement is sliced from
+    the line once (never grown piece by piece: a line of many quoted strings)."""
     for line_start, line in _lines(text):
-        start, pending = 0, ""
+        first = last = -1  # the pending statement's span in the line
         for match in _PIECE.finditer(line):
             piece = match.group()
             if piece.startswith("#"):
                 break
             if piece not in ("{", "}", ";"):
-                start, pending = (start, pending + piece) if pending else (match.start(), piece)
+                first = match.start() if first < 0 else first
+                last = match.end()
                 continue
+            pending = line[first:last] if first >= 0 else ""
             if piece == "{":
-                yield line_start + (start if pending else match.start()), pending + "{"
+                at = first if first >= 0 else match.start()
+                yield line_start + at, pending + "{"
             elif pending.strip():
-                yield line_start + start, pending
+                yield line_start + first, pending
             if piece == "}":
                 yield line_start + match.start(), "}"
-            pending = ""
-        if pending.strip():
-            yield line_start + start, pending
+            first = last = -1
+        if first >= 0 and line[first:last].strip():
+            yield line_start + first, line[first:last]
 
 
 def _lines(text: str):
