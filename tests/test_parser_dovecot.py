@@ -31,6 +31,7 @@ def test_listeners_through_includes(capsys) -> None:
             ("10-master.conf", 27, 12, "127.0.0.1", 2424, "tcp", DOVECOT),
             ("10-master.conf", 27, 12, "::1", 2424, "tcp", DOVECOT),
             *_both("local.conf", 3, 13, 24190),  # quoted value
+            ("20-submission.conf", 4, 12, None, 1587, "tcp", DOVECOT),  # a host name
         ]
     )
     code, found = check_rows(capsys, path)
@@ -46,13 +47,14 @@ def test_builtin_port_is_marked_default_and_ipv6_is_v6only() -> None:
     assert by_port[143][0].source == "default of Dovecot (imap listener without port)"
     assert [b.default for b in by_port[993]] == [False, False]
     assert [b.v6only for b in by_port[993]] == [None, True]
+    assert [(b.address, b.address_unknown) for b in by_port[1587]] == [(None, True)]
 
 
 def test_a_fragment_alone_uses_the_default_listen(capsys) -> None:
     """Without the main file in the scan, no `protocols` is known: pop3 counts too."""
     rows = port_rows(capsys, FIXTURES / "dovecot" / "etc" / "conf.d")
     assert _both("10-master.conf", 13, 12, 110)[0] in rows
-    assert len(rows) == 10
+    assert len(rows) == 11
 
 
 def test_unclosed_section_is_pl001(tmp_path, capsys) -> None:

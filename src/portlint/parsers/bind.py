@@ -308,8 +308,10 @@ def _match_list(
     memoises each ACL (an ACL met again while it is expanded, a loop, is empty)."""
     found: Addresses = []
     for element in elements:
+        negated = bool(element.words) and element.words[0].text == "!"
         if element.block is not None:
-            found.extend(_match_list(element.block, config, family, acls))
+            if not negated:  # `! { ... }` excludes what the inner list matches
+                found.extend(_match_list(element.block, config, family, acls))
             continue
         text = element.words[0].text.lower() if element.words else ""
         if not text or text.startswith("!") or text == "none" or text == "key":

@@ -303,28 +303,35 @@ def _bind(out: HostBindings, config: Config) -> None:
                 out.diagnostic("PL002", port_problem(text), location, key=text)
                 continue
             port = parsed
-        for address, v6only in _addresses(listener.addresses or config.listen):
+        for address, v6only, unknown in _addresses(listener.addresses or config.listen):
             binding = out.add(
                 Listener(port, location, address=address, v6only=v6only, default=default)
             )
+            binding.address_unknown = unknown
             if default:
                 binding.source = f"default of Dovecot ({listener.name} listener without port)"
 
 
 def _addresses(setting: Setting | None):
-    """(address, v6only) per address of a `listen`/`address` value (default `*, ::`)."""
+    """(address, v6only, unknown) per address of a `listen`/`address` value (default
+    `*, ::`); a `$variable` or a host name is one address that cannot be known here."""
     value = setting.value if setting is not None else "*, ::"
     if is_templated(value):
+        yield None, None, True
         return
     for item in value.replace(",", " ").split():
         if item == "*":
-            yield ipaddress.ip_address("0.0.0.0"), None
+            yield ipaddress.ip_address("0.0.0.0"), None, False
         elif item in ("::", "[::]"):
-            yield ipaddress.ip_address("::"), True
+            yield ipaddress.ip_address("::"), True, False
         else:
-            for address in resolve_host(item) or ():
+            resolved = resolve_host(item)
+            if resolved is None:
+                yield None, None, True
+                continue
+            for address in resolved:
                 is_v6 = address is not None and address.version == 6
-                yield address, True if is_v6 else None
+                yield address, True if is_v6 else None, False
 
 
 PARSERS = [DovecotParser()]
