@@ -2,7 +2,8 @@
 
 Dovecot facts encoded (doc.dovecot.org, service configuration): a listener binds `port`
 on its `address` (2.3; `listen` in 2.4), else on the top-level `listen` (default
-`*, ::`: every IPv4 address and, v6-only as dovecot sets it, every IPv6 address);
+`*, ::`: every IPv4 address and, v6-only as dovecot sets it, every IPv6 address; a
+host name or a `$variable` is an address that cannot be known here);
 `port = 0` disables the listener; a listener that sets no port keeps the built-in one of
 its service (imap-login: imap 143, imaps 993; pop3-login: pop3 110, pop3s 995;
 submission-login: submission 587, submissions 465; managesieve-login: sieve 4190),
