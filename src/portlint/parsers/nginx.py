@@ -43,8 +43,7 @@ _LISTEN_CONTEXTS = {"http": Protocol.TCP, "stream": Protocol.TCP, "mail": Protoc
 _FRAGMENT_DIRS = {"conf.d", "sites-available", "sites-enabled", "http.d", "stream.d", "vhosts.d"}
 _SERVER_BLOCK = re.compile(rb"(?m)^\s*server\s*\{")
 _LISTEN_LINE = re.compile(rb"(?m)^\s*listen\s+[^;\n]+;")
-#: What a file says when crossplane (a required dependency) is missing: a broken install
-#: is the user's to fix, so it is an error naming the package, not an internal error.
+#: A broken install (crossplane missing) is the user's to fix: an error naming the package.
 MISSING_CROSSPLANE = (
     "nginx config not checked: portlint's nginx parser needs the `crossplane` package, "
     "which is not installed (`pip install crossplane`, or reinstall portlint)"
@@ -135,13 +134,12 @@ class NginxParser:
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
         out = HostBindings(source, ctx, "nginx", "nginx", daemon="nginx")
-        if not _has_crossplane():
-            out.diagnostic(
-                "PL001", MISSING_CROSSPLANE, Location.point(source.display, 1), key="crossplane"
-            )
-            return out.result
         try:
             tree = lex_tree(source)
+        except ImportError:  # lex_tree imports crossplane: missing from this install
+            where = Location.point(source.display, 1)
+            out.diagnostic("PL001", MISSING_CROSSPLANE, where, key="crossplane")
+            return out.result
         except NginxSyntaxError as error:
             out.diagnostic(
                 "PL001", f"nginx syntax error: {error}", Location.point(source.display, error.line)
@@ -153,15 +151,6 @@ class NginxParser:
         top = "http" if _is_fragment(tree) else None
         walker.walk(tree, top, in_server=False, stack=(source.path.resolve(),))
         return out.result
-
-
-def _has_crossplane() -> bool:
-    try:
-        import crossplane.errors  # type: ignore[import-untyped]  # noqa: F401
-        import crossplane.lexer  # type: ignore[import-untyped]  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _is_fragment(tree: list[Directive]) -> bool:
