@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portlint.parsers.nginx import MISSING_CROSSPLANE
 from service_helpers import binding_list, bindings, diagnostics
 
 
@@ -45,3 +46,23 @@ def test_missing_semicolon_is_pl001_with_its_line():
 def test_server_blocks_sharing_listen_80_are_one_owner():
     owners = {b.owner for b in binding_list("host-tree/nginx")}
     assert owners == {"nginx@default"}
+
+
+def test_missing_crossplane_is_one_clear_error_per_file(tmp_path, monkeypatch, capsys):
+    """A broken install (crossplane missing) names the package to install instead of an
+    "internal error" with a traceback hint, and the rest of the run goes on."""
+    import sys
+
+    from cli_rows import check_rows
+
+    for name in ("crossplane", "crossplane.lexer", "crossplane.errors"):
+        monkeypatch.setitem(sys.modules, name, None)  # `import crossplane` raises ImportError
+    (tmp_path / "nginx.conf").write_text("events {}\nhttp { server { listen 8123; } }\n")
+    (tmp_path / "compose.yaml").write_text('services:\n  web:\n    ports: ["0:80"]\n')
+    code, found = check_rows(capsys, tmp_path)
+    assert code == 1
+    assert found == [
+        ("PL002", "compose.yaml", 3, 14, found[0][4]),
+        ("PL001", "nginx.conf", 1, 1, MISSING_CROSSPLANE),
+    ]
+    assert "crossplane" in MISSING_CROSSPLANE and "pip install crossplane" in MISSING_CROSSPLANE

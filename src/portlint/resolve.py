@@ -41,6 +41,9 @@ _CONFIG_FORMATS = frozenset(
         "mysql",
         "sshd",
         "spring",
+        "postfix",
+        "dovecot",
+        "bind",
     }
 )
 

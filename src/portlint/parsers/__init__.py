@@ -88,6 +88,9 @@ BUILTIN_MODULES = (
     "caddy",
     "keyvalue",
     "spring",
+    "postfix",
+    "dovecot",
+    "bind",
 )
 
 

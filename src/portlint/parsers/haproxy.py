@@ -3,8 +3,11 @@ connections to backends, not binds.
 
 HAProxy facts encoded: `:80`, `*:80` and `0.0.0.0:80` bind every IPv4 address; `::` (or
 `:::80`, `ipv6@:80`) binds IPv6 and, following the kernel's default, IPv4 too unless the
-`v6only` option is set (`v4v6` forces dual-stack); `udp@`, `quic4@`/`quic6@` are UDP;
-`unix@`, `abns@`, `fd@`, `sockpair@` and paths are not ports; a port may be a range.
+`v6only` option is set (`v4v6` forces dual-stack). Address prefixes (the configuration
+manual's "Address formats"): `ipv4@`, `ipv6@`, `tcp@`/`tcp4@`/`tcp6@` and Multipath TCP's
+`mptcp@`/`mptcp4@`/`mptcp6@` are TCP; `udp@`/`udp4@`/`udp6@` and `quic4@`/`quic6@` are
+UDP; `unix@`, `abns@`, `abnsz@`, `uxst@`, `uxdg@`, `fd@`, `sockpair@`, `rhttp@` and
+paths are not network ports and are skipped; a port may be a range.
 
 Owner: one HAProxy process per host group, `haproxy@<host>`.
 """
@@ -48,13 +51,26 @@ _SECTIONS = (
 )
 _BINDING_SECTIONS = ("frontend", "listen", "log-forward")
 _SNIFF = re.compile(rb"(?m)^(frontend|listen|backend)\s+\S+")
-_NOT_PORTS = ("unix@", "abns@", "abnsz@", "fd@", "sockpair@", "/", "rhttp@")
+_NOT_PORTS = (
+    "unix@",
+    "abns@",
+    "abnsz@",
+    "uxst@",
+    "uxdg@",
+    "fd@",
+    "sockpair@",
+    "/",
+    "rhttp@",
+)
 _FAMILIES = {
     "ipv4@": ("4", Protocol.TCP),
     "ipv6@": ("6", Protocol.TCP),
     "tcp@": ("", Protocol.TCP),
     "tcp4@": ("4", Protocol.TCP),
     "tcp6@": ("6", Protocol.TCP),
+    "mptcp@": ("", Protocol.TCP),
+    "mptcp4@": ("4", Protocol.TCP),
+    "mptcp6@": ("6", Protocol.TCP),
     "udp@": ("", Protocol.UDP),
     "udp4@": ("4", Protocol.UDP),
     "udp6@": ("6", Protocol.UDP),

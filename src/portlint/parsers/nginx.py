@@ -43,6 +43,11 @@ _LISTEN_CONTEXTS = {"http": Protocol.TCP, "stream": Protocol.TCP, "mail": Protoc
 _FRAGMENT_DIRS = {"conf.d", "sites-available", "sites-enabled", "http.d", "stream.d", "vhosts.d"}
 _SERVER_BLOCK = re.compile(rb"(?m)^\s*server\s*\{")
 _LISTEN_LINE = re.compile(rb"(?m)^\s*listen\s+[^;\n]+;")
+#: A broken install (crossplane missing) is the user's to fix: an error naming the package.
+MISSING_CROSSPLANE = (
+    "nginx config not checked: portlint's nginx parser needs the `crossplane` package, "
+    "which is not installed (`pip install crossplane`, or reinstall portlint)"
+)
 
 
 class Directive(Record):
@@ -131,6 +136,10 @@ class NginxParser:
         out = HostBindings(source, ctx, "nginx", "nginx", daemon="nginx")
         try:
             tree = lex_tree(source)
+        except ImportError:  # lex_tree imports crossplane: missing from this install
+            where = Location.point(source.display, 1)
+            out.diagnostic("PL001", MISSING_CROSSPLANE, where, key="crossplane")
+            return out.result
         except NginxSyntaxError as error:
             out.diagnostic(
                 "PL001", f"nginx syntax error: {error}", Location.point(source.display, error.line)

@@ -1,8 +1,9 @@
-"""Podman quadlet units: `PublishPort=` of `[Container]` (`.container`) and `[Pod]`
-(`.pod`) sections, the same mapping syntax as `podman run -p`; each binding on its host
-port, owned by the unit (`quadlet:<path>`). A mapping without a host port publishes on a
-port Podman picks and is not reported. (`.kube` units point at Kubernetes YAML, which is
-read where it lies in the tree.)
+"""Podman quadlet units: `PublishPort=` of `[Container]` (`.container`), `[Pod]` (`.pod`)
+and `[Kube]` (`.kube`) sections, the same mapping syntax as `podman run -p`; each binding
+on its host port, owned by the unit (`quadlet:<path>`). A mapping without a host port
+publishes on a port Podman picks and is not reported. The Kubernetes YAML a `.kube`
+unit's `Yaml=` names publishes its hostPorts on the host too (portlint.parsers.kubeplay),
+and is also read where it lies in the tree, as Kubernetes.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from portlint.parsers import ParseContext
 from portlint.source import SourceFile
 
 _LINE = re.compile(
-    r"^[ \t]*(?:\[(?P<section>[^\]\n]*)\]|PublishPort[ \t]*=[ \t]*(?P<value>[^\n#]*?))[ \t\r]*$",
+    r"^[ \t]*(?:\[(?P<section>[^\]\n]*)\]"
+    r"|(?P<key>PublishPort|Yaml)[ \t]*=[ \t]*(?P<value>[^\n#]*?))[ \t\r]*$",
     re.M,
 )
+#: The unit suffixes and the section of each that holds `PublishPort=`.
+_SECTIONS = {".container": "Container", ".pod": "Pod", ".kube": "Kube"}
 _IMAGE = re.compile(r"^[ \t]*Image[ \t]*=[ \t]*(\S+)", re.M)
 
 
@@ -25,7 +29,7 @@ class QuadletParser:
     format = "quadlet"
 
     def matches(self, path: Path) -> bool:
-        return path.suffix in (".container", ".pod")
+        return path.suffix in _SECTIONS
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
         from portlint import registry
@@ -43,7 +47,13 @@ class QuadletParser:
                 section = match.group("section")
                 continue
             value = match.group("value")
-            if section not in ("Container", "Pod") or not value or is_templated(value):
+            if section != _SECTIONS[source.path.suffix] or not value or is_templated(value):
+                continue
+            if match.group("key") == "Yaml":
+                if section == "Kube":
+                    from portlint.parsers.kubeplay import host_ports
+
+                    result.bindings.extend(host_ports(source, value, ctx))
                 continue
             start = match.start("value")
             try:
