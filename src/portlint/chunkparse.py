@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 STDIN_NAME = "<stdin>"
 _LAST = float("inf")  # a group completed only at the end of the chunk
+INCLUDED = "\0included by\0"  # in the group key of a file another project includes
 
 GroupKey = tuple[int, str]
 
@@ -199,6 +200,9 @@ class ChunkParser:
         """Parse one complete group (or take it from the cache), note what it read, and
         release its nodes."""
         group.done = True
+        if INCLUDED in group.key:  # the including project parses it (see _group_key)
+            group.result, group.parts = ParseResult(), []
+            return
         reading = self._group_sources
         reading.log = group.reads
         self.sources, scanned = reading, self.sources  # type: ignore[assignment]
@@ -375,7 +379,10 @@ class ChunkParser:
         if self._project_keys is None:
             from portlint.compose_projects import ProjectKeys
 
-            self._project_keys = ProjectKeys(self.ctx.read)
+            self._project_keys = ProjectKeys(self.ctx.read, self.ctx.inside_roots)
+        includer = self._project_keys.included_by(source.path)
+        if includer is not None:  # part of the project that includes it: parsed there
+            return f"{source.display}{INCLUDED}{includer}"
         return self._project_keys.key(source.path, source.display)
 
     def _stdin_as(self, path: Path, text: str) -> None:

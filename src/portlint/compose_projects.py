@@ -8,11 +8,17 @@ project, keyed by the directory (`deploy`). Every other compose-shaped file ther
 (`docker-compose-npm.yml`, `docker-compose.prod.yml`) is started with `-f` on its own and
 is a project keyed by its own path: two alternatives are never merged, and never collide
 with each other unless they share a host.
+
+A file that a project pulls in with top-level `include:` or a service's `extends: {file:}`
+is part of that project, not a project of its own (`included_by`): the including file is
+looked for among the compose-named files of its directory and the directories above it,
+inside the scanned roots.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,13 +30,78 @@ DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-c
 
 Reader = Callable[[Path], "SourceFile | None"]
 
+#: `compose.yaml`, `docker-compose-npm.yml`, `compose.prod.yaml`: a compose file by name.
+COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[.\-_][\w.\-]*)?\.ya?ml")
+#: A cycle of includes: none of its files is another's part.
+_CYCLE = "\0cycle"
+
+
+def is_compose_name(name: str) -> bool:
+    return bool(COMPOSE_NAME.fullmatch(name))
+
 
 class ProjectKeys:
     """Project key per compose file, with each directory's default file set decided once."""
 
-    def __init__(self, read: Reader | None) -> None:
+    def __init__(self, read: Reader | None, inside: Callable[[Path], bool] | None = None) -> None:
         self.read = read
+        self.inside = inside
         self._defaults: dict[Path, frozenset[str] | None] = {}
+        self._listed: dict[Path, list[str]] = {}
+        self._references: dict[str, frozenset[str]] = {}
+
+    def included_by(self, path: Path) -> str | None:
+        """The key of the project that includes or extends from this file, else None."""
+        found = self._includer(Path(os.path.abspath(path)), set())
+        return None if found == _CYCLE else found
+
+    def _includer(self, path: Path, seen: set[str]) -> str | None:
+        target = os.path.realpath(path)
+        if target in seen:
+            return _CYCLE
+        seen.add(target)
+        if self.read is None or self.inside is None:
+            return None
+        for folder in (path.parent, *path.parent.parents):
+            if not self.inside(folder):
+                break
+            for name in self._compose_names(folder):
+                candidate = folder / name
+                if os.path.realpath(candidate) == target:
+                    continue
+                source = self.read(candidate)
+                if source is None or target not in self._referenced(source, folder):
+                    continue
+                above = self._includer(candidate, seen)
+                return above if above is not None else self.key(candidate, source.display)
+        return None
+
+    def _compose_names(self, folder: Path) -> list[str]:
+        names = self._listed.get(folder)
+        if names is None:
+            try:
+                listed = os.listdir(folder)
+            except OSError:
+                listed = []
+            names = self._listed[folder] = sorted(n for n in listed if is_compose_name(n))
+        return names
+
+    def _referenced(self, source: SourceFile, folder: Path) -> frozenset[str]:
+        found = self._references.get(source.display)
+        if found is None:
+            from portlint.parsers.compose.references import referenced_paths
+
+            env = self._env(folder)
+            found = frozenset(referenced_paths(source.text, folder, env))
+            self._references[source.display] = found
+        return found
+
+    def _env(self, directory: Path) -> dict[str, str]:
+        source = self.read(directory / ".env") if self.read is not None else None
+        if source is None:
+            return {}
+        source.secret = True
+        return {name: value.value for name, value in parse_dotenv(source.text).items()}
 
     def key(self, path: Path, display: str) -> str:
         """`dir` for a file of the directory's default project, else the file's own path."""

@@ -47,7 +47,7 @@ def bind_service(project: Project, service: Service) -> None:
     before = len(project.result.bindings)
     last: dict[str, tuple[SourceFile, Node]] = {}
     for source, key, node in service.entries:
-        if key in ("command", "entrypoint", "environment"):
+        if key in ("command", "entrypoint", "environment", "env_file"):
             last[key] = (source, node)
             if key == "command":
                 bind_command(project, service, source, node)
