@@ -50,7 +50,7 @@ _DEFAULT_GROUP = "default"
 def build(result: ParseResult, options: Options, files: int = 0) -> Model:
     """The resolved model of one run's parse results (which it completes in place)."""
     groups = _Groups(options, HostPlacement.of(result.bindings, options))
-    for binding in result.bindings:
+    for binding in [*result.bindings, *result.variable_ports]:
         _place(binding, groups)
     facts: list[PodTemplate | Service | IngressBackend] = [
         *result.workloads,
@@ -70,6 +70,7 @@ def build(result: ParseResult, options: Options, files: int = 0) -> Model:
         files,
         hosts=groups.placement.reasons,
         served=result.served,
+        variable_ports=result.variable_ports,
     )
 
 

@@ -120,6 +120,9 @@ def _bind_port(project: Project, service: Service, source: SourceFile, node: Nod
     else:
         resolved = project.interpolate(source, node)
     if resolved is None:
+        from portlint.parsers.compose.variables import bind_variable_host
+
+        bind_variable_host(project, service, source, node)
         return
     exact = resolved.value == node.value
     try:
