@@ -38,6 +38,9 @@ from portlint.yamlnodes import (
     location,
 )
 
+#: `bind_flags`'s arguments, in order.
+_FLAG_KEYS = ("entrypoint", "command", "environment", "env_file")
+
 
 def bind_service(project: Project, service: Service) -> None:
     """Every binding of one service, in the order its files wrote the entries."""
@@ -65,10 +68,8 @@ def bind_service(project: Project, service: Service) -> None:
                 _bind_port(project, service, source, entry)
             else:
                 _bind_expose(project, service, source, entry)
-    if last:
-        bind_flags(
-            project, service, last.get("entrypoint"), last.get("command"), last.get("environment")
-        )
+    if last or service.build is not None:
+        bind_flags(project, service, *(last.get(key) for key in _FLAG_KEYS))
     if mode == "host" and len(project.result.bindings) == before:
         _host_network_default(project, service)
 
