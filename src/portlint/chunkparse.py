@@ -115,6 +115,7 @@ class ChunkParser:
         self.cache = cache
         self.sources: dict[str, SourceFile] = {}
         ctx.read = lambda p: read_included(p, ctx, roots, self.sources)
+        self._roots = roots
         self.scanned = ParseResult()
         self.files = 0
         self.groups: dict[GroupKey, _Group] = {}
@@ -379,11 +380,23 @@ class ChunkParser:
         if self._project_keys is None:
             from portlint.compose_projects import ProjectKeys
 
-            self._project_keys = ProjectKeys(self.ctx.read, self.ctx.inside_roots)
+            self._project_keys = ProjectKeys(self.ctx.read, self.ctx.inside_roots, self._peek)
         includer = self._project_keys.included_by(source.path)
         if includer is not None:  # part of the project that includes it: parsed there
             return f"{source.display}{INCLUDED}{includer}"
         return self._project_keys.key(source.path, source.display)
+
+    def _peek(self, path: Path) -> SourceFile | None:
+        """A file inside the roots, for the include search: not kept as a source."""
+        display = display_path(path)
+        found = self.sources.get(display)
+        if found is not None:
+            return found
+        try:
+            limit = self.ctx.options.limits.max_file_bytes
+            return read_source(path, display, limit, roots=self._roots)
+        except ReadError:
+            return None
 
     def _stdin_as(self, path: Path, text: str) -> None:
         """`--stdin-filename`: the text parsed by the parser that file's name selects."""

@@ -43,9 +43,17 @@ def is_compose_name(name: str) -> bool:
 class ProjectKeys:
     """Project key per compose file, with each directory's default file set decided once."""
 
-    def __init__(self, read: Reader | None, inside: Callable[[Path], bool] | None = None) -> None:
+    def __init__(
+        self,
+        read: Reader | None,
+        inside: Callable[[Path], bool] | None = None,
+        peek: Reader | None = None,
+    ) -> None:
         self.read = read
         self.inside = inside
+        #: reads what the include search looks at without making it one of the run's
+        #: sources (default: `read`)
+        self.peek = peek or read
         self._defaults: dict[Path, frozenset[str] | None] = {}
         self._listed: dict[Path, list[str]] = {}
         self._references: dict[str, frozenset[str]] = {}
@@ -60,7 +68,7 @@ class ProjectKeys:
         if target in seen:
             return _CYCLE
         seen.add(target)
-        if self.read is None or self.inside is None:
+        if self.peek is None or self.inside is None:
             return None
         for folder in (path.parent, *path.parent.parents):
             if not self.inside(folder):
@@ -69,12 +77,16 @@ class ProjectKeys:
                 candidate = folder / name
                 if os.path.realpath(candidate) == target:
                     continue
-                source = self.read(candidate)
-                if source is None or target not in self._referenced(source, folder):
+                if target not in self._referenced(candidate, folder):
                     continue
                 above = self._includer(candidate, seen)
-                return above if above is not None else self.key(candidate, source.display)
+                return above if above is not None else self._key_of(candidate)
         return None
+
+    def _key_of(self, path: Path) -> str:
+        from portlint.source import display_path
+
+        return self.key(path, display_path(path))
 
     def _compose_names(self, folder: Path) -> list[str]:
         names = self._listed.get(folder)
@@ -86,21 +98,23 @@ class ProjectKeys:
             names = self._listed[folder] = sorted(n for n in listed if is_compose_name(n))
         return names
 
-    def _referenced(self, source: SourceFile, folder: Path) -> frozenset[str]:
-        found = self._references.get(source.display)
+    def _referenced(self, path: Path, folder: Path) -> frozenset[str]:
+        """Real paths of what the compose file at `path` includes or extends from."""
+        found = self._references.get(str(path))
         if found is None:
-            from portlint.parsers.compose.references import referenced_paths
+            from portlint.parsers.compose.references import may_refer, referenced_paths
 
-            env = self._env(folder)
-            found = frozenset(referenced_paths(source.text, folder, env))
-            self._references[source.display] = found
+            source = self.peek(path) if self.peek is not None else None
+            text = source.text if source is not None else ""
+            refers = may_refer(text)
+            found = frozenset(referenced_paths(text, folder, self._env(folder)) if refers else ())
+            self._references[str(path)] = found
         return found
 
     def _env(self, directory: Path) -> dict[str, str]:
-        source = self.read(directory / ".env") if self.read is not None else None
+        source = self.peek(directory / ".env") if self.peek is not None else None
         if source is None:
             return {}
-        source.secret = True
         return {name: value.value for name, value in parse_dotenv(source.text).items()}
 
     def key(self, path: Path, display: str) -> str:

@@ -23,10 +23,15 @@ _MAY_REFER = re.compile(r"^include\s*:|^\s+extends\s*:", re.MULTILINE)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def may_refer(text: str) -> bool:
+    """Whether the text can include or extend from another file at all (one C scan)."""
+    return bool(_MAY_REFER.search(text))
+
+
 def referenced_paths(text: str, folder: Path, env: dict[str, str]) -> Iterator[str]:
     """Real paths of the files `text` (a compose file in `folder`) includes or extends
     from; entries whose variables have no value in `env` are left out."""
-    if not _MAY_REFER.search(text):
+    if not may_refer(text):
         return
     try:
         root = yaml.compose(text, Loader=_Loader)
