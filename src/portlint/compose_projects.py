@@ -55,8 +55,8 @@ class ProjectKeys:
         #: sources (default: `read`)
         self.peek = peek or read
         self._defaults: dict[Path, frozenset[str] | None] = {}
-        self._listed: dict[Path, list[str]] = {}
-        self._references: dict[str, frozenset[str]] = {}
+        self._inside_roots: dict[Path, bool] = {}
+        self._references: dict[Path, dict[str, Path]] = {}
 
     def included_by(self, path: Path) -> str | None:
         """The key of the project that includes or extends from this file, else None."""
@@ -64,51 +64,58 @@ class ProjectKeys:
         return None if found == _CYCLE else found
 
     def _includer(self, path: Path, seen: set[str]) -> str | None:
-        target = os.path.realpath(path)
-        if target in seen:
-            return _CYCLE
-        seen.add(target)
         if self.peek is None or self.inside is None:
             return None
-        for folder in (path.parent, *path.parent.parents):
-            if not self.inside(folder):
+        target: str | None = None
+        for index, folder in enumerate((path.parent, *path.parent.parents)):
+            # the file's own folder is inside the roots: discovery found the file there
+            if index and not self._inside(folder):
                 break
-            for name in self._compose_names(folder):
-                candidate = folder / name
-                if os.path.realpath(candidate) == target:
-                    continue
-                if target not in self._referenced(candidate, folder):
-                    continue
-                above = self._includer(candidate, seen)
-                return above if above is not None else self._key_of(candidate)
+            referenced = self._folder_references(folder)
+            if not referenced:
+                continue
+            if target is None:
+                target = os.path.realpath(path)
+                if target in seen:
+                    return _CYCLE
+                seen.add(target)
+            candidate = referenced.get(target)
+            if candidate is None or os.path.realpath(candidate) == target:
+                continue
+            above = self._includer(candidate, seen)
+            return above if above is not None else self._key_of(candidate)
         return None
+
+    def _inside(self, folder: Path) -> bool:
+        found = self._inside_roots.get(folder)
+        if found is None:
+            assert self.inside is not None
+            found = self._inside_roots[folder] = self.inside(folder)
+        return found
 
     def _key_of(self, path: Path) -> str:
         from portlint.source import display_path
 
         return self.key(path, display_path(path))
 
-    def _compose_names(self, folder: Path) -> list[str]:
-        names = self._listed.get(folder)
-        if names is None:
-            try:
-                listed = os.listdir(folder)
-            except OSError:
-                listed = []
-            names = self._listed[folder] = sorted(n for n in listed if is_compose_name(n))
-        return names
-
-    def _referenced(self, path: Path, folder: Path) -> frozenset[str]:
-        """Real paths of what the compose file at `path` includes or extends from."""
-        found = self._references.get(str(path))
+    def _folder_references(self, folder: Path) -> dict[str, Path]:
+        """Real path of each file a compose-named file of `folder` includes or extends
+        from -> that file (the first by name), read once per folder."""
+        found = self._references.get(folder)
         if found is None:
             from portlint.parsers.compose.references import may_refer, referenced_paths
 
-            source = self.peek(path) if self.peek is not None else None
-            text = source.text if source is not None else ""
-            refers = may_refer(text)
-            found = frozenset(referenced_paths(text, folder, self._env(folder)) if refers else ())
-            self._references[str(path)] = found
+            found = self._references[folder] = {}
+            try:
+                listed = sorted(n for n in os.listdir(folder) if is_compose_name(n))
+            except OSError:
+                listed = []
+            for name in listed:
+                source = self.peek(folder / name) if self.peek is not None else None
+                if source is None or not may_refer(source.text):
+                    continue
+                for real in referenced_paths(source.text, folder, self._env(folder)):
+                    found.setdefault(real, folder / name)
         return found
 
     def _env(self, directory: Path) -> dict[str, str]:

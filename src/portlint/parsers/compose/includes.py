@@ -37,10 +37,16 @@ if TYPE_CHECKING:
 def load_includes(project: Project) -> list[YamlDocument]:
     """Every document the project's `include:` entries load, recursively, in order."""
     loaded: list[YamlDocument] = []
+    if not any(_has_include(document) for document in project.documents):
+        return loaded
     seen = {os.path.realpath(document.source.path) for document in project.documents}
     for document in project.documents:
         _include(project, document, project.directory, seen, loaded)
     return loaded
+
+
+def _has_include(document: YamlDocument) -> bool:
+    return isinstance(document.node, MappingNode) and get(document.node, "include") is not None
 
 
 def _include(
