@@ -190,3 +190,42 @@ def test_the_result_cache_sees_a_changed_included_file(tmp_path):
     alone = _cached_run(root, cache)
     assert alone == _cached_run(root, cache, "--no-cache")
     assert '"bindings": 2' in alone
+
+
+def test_an_unparsable_included_file_is_reported_once_where_it_breaks():
+    report = run(CASES / "unparsable")
+    found = [
+        (Path(f.location.path).name, f.location.line, f.location.column, f.severity.value)
+        for f in report.findings
+    ]
+    assert found == [("compose.yaml", 2, 5, "info"), ("extra.yml", 4, 1, "error")]
+    assert report.findings[0].message == (
+        "'extra.yml' cannot be parsed (line 4): its services are not checked"
+    )
+
+
+def test_forked_chunks_give_what_one_process_gives(tmp_path, capsys, monkeypatch):
+    """The including file and the files it includes land in different chunks (chunks
+    are cut between directories): the output is the one-process output."""
+    from portlint import workers
+    from portlint.cli import main
+
+    if not workers.can_fork():
+        return
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "part.yml").write_text(
+            f'services:\n  {name}:\n    image: nginx\n    ports: ["8080:80"]\n'
+        )
+    (tmp_path / "compose.yaml").write_text(
+        "include: [a/part.yml, b/part.yml]\nservices:\n  web:\n    image: nginx\n"
+    )
+
+    def output(*args: str) -> str:
+        assert main(["check", "--no-cache", "--format", "json", *args, str(tmp_path)]) == 1
+        return capsys.readouterr().out
+
+    one = output("-j", "1")
+    monkeypatch.setattr(workers, "MIN_BYTES_PER_WORKER", 1)  # fork even for this tree
+    assert output("-j", "3") == one
+    assert one.count('"rule": "PL101"') == 2  # a and b, one project; c is its own

@@ -137,7 +137,7 @@ def _text(
             unresolved.append((node, result.missing or ["a variable"]))
             return None
         text = result.value.strip()
-    if not text or "://" in text:
+    if not text or "://" in text or text.startswith("git@"):
         return None  # a remote include (git, oci): nothing on disk to check
     return text
 
@@ -182,17 +182,26 @@ def read_compose_file(
             "this project",
         )
         return None
+    import yaml
+
     from portlint.chunkunits import compose_source, yaml_error
     from portlint.yamlnodes import YamlLimitError
 
     try:
         documents = compose_source(included, ctx.options.limits)
-    except Exception as error:  # noqa: BLE001 - YAML syntax or a limit: PL001, as a scan says
-        import yaml
-
-        if not isinstance(error, (yaml.YAMLError, YamlLimitError)):
-            raise
-        project.result.diagnostics.append(yaml_error(included, error))
+    except (yaml.YAMLError, YamlLimitError) as error:
+        # The error itself is the scan's finding, in that file; here, a note where the
+        # project includes it.
+        at = yaml_error(included, error).location.line
+        project.result.diagnostics.append(
+            Diagnostic(
+                "PL001",
+                f"{shown!r} cannot be parsed (line {at}): its services are not checked",
+                location(source, node),
+                key=f"{project.key}:unparsable:{shown}",
+                severity="info",
+            )
+        )
         return None
     return documents[:1]
 

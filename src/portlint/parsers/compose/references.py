@@ -77,6 +77,6 @@ def _resolved(written: str, folder: Path, env: dict[str, str]) -> Iterator[str]:
         if result.missing or result.errors:
             return
         written = result.value
-    if "://" in written:
+    if "://" in written or written.startswith("git@"):
         return  # a remote include (git, oci): nothing on disk
     yield os.path.realpath(os.path.join(folder, written.strip()))
