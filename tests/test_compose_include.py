@@ -229,3 +229,16 @@ def test_forked_chunks_give_what_one_process_gives(tmp_path, capsys, monkeypatch
     monkeypatch.setattr(workers, "MIN_BYTES_PER_WORKER", 1)  # fork even for this tree
     assert output("-j", "3") == one
     assert one.count('"rule": "PL101"') == 2  # a and b, one project; c is its own
+
+
+def test_a_hostile_including_file_is_composed_under_the_limits(tmp_path):
+    """The include search composes a sibling that mentions `include:` under the same
+    depth limit as the scan: 100,000 nested brackets are a PL001, not a crash."""
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "docker-compose.yml").write_text(f"include:\n  - part.yml\nx: {deep}\n")
+    (tmp_path / "part.yml").write_text('services:\n  a:\n    image: nginx\n    ports: ["80:80"]\n')
+    report = run(tmp_path)
+    assert [(f.rule, Path(f.location.path).name) for f in report.findings] == [
+        ("PL001", "docker-compose.yml")
+    ]
+    assert [b.port for b in report.model.bindings if b.role.value == "publish"] == [80]

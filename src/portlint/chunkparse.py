@@ -33,6 +33,7 @@ from portlint.chunkunits import (
     resolved_directory,
     yaml_error,
 )
+from portlint.compose_projects import INCLUDED
 from portlint.discover import Candidate
 from portlint.model import Diagnostic, ParseResult
 from portlint.parsers import DocumentParser, ParseContext, Registry
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
 
 STDIN_NAME = "<stdin>"
 _LAST = float("inf")  # a group completed only at the end of the chunk
-INCLUDED = "\0included by\0"  # in the group key of a file another project includes
 
 GroupKey = tuple[int, str]
 
@@ -201,7 +201,7 @@ class ChunkParser:
         """Parse one complete group (or take it from the cache), note what it read, and
         release its nodes."""
         group.done = True
-        if INCLUDED in group.key:  # the including project parses it (see _group_key)
+        if INCLUDED in group.key:  # the including project parses it (compose_projects)
             group.result, group.parts = ParseResult(), []
             return
         reading = self._group_sources
@@ -373,30 +373,16 @@ class ChunkParser:
         return bool(claims)
 
     def _group_key(self, parser: DocumentParser, source: SourceFile) -> str:
-        """A Compose project (its directory's default file set, else the file itself:
-        portlint.compose_projects); a file for the other document parsers."""
+        """A Compose project (its directory's default file set, else the file itself;
+        a file another project includes is parsed there: portlint.compose_projects); a
+        file for the other document parsers."""
         if not parser.group_by_directory:
             return source.display
         if self._project_keys is None:
             from portlint.compose_projects import ProjectKeys
 
-            self._project_keys = ProjectKeys(self.ctx.read, self.ctx.inside_roots, self._peek)
-        includer = self._project_keys.included_by(source.path)
-        if includer is not None:  # part of the project that includes it: parsed there
-            return f"{source.display}{INCLUDED}{includer}"
-        return self._project_keys.key(source.path, source.display)
-
-    def _peek(self, path: Path) -> SourceFile | None:
-        """A file inside the roots, for the include search: not kept as a source."""
-        display = display_path(path)
-        found = self.sources.get(display)
-        if found is not None:
-            return found
-        try:
-            limit = self.ctx.options.limits.max_file_bytes
-            return read_source(path, display, limit, roots=self._roots)
-        except ReadError:
-            return None
+            self._project_keys = ProjectKeys.for_scan(self.ctx, self._roots, self.sources)
+        return self._project_keys.group_key(source.path, source.display)
 
     def _stdin_as(self, path: Path, text: str) -> None:
         """`--stdin-filename`: the text parsed by the parser that file's name selects."""

@@ -21,9 +21,14 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portlint.parsers.dotenv import parse_dotenv
-from portlint.source import SourceFile
+from portlint.source import ReadError, Roots, SourceFile, display_path, read_source
+
+if TYPE_CHECKING:
+    from portlint.options import Limits
+    from portlint.parsers import ParseContext
 
 #: Compose's own precedence (compose-go `DefaultFileNames`).
 DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
@@ -34,6 +39,9 @@ Reader = Callable[[Path], "SourceFile | None"]
 COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[.\-_][\w.\-]*)?\.ya?ml")
 #: A cycle of includes: none of its files is another's part.
 _CYCLE = "\0cycle"
+#: In the group key of a file another project includes (`ProjectKeys.group_key`): its
+#: own group is left empty, as the including project parses it.
+INCLUDED = "\0included by\0"
 
 
 def is_compose_name(name: str) -> bool:
@@ -48,15 +56,44 @@ class ProjectKeys:
         read: Reader | None,
         inside: Callable[[Path], bool] | None = None,
         peek: Reader | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.read = read
         self.inside = inside
         #: reads what the include search looks at without making it one of the run's
         #: sources (default: `read`)
         self.peek = peek or read
+        self.limits = limits  # the YAML limits the include search composes under (None: none)
         self._defaults: dict[Path, frozenset[str] | None] = {}
         self._inside_roots: dict[Path, bool] = {}
         self._references: dict[Path, dict[str, Path]] = {}
+
+    @classmethod
+    def for_scan(
+        cls, ctx: ParseContext, roots: Roots, sources: dict[str, SourceFile]
+    ) -> ProjectKeys:
+        """Keys for one scan: the include search reads inside `roots` (the scan's
+        `sources` first) without adding what it reads to them."""
+
+        def peek(path: Path) -> SourceFile | None:
+            display = display_path(path)
+            found = sources.get(display)
+            if found is not None:
+                return found
+            try:
+                return read_source(path, display, ctx.options.limits.max_file_bytes, roots=roots)
+            except ReadError:
+                return None
+
+        return cls(ctx.read, ctx.inside_roots, peek, ctx.options.limits)
+
+    def group_key(self, path: Path, display: str) -> str:
+        """The file's project key, or, for a file another project includes, a key of
+        its own marked `INCLUDED` (with the includer's key, so a cached result follows it)."""
+        includer = self.included_by(path)
+        if includer is not None:
+            return f"{display}{INCLUDED}{includer}"
+        return self.key(path, display)
 
     def included_by(self, path: Path) -> str | None:
         """The key of the project that includes or extends from this file, else None."""
@@ -64,7 +101,7 @@ class ProjectKeys:
         return None if found == _CYCLE else found
 
     def _includer(self, path: Path, seen: set[str]) -> str | None:
-        if self.peek is None or self.inside is None:
+        if self.peek is None or self.inside is None or self.limits is None:
             return None
         target: str | None = None
         for index, folder in enumerate((path.parent, *path.parent.parents)):
@@ -94,8 +131,6 @@ class ProjectKeys:
         return found
 
     def _key_of(self, path: Path) -> str:
-        from portlint.source import display_path
-
         return self.key(path, display_path(path))
 
     def _folder_references(self, folder: Path) -> dict[str, Path]:
@@ -114,7 +149,8 @@ class ProjectKeys:
                 source = self.peek(folder / name) if self.peek is not None else None
                 if source is None or not may_refer(source.text):
                     continue
-                for real in referenced_paths(source.text, folder, self._env(folder)):
+                assert self.limits is not None
+                for real in referenced_paths(source, folder, self._env(folder), self.limits):
                     found.setdefault(real, folder / name)
         return found
 

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import yaml
 
+from portlint.options import Limits
 from portlint.parsers.interpolation import interpolate
+from portlint.source import SourceFile
+from portlint.yamlnodes import YamlLimitError, compose_documents
 
 #: Only a file with one of these keys can pull another in: the rest are never parsed here.
 _MAY_REFER = re.compile(r"^include\s*:|^\s+extends\s*:", re.MULTILINE)
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def may_refer(text: str) -> bool:
@@ -28,15 +29,19 @@ def may_refer(text: str) -> bool:
     return bool(_MAY_REFER.search(text))
 
 
-def referenced_paths(text: str, folder: Path, env: dict[str, str]) -> Iterator[str]:
-    """Real paths of the files `text` (a compose file in `folder`) includes or extends
-    from; entries whose variables have no value in `env` are left out."""
-    if not may_refer(text):
+def referenced_paths(
+    source: SourceFile, folder: Path, env: dict[str, str], limits: Limits
+) -> Iterator[str]:
+    """Real paths of the files `source` (a compose file in `folder`) includes or extends
+    from; entries whose variables have no value in `env` are left out. The YAML is
+    composed under the run's limits, as every file is."""
+    if not may_refer(source.text):
         return
     try:
-        root = yaml.compose(text, Loader=_Loader)
-    except (yaml.YAMLError, RecursionError, ValueError):
+        documents = compose_documents(source, limits)
+    except (yaml.YAMLError, YamlLimitError):
         return
+    root = documents[0].node if documents else None
     if not isinstance(root, yaml.MappingNode):
         return
     fields = _fields(root)
