@@ -178,6 +178,10 @@ def _bind_long_port(
             return
         resolved = project.interpolate(source, value_node)
         if resolved is None:
+            if key == "published":
+                from portlint.parsers.compose.variables import bind_variable_published
+
+                bind_variable_published(project, service, source, node, value_node)
             return
         parts[key] = resolved.value.strip()
         raw[key] = value_node.value
