@@ -61,3 +61,12 @@ def test_final_stage_env_positions_every_form():
         "F": ("6", 61, None),
     }
     assert [text[offset] for _, offset, _ in values.values()] == ["1", '"', "'", "4", "5", "6"]
+
+
+def test_a_build_target_reads_that_stage_only():
+    from portlint.parsers.dockerfile import final_stage_env
+
+    text = "FROM node:20 AS dev\nENV PORT=3000\nFROM node:20-slim AS prod\nENV PORT=8080\n"
+    assert final_stage_env(text) == ("node:20-slim", {"PORT": ("8080", 69, None)})
+    assert final_stage_env(text, "dev") == ("node:20", {"PORT": ("3000", 29, None)})
+    assert final_stage_env(text, "missing") == (None, {})

@@ -267,16 +267,24 @@ def _expose(
 PARSERS = [DockerfileParser()]
 
 
-def final_stage_env(text: str) -> tuple[str | None, dict[str, tuple[str, int, str | None]]]:
-    """The final stage's base image and its `ENV` values: name -> (value, source offset
-    of the value as written (its opening quote when quoted), the quote or None). Only
-    values written on one line without escapes are kept: the offset must be exact."""
+def final_stage_env(
+    text: str, target: str | None = None
+) -> tuple[str | None, dict[str, tuple[str, int, str | None]]]:
+    """The base image and `ENV` values of the final stage (or of the stage named
+    `target`; none when no stage has that name): name -> (value, source offset of the
+    value as written (its opening quote when quoted), the quote or None). Only values
+    written on one line without escapes are kept: the offset must be exact. Values a
+    stage inherits from another stage (`FROM build`) are not followed."""
     image: str | None = None
+    stage = ""
     values: dict[str, tuple[str, int, str | None]] = {}
     for keyword, args, offsets in _instructions(text):
         if keyword == "FROM":
+            if target is not None and image is not None and stage == target.lower():
+                break
             words = [word for word in args.split() if not word.startswith("--")]
             image, values = (words[0] if words else None), {}
+            stage = words[2].lower() if len(words) > 2 and words[1].upper() == "AS" else ""
         elif keyword == "ENV":
             for name, value, at in _env_spans(args):
                 quote = args[at] if args[at : at + 1] in ("'", '"') else None
@@ -285,6 +293,8 @@ def final_stage_env(text: str) -> tuple[str | None, dict[str, tuple[str, int, st
                 if text[start : start + len(written)] != written:
                     continue  # the value spans a continuation line
                 values[name] = (value, start, quote)
+    if target is not None and (image is None or stage != target.lower()):
+        return None, {}
     return image, values
 
 

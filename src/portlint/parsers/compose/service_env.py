@@ -120,7 +120,8 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _dockerfile_layer(project: Project, service: Service) -> Layer | None:
-    """`ENV` of the final stage of the Dockerfile the service is built from."""
+    """`ENV` of the stage of the Dockerfile the service is built from (`target:`, else
+    the final one)."""
     if service.build is None or project.ctx.read is None:
         return None
     from portlint.parsers.dockerfile import final_stage_env
@@ -132,7 +133,7 @@ def _dockerfile_layer(project: Project, service: Service) -> Layer | None:
     dockerfile = project.ctx.read(path)
     if dockerfile is None:
         return None
-    image, values = final_stage_env(dockerfile.text)
+    image, values = final_stage_env(dockerfile.text, service.build_target)
     pairs = [
         (name, synthetic_node(dockerfile, offset, value, style))
         for name, (value, offset, style) in values.items()

@@ -47,6 +47,7 @@ class Service(Record):
     mounts: list[str] = field(default_factory=list)  # host paths of bind mounts and configs
     #: `build:` (context, Dockerfile) of a locally built image: its `image:` is only the tag
     build: tuple[str, str] | None = None
+    build_target: str | None = None  # `build: {target: stage}`: the stage it builds
     entries: list[tuple[SourceFile, str, Node]] = field(default_factory=list)  # (src, key, node)
     network_mode_at: tuple[SourceFile, Node] | None = None  # where `network_mode` is written
 
@@ -204,6 +205,7 @@ class ServiceMerging:
         build = self._build(source, fields.get("build"))
         if build is not None:
             service.build = build
+            service.build_target = self.scalar_text(source, get(fields.get("build"), "target"))
 
     def _build(self, source: SourceFile, node: Node | None) -> tuple[str, str] | None:
         """(context, Dockerfile) of `build: ./dir` or `build: {context, dockerfile}`."""
