@@ -33,6 +33,7 @@ from portlint.chunkunits import (
     resolved_directory,
     yaml_error,
 )
+from portlint.compose_projects import INCLUDED
 from portlint.discover import Candidate
 from portlint.model import Diagnostic, ParseResult
 from portlint.parsers import DocumentParser, ParseContext, Registry
@@ -114,6 +115,7 @@ class ChunkParser:
         self.cache = cache
         self.sources: dict[str, SourceFile] = {}
         ctx.read = lambda p: read_included(p, ctx, roots, self.sources)
+        self._roots = roots
         self.scanned = ParseResult()
         self.files = 0
         self.groups: dict[GroupKey, _Group] = {}
@@ -199,6 +201,9 @@ class ChunkParser:
         """Parse one complete group (or take it from the cache), note what it read, and
         release its nodes."""
         group.done = True
+        if INCLUDED in group.key:  # the including project parses it (compose_projects)
+            group.result, group.parts = ParseResult(), []
+            return
         reading = self._group_sources
         reading.log = group.reads
         self.sources, scanned = reading, self.sources  # type: ignore[assignment]
@@ -368,15 +373,16 @@ class ChunkParser:
         return bool(claims)
 
     def _group_key(self, parser: DocumentParser, source: SourceFile) -> str:
-        """A Compose project (its directory's default file set, else the file itself:
-        portlint.compose_projects); a file for the other document parsers."""
+        """A Compose project (its directory's default file set, else the file itself;
+        a file another project includes is parsed there: portlint.compose_projects); a
+        file for the other document parsers."""
         if not parser.group_by_directory:
             return source.display
         if self._project_keys is None:
             from portlint.compose_projects import ProjectKeys
 
-            self._project_keys = ProjectKeys(self.ctx.read)
-        return self._project_keys.key(source.path, source.display)
+            self._project_keys = ProjectKeys.for_scan(self.ctx, self._roots, self.sources)
+        return self._project_keys.group_key(source.path, source.display)
 
     def _stdin_as(self, path: Path, text: str) -> None:
         """`--stdin-filename`: the text parsed by the parser that file's name selects."""

@@ -8,29 +8,157 @@ project, keyed by the directory (`deploy`). Every other compose-shaped file ther
 (`docker-compose-npm.yml`, `docker-compose.prod.yml`) is started with `-f` on its own and
 is a project keyed by its own path: two alternatives are never merged, and never collide
 with each other unless they share a host.
+
+A file that a project pulls in with top-level `include:` or a service's `extends: {file:}`
+is part of that project, not a project of its own (`included_by`): the including file is
+looked for among the compose-named files of its directory and the directories above it,
+inside the scanned roots.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portlint.parsers.dotenv import parse_dotenv
-from portlint.source import SourceFile
+from portlint.source import ReadError, Roots, SourceFile, display_path, read_source
+
+if TYPE_CHECKING:
+    from portlint.options import Limits
+    from portlint.parsers import ParseContext
 
 #: Compose's own precedence (compose-go `DefaultFileNames`).
 DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 
 Reader = Callable[[Path], "SourceFile | None"]
 
+#: `compose.yaml`, `docker-compose-npm.yml`, `compose.prod.yaml`: a compose file by name.
+COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[.\-_][\w.\-]*)?\.ya?ml")
+#: A cycle of includes: none of its files is another's part.
+_CYCLE = "\0cycle"
+#: In the group key of a file another project includes (`ProjectKeys.group_key`): its
+#: own group is left empty, as the including project parses it.
+INCLUDED = "\0included by\0"
+
+
+def is_compose_name(name: str) -> bool:
+    return bool(COMPOSE_NAME.fullmatch(name))
+
 
 class ProjectKeys:
     """Project key per compose file, with each directory's default file set decided once."""
 
-    def __init__(self, read: Reader | None) -> None:
+    def __init__(
+        self,
+        read: Reader | None,
+        inside: Callable[[Path], bool] | None = None,
+        peek: Reader | None = None,
+        limits: Limits | None = None,
+    ) -> None:
         self.read = read
+        self.inside = inside
+        #: reads what the include search looks at without making it one of the run's
+        #: sources (default: `read`)
+        self.peek = peek or read
+        self.limits = limits  # the YAML limits the include search composes under (None: none)
         self._defaults: dict[Path, frozenset[str] | None] = {}
+        self._inside_roots: dict[Path, bool] = {}
+        self._references: dict[Path, dict[str, Path]] = {}
+
+    @classmethod
+    def for_scan(
+        cls, ctx: ParseContext, roots: Roots, sources: dict[str, SourceFile]
+    ) -> ProjectKeys:
+        """Keys for one scan: the include search reads inside `roots` (the scan's
+        `sources` first) without adding what it reads to them."""
+
+        def peek(path: Path) -> SourceFile | None:
+            display = display_path(path)
+            found = sources.get(display)
+            if found is not None:
+                return found
+            try:
+                return read_source(path, display, ctx.options.limits.max_file_bytes, roots=roots)
+            except ReadError:
+                return None
+
+        return cls(ctx.read, ctx.inside_roots, peek, ctx.options.limits)
+
+    def group_key(self, path: Path, display: str) -> str:
+        """The file's project key, or, for a file another project includes, a key of
+        its own marked `INCLUDED` (with the includer's key, so a cached result follows it)."""
+        includer = self.included_by(path)
+        if includer is not None:
+            return f"{display}{INCLUDED}{includer}"
+        return self.key(path, display)
+
+    def included_by(self, path: Path) -> str | None:
+        """The key of the project that includes or extends from this file, else None."""
+        found = self._includer(Path(os.path.abspath(path)), set())
+        return None if found == _CYCLE else found
+
+    def _includer(self, path: Path, seen: set[str]) -> str | None:
+        if self.peek is None or self.inside is None or self.limits is None:
+            return None
+        target: str | None = None
+        for index, folder in enumerate((path.parent, *path.parent.parents)):
+            # the file's own folder is inside the roots: discovery found the file there
+            if index and not self._inside(folder):
+                break
+            referenced = self._folder_references(folder)
+            if not referenced:
+                continue
+            if target is None:
+                target = os.path.realpath(path)
+                if target in seen:
+                    return _CYCLE
+                seen.add(target)
+            candidate = referenced.get(target)
+            if candidate is None or os.path.realpath(candidate) == target:
+                continue
+            above = self._includer(candidate, seen)
+            return above if above is not None else self._key_of(candidate)
+        return None
+
+    def _inside(self, folder: Path) -> bool:
+        found = self._inside_roots.get(folder)
+        if found is None:
+            assert self.inside is not None
+            found = self._inside_roots[folder] = self.inside(folder)
+        return found
+
+    def _key_of(self, path: Path) -> str:
+        return self.key(path, display_path(path))
+
+    def _folder_references(self, folder: Path) -> dict[str, Path]:
+        """Real path of each file a compose-named file of `folder` includes or extends
+        from -> that file (the first by name), read once per folder."""
+        found = self._references.get(folder)
+        if found is None:
+            from portlint.parsers.compose.references import may_refer, referenced_paths
+
+            found = self._references[folder] = {}
+            try:
+                listed = sorted(n for n in os.listdir(folder) if is_compose_name(n))
+            except OSError:
+                listed = []
+            for name in listed:
+                source = self.peek(folder / name) if self.peek is not None else None
+                if source is None or not may_refer(source.text):
+                    continue
+                assert self.limits is not None
+                for real in referenced_paths(source, folder, self._env(folder), self.limits):
+                    found.setdefault(real, folder / name)
+        return found
+
+    def _env(self, directory: Path) -> dict[str, str]:
+        source = self.peek(directory / ".env") if self.peek is not None else None
+        if source is None:
+            return {}
+        return {name: value.value for name, value in parse_dotenv(source.text).items()}
 
     def key(self, path: Path, display: str) -> str:
         """`dir` for a file of the directory's default project, else the file's own path."""

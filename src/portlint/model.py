@@ -279,6 +279,9 @@ class ParseResult(Record):
     mounts: list[Mount] = field(default_factory=list)  # host paths Compose services mount
     served: list[Served] = field(default_factory=list)  # what known processes listen on
     configmaps: list[ConfigMap] = field(default_factory=list)  # Kubernetes ConfigMaps
+    #: host ports written as one variable with no value (`"${WEB_PORT}:80"`): port 0, the
+    #: variable in `source`; kept apart from `bindings`, for PL101 alone
+    variable_ports: list[Binding] = field(default_factory=list)
 
     def extend(self, other: ParseResult) -> None:
         self.bindings.extend(other.bindings)
@@ -290,6 +293,7 @@ class ParseResult(Record):
         self.mounts.extend(other.mounts)
         self.served.extend(other.served)
         self.configmaps.extend(other.configmaps)
+        self.variable_ports.extend(other.variable_ports)
 
 
 class Model(Record):
@@ -305,6 +309,7 @@ class Model(Record):
     #: host group -> why its bindings are there ("host of compose project deploy/")
     hosts: dict[str, str] = field(default_factory=dict)
     served: list[Served] = field(default_factory=list)
+    variable_ports: list[Binding] = field(default_factory=list)  # see ParseResult
     _used_ports: UsedPorts | None = None
 
     def used_ports(self) -> UsedPorts:

@@ -57,7 +57,7 @@ def build(result: ParseResult, options: Options, files: int = 0) -> Model:
         from portlint.k8s_mounts import mount_configmaps
 
         mount_configmaps(result, groups.cluster)
-    for binding in result.bindings:
+    for binding in [*result.bindings, *result.variable_ports]:
         _place(binding, groups)
     facts: list[PodTemplate | Service | IngressBackend] = [
         *result.workloads,
@@ -77,6 +77,7 @@ def build(result: ParseResult, options: Options, files: int = 0) -> Model:
         files,
         hosts=groups.placement.reasons,
         served=result.served,
+        variable_ports=result.variable_ports,
     )
 
 

@@ -265,3 +265,57 @@ def _expose(
 
 
 PARSERS = [DockerfileParser()]
+
+
+def final_stage_env(
+    text: str, target: str | None = None
+) -> tuple[str | None, dict[str, tuple[str, int, str | None]]]:
+    """The base image and `ENV` values of the final stage (or of the stage named
+    `target`; none when no stage has that name): name -> (value, source offset of the
+    value as written (its opening quote when quoted), the quote or None). Only values
+    written on one line without escapes are kept: the offset must be exact. Values a
+    stage inherits from another stage (`FROM build`) are not followed."""
+    image: str | None = None
+    stage = ""
+    values: dict[str, tuple[str, int, str | None]] = {}
+    for keyword, args, offsets in _instructions(text):
+        if keyword == "FROM":
+            if target is not None and image is not None and stage == target.lower():
+                break
+            words = [word for word in args.split() if not word.startswith("--")]
+            image, values = (words[0] if words else None), {}
+            stage = words[2].lower() if len(words) > 2 and words[1].upper() == "AS" else ""
+        elif keyword == "ENV":
+            for name, value, at in _env_spans(args):
+                quote = args[at] if args[at : at + 1] in ("'", '"') else None
+                written = f"{quote}{value}{quote}" if quote else value
+                start = offsets[at]
+                if text[start : start + len(written)] != written:
+                    continue  # the value spans a continuation line
+                values[name] = (value, start, quote)
+    if target is not None and (image is None or stage != target.lower()):
+        return None, {}
+    return image, values
+
+
+def _env_spans(args: str) -> list[tuple[str, str, int]]:
+    """(name, value, index of the value in `args`) of `ENV a=1 b="2"` and `ENV a 1`."""
+    words = args.split()
+    if not words:
+        return []
+    if "=" not in words[0]:
+        rest = args.split(None, 1)
+        if len(rest) < 2 or rest[1][:1] in ("'", '"') or "\\" in rest[1]:
+            return []
+        return [(words[0], rest[1].rstrip(), len(args) - len(rest[1]))]
+    found = []
+    for match in re.finditer(r"""(?:[^\s"'\\]|"[^"\\]*"|'[^']*')+""", args):
+        name, eq, value = match.group().partition("=")
+        if not eq or not value:
+            continue
+        quoted = value[:1] in ("'", '"') and value[-1:] == value[:1] and len(value) > 1
+        inner = value[1:-1] if quoted else value
+        if not quoted and any(q in value for q in "'\""):
+            continue
+        found.append((name, inner, match.start() + len(name) + 1))
+    return found

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 from portlint.findings import Finding, Related, Severity
 from portlint.freeports import UsedPorts
-from portlint.model import Binding, Model, Role
+from portlint.model import Binding, Model, Role, addresses_overlap
 from portlint.options import Options
 from portlint.rules import check
-from portlint.rules.clash_search import Clash, collisions
+from portlint.rules.clash_search import Clash, collisions, may_run_together
 
 #: Roles where one owner declaring a socket twice is a mistake (a container port mapped
 #: to two host ports, or nginx virtual hosts sharing `listen 80`, are not).
@@ -26,6 +26,7 @@ def port_collisions(model: Model, options: Options) -> Iterator[Finding]:
         if used is None:
             used = model.used_ports()
         yield _collision_finding(binding, clash, used, options, model.hosts)
+    yield from _variable_collisions(model)
 
 
 @check("PL102")
@@ -101,6 +102,43 @@ def duplicate_ports(model: Model, options: Options) -> Iterator[Finding]:
             )
 
 
+def _variable_collisions(model: Model) -> Iterator[Finding]:
+    """One unset variable as the host port of two services on one host (portlint.parsers.
+    compose.variables): the same port whatever its value."""
+    groups: dict[tuple, list[Binding]] = defaultdict(list)
+    for b in model.variable_ports:
+        groups[(b.namespace, b.protocol, b.source)].append(b)
+    for bindings in groups.values():
+        for b in bindings:
+            others = [
+                o
+                for o in bindings
+                if o.owner != b.owner and addresses_overlap(b, o) and may_run_together(b, o)
+            ]
+            if others:
+                yield _variable_finding(b, others, model.hosts)
+
+
+def _variable_finding(b: Binding, others: list[Binding], hosts: dict[str, str]) -> Finding:
+    name = b.source.removeprefix("variable ")
+    written = f"${{{name}}}/{b.protocol.value}"
+    if b.address is not None:
+        written = f"{b.address_text()}:{written}"
+    first = others[0]
+    party = f"{_party(first)} ({first.location.path}:{first.location.line})"
+    if len(others) > 1:
+        party += f" and {len(others) - 1} other{'s' if len(others) > 2 else ''}"
+    return Finding(
+        "PL101",
+        f"host port {written} {_scope(b, first, hosts)} is also published by {party} "
+        f"with the same variable: {name} has no value here, but whatever it is set to, "
+        "both bind that port; give one of them a variable of its own",
+        b.location,
+        related=[Related(o.location, f"{_party(o)} publishes ${{{name}}} here") for o in others],
+        key=f"{b.namespace.key}|{b.owner}|{written}",
+    )
+
+
 # --- messages --------------------------------------------------------------------------
 
 
@@ -160,18 +198,7 @@ def _advice(b: Binding, used: UsedPorts, options: Options) -> str:
 
 def _scope(b: Binding, other: Binding, hosts: dict[str, str]) -> str:
     """Where the clash is, and for a host why portlint put both there."""
-    namespace = b.namespace
-    text = namespace.describe()
-    if namespace.kind != "host":
-        return text
-    reason = hosts.get(namespace.group)
-    if reason is None:
-        return text
-    if reason.startswith("host of compose project"):
-        return f"on the {reason}"
-    if not reason.startswith("`hosts:`") and _directory(b) != _directory(other):
-        reason += "; split them with `hosts:`"
-    return f"{text} ({reason})"
+    return b.namespace.describe(hosts, split_hint=_directory(b) != _directory(other))
 
 
 def _directory(b: Binding) -> str:

@@ -14,15 +14,13 @@ and `expose`), `commands` (Traefik flags in `command`), `ports` (the port syntax
 
 from __future__ import annotations
 
-import re
-
+from portlint.compose_projects import is_compose_name
 from portlint.model import ParseResult
 from portlint.parsers import ParseContext
 from portlint.parsers.compose.bindings import bind_service
 from portlint.parsers.compose.project import FORMAT, Project
 from portlint.yamlnodes import MappingNode, YamlDocument, get, items
 
-_COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[.\-_][\w.\-]*)?\.ya?ml")
 #: Keys that make a `services:` entry look like a Compose service.
 _SERVICE_KEYS = frozenset(
     {
@@ -53,10 +51,6 @@ _SERVICE_KEYS = frozenset(
 )
 
 
-def is_compose_name(name: str) -> bool:
-    return bool(_COMPOSE_NAME.fullmatch(name))
-
-
 class ComposeParser:
     format = FORMAT
     group_by_directory = True
@@ -69,7 +63,8 @@ class ComposeParser:
             return False
         services = get(node, "services")
         if services is None:
-            return False
+            # a compose file that only includes others (`include:`, named as Compose)
+            return get(node, "include") is not None and is_compose_name(document.source.path.name)
         if is_compose_name(document.source.path.name):
             return True
         if not isinstance(services, MappingNode):
@@ -87,5 +82,7 @@ class ComposeParser:
             project.record_mounts(service)
         return project.result
 
+
+__all__ = ["PARSERS", "ComposeParser", "is_compose_name"]
 
 PARSERS = [ComposeParser()]

@@ -38,6 +38,9 @@ from portlint.yamlnodes import (
     location,
 )
 
+#: `bind_flags`'s arguments, in order.
+_FLAG_KEYS = ("entrypoint", "command", "environment", "env_file")
+
 
 def bind_service(project: Project, service: Service) -> None:
     """Every binding of one service, in the order its files wrote the entries."""
@@ -47,7 +50,7 @@ def bind_service(project: Project, service: Service) -> None:
     before = len(project.result.bindings)
     last: dict[str, tuple[SourceFile, Node]] = {}
     for source, key, node in service.entries:
-        if key in ("command", "entrypoint", "environment"):
+        if key in ("command", "entrypoint", "environment", "env_file"):
             last[key] = (source, node)
             if key == "command":
                 bind_command(project, service, source, node)
@@ -65,10 +68,8 @@ def bind_service(project: Project, service: Service) -> None:
                 _bind_port(project, service, source, entry)
             else:
                 _bind_expose(project, service, source, entry)
-    if last:
-        bind_flags(
-            project, service, last.get("entrypoint"), last.get("command"), last.get("environment")
-        )
+    if last or service.build is not None:
+        bind_flags(project, service, *(last.get(key) for key in _FLAG_KEYS))
     if mode == "host" and len(project.result.bindings) == before:
         _host_network_default(project, service)
 
@@ -120,6 +121,9 @@ def _bind_port(project: Project, service: Service, source: SourceFile, node: Nod
     else:
         resolved = project.interpolate(source, node)
     if resolved is None:
+        from portlint.parsers.compose.variables import bind_variable_host
+
+        bind_variable_host(project, service, source, node)
         return
     exact = resolved.value == node.value
     try:
@@ -174,6 +178,10 @@ def _bind_long_port(
             return
         resolved = project.interpolate(source, value_node)
         if resolved is None:
+            if key == "published":
+                from portlint.parsers.compose.variables import bind_variable_published
+
+                bind_variable_published(project, service, source, node, value_node)
             return
         parts[key] = resolved.value.strip()
         raw[key] = value_node.value

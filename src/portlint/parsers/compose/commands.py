@@ -70,16 +70,18 @@ def bind_flags(
     entrypoint: tuple[SourceFile, Node] | None,
     command: tuple[SourceFile, Node] | None,
     environment: tuple[SourceFile, Node] | None = None,
+    env_file: tuple[SourceFile, Node] | None = None,
 ) -> None:
     """Listen ports the service's `entrypoint`/`command` flags and documented
-    `environment:` variables set (`portlint.flags`), each on its value; `command` gives
-    the entrypoint's arguments."""
-    from portlint.flags.sources import compose_env, compose_reading, emit, environment_reading
+    environment variables set (`portlint.flags`; from `environment:`, `env_file:` and a
+    locally built image's `ENV`: portlint.parsers.compose.service_env), each on its
+    value; `command` gives the entrypoint's arguments."""
+    from portlint.flags.sources import compose_reading, emit, environment_reading
+    from portlint.parsers.compose.service_env import environment_layers
 
     reading = compose_reading(entrypoint, command, service.image)
-    if environment is not None:
-        source, node = environment
-        reading.extend(environment_reading(source, compose_env(node), service.image))
+    for source, pairs, image in environment_layers(project, service, environment, env_file):
+        reading.extend(environment_reading(source, pairs, image))
     if not reading.ports and not reading.problems:
         return
     common = project.common(service)
