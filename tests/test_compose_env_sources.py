@@ -23,7 +23,7 @@ def _read(case: str) -> list[tuple[str, str, int, int, int, str]]:
             b.source,
         )
         for b in report.model.bindings
-        if b.source.startswith("environment")
+        if b.source.startswith("environment") and b.format == "compose"
     )
 
 
@@ -70,3 +70,20 @@ def test_a_build_target_reads_that_stage_only():
     assert final_stage_env(text) == ("node:20-slim", {"PORT": ("8080", 69, None)})
     assert final_stage_env(text, "dev") == ("node:20", {"PORT": ("3000", 29, None)})
     assert final_stage_env(text, "missing") == (None, {})
+
+
+def test_a_scanned_dockerfile_binds_its_env_port_in_its_image_and_says_a_bad_one_once(
+    tmp_path: Path,
+) -> None:
+    """The image's own namespace gets the ENV port (what it serves unless a runtime
+    overrides it); a service building it reads the same ENV, but a bad value is one PL002."""
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nENV DEBUG=0 PORT=3000\n")
+    report = run(tmp_path)
+    assert [
+        (b.namespace.kind, b.port, b.location.line, b.location.column, b.source)
+        for b in report.model.bindings
+    ] == [("dockerfile", 3000, 2, 18, "environment PORT")]
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nENV PORT=99999\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    build: .\n")
+    found = run(tmp_path).findings
+    assert [(f.rule, f.location.line, f.location.column) for f in found] == [("PL002", 2, 10)]

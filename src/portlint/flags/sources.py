@@ -219,3 +219,16 @@ def _suffix(node: ScalarNode, at: int, text: str) -> ScalarNode:
     mark = node.start_mark
     start = Mark(mark.name, mark.index + at, mark.line, mark.column + at, "", 0)
     return ScalarNode(node.tag, text, start, node.end_mark, style=node.style)
+
+
+def synthetic_node(source: SourceFile, offset: int, value: str, style: str | None) -> ScalarNode:
+    """A scalar node standing for `value` written at `offset` of a non-YAML file (at its
+    opening quote when `style` is one), for readers that take YAML nodes."""
+    from yaml.error import Mark
+
+    line = source.text.count("\n", 0, offset)
+    column = offset - (source.text.rfind("\n", 0, offset) + 1)
+    length = len(value) + (2 if style else 0)
+    start = Mark(source.display, offset, line, column, "", 0)
+    end = Mark(source.display, offset + length, line, column + length, "", 0)
+    return ScalarNode("tag:yaml.org,2002:str", value, start, end, style=style)

@@ -66,6 +66,8 @@ class DockerfileParser:
                     _expose(result, owner, source, match.group(), location, scope, stage)
         if commands:
             _command_flags(result, owner, source, commands)
+        if "ENV" in source.text:
+            _environment_ports(result, owner, source)
         _record_copies(result, owner, source, ctx)
         return result
 
@@ -262,6 +264,35 @@ def _expose(
             location=port_location,
         )
     )
+
+
+def _environment_ports(result: ParseResult, owner: str, source: SourceFile) -> None:
+    """Listen ports the final stage's `ENV` sets through a variable its base image
+    documents (`ENV PORT=8080` on an app image): what the image serves when nothing
+    overrides it. A Compose service built from here reads the same `ENV` itself."""
+    from portlint.flags.sources import emit, environment_reading, synthetic_node
+
+    image, values = final_stage_env(source.text)
+    pairs = [
+        (name, synthetic_node(source, offset, value, style))
+        for name, (value, offset, style) in values.items()
+    ]
+    reading = environment_reading(source, pairs, image)
+    if not reading.ports and not reading.problems:
+        return
+
+    def binding(port: int, protocol: Protocol, where: Location) -> Binding:
+        return Binding(
+            port=port,
+            protocol=protocol,
+            namespace=Namespace.dockerfile(source.display),
+            role=Role.CONTAINER,
+            owner=owner,
+            format="dockerfile",
+            location=where,
+        )
+
+    emit(result, reading, binding, owner, owner, source.display)
 
 
 PARSERS = [DockerfileParser()]

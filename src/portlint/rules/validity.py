@@ -12,8 +12,15 @@ from portlint.rules import check
 
 
 def _diagnostics(model: Model, rule_id: str) -> Iterator[Finding]:
+    # one text read by two owners (a Dockerfile scanned and also built by a Compose
+    # service) gives the same problem twice: say it once
+    said: set[tuple[str, object]] = set()
     for diagnostic in model.diagnostics:
         if diagnostic.rule == rule_id:
+            seen = (diagnostic.message, diagnostic.location)
+            if seen in said:
+                continue
+            said.add(seen)
             severity = Severity(diagnostic.severity) if diagnostic.severity else None
             yield Finding(
                 rule_id,

@@ -14,8 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from yaml.error import Mark
-
+from portlint.flags.sources import synthetic_node
 from portlint.parsers.compose.project import Project, Service
 from portlint.parsers.dotenv import parse_dotenv
 from portlint.source import SourceFile
@@ -99,17 +98,6 @@ def env_file_pairs(source: SourceFile) -> list[tuple[str, ScalarNode]]:
             (name, synthetic_node(source, starts[value.line - 1] + column, value.value, style))
         )
     return pairs
-
-
-def synthetic_node(source: SourceFile, offset: int, value: str, style: str | None) -> ScalarNode:
-    """A scalar node standing for `value` written at `offset` of a non-YAML file (at its
-    opening quote when `style` is one), for readers that take YAML nodes."""
-    line = source.text.count("\n", 0, offset)
-    column = offset - (source.text.rfind("\n", 0, offset) + 1)
-    length = len(value) + (2 if style else 0)
-    start = Mark(source.display, offset, line, column, "", 0)
-    end = Mark(source.display, offset + length, line, column + length, "", 0)
-    return ScalarNode("tag:yaml.org,2002:str", value, start, end, style=style)
 
 
 def _line_starts(text: str) -> list[int]:
