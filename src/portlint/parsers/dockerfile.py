@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from portlint.model import Binding, Diagnostic, Mount, Namespace, ParseResult, Protocol, Role
@@ -101,18 +102,7 @@ def _command_flags(
         words[keyword] = instruction_words(source, args, offsets, fallback)
     reading = dockerfile_reading(words.get("ENTRYPOINT"), words.get("CMD"))
 
-    def binding(port: int, protocol: Protocol, where: Location) -> Binding:
-        return Binding(
-            port=port,
-            protocol=protocol,
-            namespace=Namespace.dockerfile(source.display),
-            role=Role.CONTAINER,
-            owner=owner,
-            format="dockerfile",
-            location=where,
-        )
-
-    emit(result, reading, binding, owner, owner, source.display)
+    emit(result, reading, _image_binding(source, owner), owner, owner, source.display)
 
 
 def _instructions(text: str):
@@ -281,6 +271,12 @@ def _environment_ports(result: ParseResult, owner: str, source: SourceFile) -> N
     if not reading.ports and not reading.problems:
         return
 
+    emit(result, reading, _image_binding(source, owner), owner, owner, source.display)
+
+
+def _image_binding(source: SourceFile, owner: str) -> Callable[[int, Protocol, Location], Binding]:
+    """Builds a port the image's process listens on, in the image's own namespace."""
+
     def binding(port: int, protocol: Protocol, where: Location) -> Binding:
         return Binding(
             port=port,
@@ -292,7 +288,7 @@ def _environment_ports(result: ParseResult, owner: str, source: SourceFile) -> N
             location=where,
         )
 
-    emit(result, reading, binding, owner, owner, source.display)
+    return binding
 
 
 PARSERS = [DockerfileParser()]

@@ -99,21 +99,14 @@ def host_network_default(
     known = registry.by_name(identity)
     if known is None or known.generic or not known.ports:
         return
-    ctx = reader.ctx
-    ctx.bindings.append(
-        Binding(
+    reader.ctx.bindings.append(
+        reader.node_binding(
             known.ports[0],
             Protocol.UDP if known.protocol == "udp" else Protocol.TCP,
-            reader.node_namespace,
             Role.LISTEN,
-            ctx.owner,
-            location=ctx.loc(image_node),
-            replicas=reader.replicas,
-            workload_kind=ctx.kind,
-            node_name=reader.node_name or None,
-            format="kubernetes",
-            identity=identity,
-            image=image,
+            image_node,
+            identity,
+            image,
             default=True,
             source=f"default of {known.title} (host network, inferred)",
         )

@@ -9,6 +9,7 @@ a plain init container runs alone before them, so it gets a namespace of its own
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from portlint.k8s_objects import Container, ContainerPort, PodTemplate, PortUse
 from portlint.model import Binding, Namespace, PodContainer, Protocol, Role, parse_address
@@ -287,40 +288,50 @@ class PodReader:
                 except ValueError:
                     ctx.diag("PL002", f"hostIP {text!r} is not an IP address", ip_node)
             ctx.bindings.append(
-                Binding(
+                self.node_binding(
                     host_port,
                     proto,
-                    self.node_namespace,
                     Role.HOST_PORT,
-                    ctx.owner,
-                    location=ctx.loc(host_node),
+                    host_node,
+                    identity,
+                    image,
                     address=address,
-                    replicas=self.replicas,
-                    workload_kind=ctx.kind,
-                    node_name=self.node_name or None,
-                    format="kubernetes",
-                    identity=identity,
-                    image=image,
                     port_name=port_name,
                 )
             )
         elif self.host_network:
             ctx.bindings.append(
-                Binding(
-                    number,
-                    proto,
-                    self.node_namespace,
-                    Role.LISTEN,
-                    ctx.owner,
-                    location=ctx.loc(number_node),
-                    replicas=self.replicas,
-                    workload_kind=ctx.kind,
-                    node_name=self.node_name or None,
-                    format="kubernetes",
-                    identity=identity,
-                    image=image,
-                )
+                self.node_binding(number, proto, Role.LISTEN, number_node, identity, image)
             )
+
+    def node_binding(
+        self,
+        port: int,
+        protocol: Protocol,
+        role: Role,
+        node: Node,
+        identity: str | None,
+        image: str | None,
+        **fields: Any,
+    ) -> Binding:
+        """A binding of this pod on its node (a hostPort, or a port of a host-network
+        container), placed on `node`."""
+        ctx = self.ctx
+        return Binding(
+            port,
+            protocol,
+            self.node_namespace,
+            role,
+            ctx.owner,
+            location=ctx.loc(node),
+            replicas=self.replicas,
+            workload_kind=ctx.kind,
+            node_name=self.node_name or None,
+            format="kubernetes",
+            identity=identity,
+            image=image,
+            **fields,
+        )
 
     def _uses(self, fields: dict[str, Node]) -> list[PortUse]:
         """Ports of probes and lifecycle hooks (httpGet, tcpSocket, grpc), from the
