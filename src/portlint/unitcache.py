@@ -123,15 +123,25 @@ class _Unpickler(pickle.Unpickler):
         ("ipaddress", "IPv6Network"),
     }
 
+    #: Classes already let through, by (module, name): each entry is its own pickle, so
+    #: the same few dozen globals are looked up for every one of thousands of entries.
+    _checked: dict[tuple[str, str], Any] = {}
+
     def find_class(self, module: str, name: str) -> Any:
+        found = self._checked.get((module, name))
+        if found is not None:
+            return found
         if (module, name) in self._ALLOWED:
-            return super().find_class(module, name)
-        if module.startswith("portlint."):
+            found = super().find_class(module, name)
+        elif module.startswith("portlint."):
             found = super().find_class(module, name)
             # Only data: a record, an enum or a named tuple (Location), never a function.
-            if isinstance(found, type) and issubclass(found, Record | Enum | tuple):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not a portlint record")
+            if not (isinstance(found, type) and issubclass(found, Record | Enum | tuple)):
+                found = None
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a portlint record")
+        self._checked[(module, name)] = found
+        return found
 
 
 def loads(data: bytes) -> Any:
