@@ -337,7 +337,7 @@ class ChunkParser:
         if cacheable and self.cache is not None:
             text = text_digest(source.text)
             key = digest("file", source.display, text)
-            hit = file_entry(self.cache.get(key), len(self.reg.documents))
+            hit = file_entry(self.cache.get(key, shared=True), len(self.reg.documents))
             if hit is not None:
                 diagnostics, claimed, claims = hit
                 self.scanned.diagnostics.extend(diagnostics)

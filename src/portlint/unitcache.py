@@ -164,6 +164,10 @@ def setting(parsers: Iterable[object], options: Any, roots: Iterable[Path]) -> b
     return digest("units", code_signature(parsers), values, os.getcwd(), [str(r) for r in roots])
 
 
+#: Entries up to this size may be shared between lookups (`UnitCache.get(shared=True)`).
+_SMALL_ENTRY = 256
+
+
 class UnitCache:
     """The entries of one setting: loaded at the start of a run, written at its end."""
 
@@ -175,19 +179,26 @@ class UnitCache:
         self.loaded = 0  # entries the file held when loaded
         self.used: set[bytes] = set()  # keys hit this run (kept when writing)
         self.fresh: dict[bytes, bytes] = {}  # entries made this run
+        self._small: dict[bytes, Any] = {}  # small unchanging entries, by their bytes
 
     # --- lookups (in whichever process parses) -----------------------------------------
 
-    def get(self, key: bytes) -> Any:
-        """The value stored under key, or None (also for an entry that does not load)."""
+    def get(self, key: bytes, shared: bool = False) -> Any:
+        """The value stored under key, or None (also for an entry that does not load).
+        `shared`: the caller never changes the value, so a small entry with the same bytes
+        as one loaded before is that value again (most files' entries are alike)."""
         # Popped: each entry is used once a run, and its bytes go as soon as it is.
         data = self.fresh.get(key) or self.entries.pop(key, None)
         if data is None:
             return None
-        try:
-            value = loads(data)
-        except Exception:  # noqa: BLE001 - a damaged entry is a miss
-            return None
+        value = self._small.get(data) if shared else None
+        if value is None:
+            try:
+                value = loads(data)
+            except Exception:  # noqa: BLE001 - a damaged entry is a miss
+                return None
+            if shared and len(data) <= _SMALL_ENTRY:
+                self._small[data] = value
         self.used.add(key)
         return value
 
@@ -209,7 +220,7 @@ class UnitCache:
 
     def release(self) -> None:
         """Forget every entry (after `save`): the run's later stages need none."""
-        self.entries, self.used, self.fresh = {}, set(), {}
+        self.entries, self.used, self.fresh, self._small = {}, set(), {}, {}
 
     # --- the file ----------------------------------------------------------------------
 
