@@ -152,3 +152,23 @@ def test_a_20_mb_compose_file_with_60000_services_is_checked_when_allowed(huge):
         ("PL101", 420005, 14),
     ]
     assert report.bindings == 2 * 60_002
+
+
+def test_the_prefix_prefilter_agrees_with_the_prefix_pattern():
+    """`_check_depth` looks for the wide-prefix pattern only where a run of prefix
+    characters starts a line: on the first line, on a later one, after `--- `, and with
+    a run that starts mid-line (not a prefix) it must decide as the pattern alone."""
+    import random
+
+    from portlint.yamlnodes import _may_have_wide_prefix, _wide_prefix
+
+    width = 12
+    rng = random.Random(5)
+    units = [" ", "\t", "- ", "? ", ": ", "--- ", "x", "-", ":", "\n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(units) for _ in range(rng.randint(0, 40)))
+        if _wide_prefix(width).search(text) is not None:
+            assert _may_have_wide_prefix(text, width), repr(text)
+    assert _may_have_wide_prefix("- " * 12 + "a: 1\n", width)
+    assert _may_have_wide_prefix("a: 1\n" + "  " * 12 + "b: 2\n", width)
+    assert not _may_have_wide_prefix("a: " + " " * 40 + "b\n", width)

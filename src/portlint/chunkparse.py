@@ -37,7 +37,15 @@ from portlint.compose_projects import INCLUDED
 from portlint.discover import Candidate
 from portlint.model import Diagnostic, ParseResult
 from portlint.parsers import DocumentParser, ParseContext, Registry
-from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
+from portlint.source import (
+    DisplayPaths,
+    Location,
+    ReadError,
+    Roots,
+    SourceFile,
+    display_path,
+    read_source,
+)
 from portlint.unitcache import UnitCache, digest, text_digest
 from portlint.yamlnodes import YamlDocument, YamlLimitError
 
@@ -114,7 +122,8 @@ class ChunkParser:
         self.debug = debug
         self.cache = cache
         self.sources: dict[str, SourceFile] = {}
-        ctx.read = lambda p: read_included(p, ctx, roots, self.sources)
+        self.display = DisplayPaths()  # one getcwd, one display per directory
+        ctx.read = lambda p: read_included(p, ctx, roots, self.sources, self.display)
         self._roots = roots
         self.scanned = ParseResult()
         self.files = 0
@@ -131,7 +140,7 @@ class ChunkParser:
         stdin_text: str | None,
         rendered: list[SourceFile] | tuple[SourceFile, ...] = (),
     ) -> Parsed:
-        displays = [display_path(c.path) for c in candidates]
+        displays = [self.display(c.path) for c in candidates]
         self._plan(displays, rendered, stdin_text is not None)
         for index, (candidate, display) in enumerate(zip(candidates, displays, strict=True)):
             self._file(candidate, display)
@@ -298,7 +307,7 @@ class ChunkParser:
 
     def _file(self, candidate: Candidate, display: str | None = None) -> None:
         if display is None:
-            display = display_path(candidate.path)
+            display = self.display(candidate.path)
         try:
             if candidate.error:  # a directory that cannot be listed
                 raise ReadError(candidate.error)
@@ -333,7 +342,7 @@ class ChunkParser:
         if cacheable and self.cache is not None:
             text = text_digest(source.text)
             key = digest("file", source.display, text)
-            hit = file_entry(self.cache.get(key), len(self.reg.documents))
+            hit = file_entry(self.cache.get(key, shared=True), len(self.reg.documents))
             if hit is not None:
                 diagnostics, claimed, claims = hit
                 self.scanned.diagnostics.extend(diagnostics)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -120,11 +121,15 @@ def guarded(result: ParseResult, source: SourceFile, debug: bool, parse) -> None
 
 
 def read_included(
-    path: Path, ctx: ParseContext, roots: Roots, sources: dict[str, SourceFile]
+    path: Path,
+    ctx: ParseContext,
+    roots: Roots,
+    sources: dict[str, SourceFile],
+    display_of: Callable[[Path], str] = display_path,
 ) -> SourceFile | None:
     """An include, `.env` or `env_file:` file (what a parser asks `ctx.read` for): a
     regular file inside the scanned roots, else None."""
-    display = display_path(path)
+    display = display_of(path)
     if display in sources:
         return sources[display]
     try:

@@ -18,6 +18,7 @@ inside the scanned roots.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -166,10 +167,10 @@ class ProjectKeys:
         defaults = self._defaults.get(directory)
         if directory not in self._defaults:
             defaults = self._defaults[directory] = self._default_files(directory)
-        parent = Path(display).parent.as_posix()
+        # `display` is already a normalised posix path (portlint.source.display_path).
         if defaults is None or os.path.normcase(path.name) in defaults:
-            return parent
-        return Path(display).as_posix()
+            return posixpath.dirname(display) or "."
+        return display
 
     def _default_files(self, directory: Path) -> frozenset[str] | None:
         """Names of the default project's files; None when `COMPOSE_FILE` names files
@@ -197,6 +198,8 @@ class ProjectKeys:
         if source is None:
             return None
         source.secret = True
+        if "COMPOSE_FILE" not in source.text:  # most .env files: no parse needed
+            return None
         env = parse_dotenv(source.text)
         value = env.get("COMPOSE_FILE")
         if value is None or not value.value.strip():

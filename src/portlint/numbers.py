@@ -44,9 +44,21 @@ def parse_int(text: str) -> int | None:
     whitespace allowed), or None: no sign, no `_`, no Unicode digits, at most
     MAX_DIGITS digits."""
     text = text.strip()
+    found = _SEEN.get(text)
+    if found is not None:
+        return found
     if not _DIGITS.fullmatch(text):
         return None
-    return int(text)
+    value = int(text)
+    if len(_SEEN) < _SEEN_LIMIT:
+        _SEEN[text] = value
+    return value
+
+
+#: Numbers read before, by their text: the same few ports are written thousands of times,
+#: and one int object each (28 bytes above 256) is shared by every binding holding it.
+_SEEN: dict[str, int] = {}
+_SEEN_LIMIT = 65536
 
 
 def parse_port(text: str) -> int | None:

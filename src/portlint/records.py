@@ -129,7 +129,9 @@ class Record(metaclass=_RecordMeta):
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined,no-any-return]
+        # The getter called here, not through _values(): hot (dict keys, model lookups).
+        getter = self._getter
+        return getter(self) == getter(other)  # type: ignore[no-any-return]
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
 
@@ -152,4 +154,4 @@ class FrozenRecord(Record):
     __slots__ = ()
 
     def __hash__(self) -> int:  # type: ignore[override]  # Record is unhashable on purpose
-        return hash(self._values())
+        return hash(self._getter(self))

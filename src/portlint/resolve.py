@@ -91,6 +91,9 @@ class _Groups:
         self._hosts: dict[tuple[str, str | None], str] = {}
         self._clusters: dict[str, str] = {}
         self._namespaces: dict[tuple[Namespace, str], Namespace] = {}
+        #: one string per distinct image and label (each container or service had its own
+        #: copy, from its YAML scalar or its f-string: megabytes on a large tree)
+        self.strings: dict[str, str] = {}
 
     def host(self, path: str, project: str | None) -> str:
         found = self._hosts.get((path, project))
@@ -115,6 +118,11 @@ class _Groups:
 
 def _place(binding: Binding, groups: _Groups) -> None:
     """Fill in the binding's host group or cluster, and a per-host daemon's owner."""
+    strings = groups.strings
+    if binding.image is not None:
+        binding.image = strings.setdefault(binding.image, binding.image)
+    if binding.label is not None:
+        binding.label = strings.setdefault(binding.label, binding.label)
     namespace = binding.namespace
     path = binding.main_file or binding.location.path
     if namespace.kind in HOST_KINDS and not namespace.group:

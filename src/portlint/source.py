@@ -81,7 +81,7 @@ class SourceFile(Record):
         return Location(self.display, line, col, end_line, end_col)
 
 
-def display_path(path: Path | str, cwd: Path | None = None) -> str:
+def display_path(path: Path | str, cwd: Path | str | None = None) -> str:
     """Relative to the current directory when under it, with forward slashes.
 
     Lexical (no syscall but one getcwd): `..` is folded, symlinks are kept as the user
@@ -94,6 +94,30 @@ def display_path(path: Path | str, cwd: Path | None = None) -> str:
     if absolute.startswith(prefix):
         return _posix(absolute[len(prefix) :])
     return _posix(absolute if os.path.isabs(path) else os.path.normpath(path))
+
+
+class DisplayPaths:
+    """`display_path` for the many files of one run: the working directory read once, and
+    each directory's display made once (a file's is its directory's plus its name)."""
+
+    __slots__ = ("cwd", "_directories")
+
+    def __init__(self, cwd: str | None = None) -> None:
+        self.cwd = os.getcwd() if cwd is None else cwd
+        self._directories: dict[str, str] = {}
+
+    def __call__(self, path: Path | str) -> str:
+        text = os.fspath(path)
+        directory, name = os.path.split(text)
+        if name in ("", ".", ".."):  # not a plain file name: the general rule
+            return display_path(text, self.cwd)
+        shown = self._directories.get(directory)
+        if shown is None:
+            shown = display_path(directory or ".", self.cwd)
+            self._directories[directory] = shown
+        if shown == ".":
+            return name
+        return shown + name if shown.endswith("/") else f"{shown}/{name}"
 
 
 def _posix(text: str) -> str:

@@ -123,15 +123,25 @@ class _Unpickler(pickle.Unpickler):
         ("ipaddress", "IPv6Network"),
     }
 
+    #: Classes already let through, by (module, name): each entry is its own pickle, so
+    #: the same few dozen globals are looked up for every one of thousands of entries.
+    _checked: dict[tuple[str, str], Any] = {}
+
     def find_class(self, module: str, name: str) -> Any:
+        found = self._checked.get((module, name))
+        if found is not None:
+            return found
         if (module, name) in self._ALLOWED:
-            return super().find_class(module, name)
-        if module.startswith("portlint."):
+            found = super().find_class(module, name)
+        elif module.startswith("portlint."):
             found = super().find_class(module, name)
             # Only data: a record, an enum or a named tuple (Location), never a function.
-            if isinstance(found, type) and issubclass(found, Record | Enum | tuple):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not a portlint record")
+            if not (isinstance(found, type) and issubclass(found, Record | Enum | tuple)):
+                found = None
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a portlint record")
+        self._checked[(module, name)] = found
+        return found
 
 
 def loads(data: bytes) -> Any:
@@ -154,6 +164,10 @@ def setting(parsers: Iterable[object], options: Any, roots: Iterable[Path]) -> b
     return digest("units", code_signature(parsers), values, os.getcwd(), [str(r) for r in roots])
 
 
+#: Entries up to this size may be shared between lookups (`UnitCache.get(shared=True)`).
+_SMALL_ENTRY = 256
+
+
 class UnitCache:
     """The entries of one setting: loaded at the start of a run, written at its end."""
 
@@ -165,19 +179,26 @@ class UnitCache:
         self.loaded = 0  # entries the file held when loaded
         self.used: set[bytes] = set()  # keys hit this run (kept when writing)
         self.fresh: dict[bytes, bytes] = {}  # entries made this run
+        self._small: dict[bytes, Any] = {}  # small unchanging entries, by their bytes
 
     # --- lookups (in whichever process parses) -----------------------------------------
 
-    def get(self, key: bytes) -> Any:
-        """The value stored under key, or None (also for an entry that does not load)."""
+    def get(self, key: bytes, shared: bool = False) -> Any:
+        """The value stored under key, or None (also for an entry that does not load).
+        `shared`: the caller never changes the value, so a small entry with the same bytes
+        as one loaded before is that value again (most files' entries are alike)."""
         # Popped: each entry is used once a run, and its bytes go as soon as it is.
         data = self.fresh.get(key) or self.entries.pop(key, None)
         if data is None:
             return None
-        try:
-            value = loads(data)
-        except Exception:  # noqa: BLE001 - a damaged entry is a miss
-            return None
+        value = self._small.get(data) if shared else None
+        if value is None:
+            try:
+                value = loads(data)
+            except Exception:  # noqa: BLE001 - a damaged entry is a miss
+                return None
+            if shared and len(data) <= _SMALL_ENTRY:
+                self._small[data] = value
         self.used.add(key)
         return value
 
@@ -199,7 +220,7 @@ class UnitCache:
 
     def release(self) -> None:
         """Forget every entry (after `save`): the run's later stages need none."""
-        self.entries, self.used, self.fresh = {}, set(), {}
+        self.entries, self.used, self.fresh, self._small = {}, set(), {}, {}
 
     # --- the file ----------------------------------------------------------------------
 

@@ -42,8 +42,9 @@ def first_duplicate_key(root: Node) -> tuple[ScalarNode, ScalarNode] | None:
     seen: set[int] = set()
     stack = [root]
     found: tuple[ScalarNode, ScalarNode] | None = None
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        node = stack.pop()
+        node = pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
@@ -54,14 +55,14 @@ def first_duplicate_key(root: Node) -> tuple[ScalarNode, ScalarNode] | None:
                 if found is None or pair[1].start_mark.index < found[1].start_mark.index:
                     found = pair
             # Hot (every mapping of every file): scalars hold no mappings, so only
-            # collections go on the stack.
+            # collections go on the stack (a scalar subclass pushed would be skipped).
             for key, value in pairs:
-                if not isinstance(value, ScalarNode):
-                    stack.append(value)
-                if not isinstance(key, ScalarNode):
-                    stack.append(key)
+                if value.__class__ is not ScalarNode:
+                    push(value)
+                if key.__class__ is not ScalarNode:
+                    push(key)
         elif isinstance(node, SequenceNode):
-            stack.extend(child for child in node.value if not isinstance(child, ScalarNode))
+            extend([child for child in node.value if child.__class__ is not ScalarNode])
     return found
 
 

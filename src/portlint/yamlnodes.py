@@ -186,11 +186,26 @@ def _check_depth(text: str, max_depth: int) -> None:
     """
     prefix_budget = max_depth // 5
     flow_budget = max_depth - 2 * prefix_budget - 1
-    suspicious = _wide_prefix(prefix_budget).search(text) is not None
+    suspicious = _may_have_wide_prefix(text, prefix_budget) and (
+        _wide_prefix(prefix_budget).search(text) is not None
+    )
     if not suspicious and text.count("[") + text.count("{") > flow_budget:
         suspicious = _flow_depth(text) > flow_budget
     if suspicious:
         _exact_depth(text, max_depth)
+
+
+def _may_have_wide_prefix(text: str, width: int) -> bool:
+    """A line starting with `width` characters prefixes are made of (each unit of
+    `_wide_prefix` is one or two): one character class, 8x faster to search for."""
+    first, after_newline = _prefix_runs(width)
+    return first.match(text) is not None or after_newline.search(text) is not None
+
+
+@lru_cache(maxsize=8)
+def _prefix_runs(width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    run = "[-?: \t]{" + str(width) + "}"
+    return re.compile(run), re.compile("\n" + run)
 
 
 @lru_cache(maxsize=8)

@@ -3,6 +3,7 @@ when the software binding it is none of them (the knowledge behind PL301)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from portlint.records import FrozenRecord
@@ -51,6 +52,7 @@ def confident(identity: str | None, image: str | None, from_config: bool) -> boo
     return bool(image) or from_config or identity in _aliases() or identity in PROXIES
 
 
+@functools.lru_cache(maxsize=8192)  # pure: thousands of bindings ask the same question
 def claim(
     port: int,
     protocol: str,

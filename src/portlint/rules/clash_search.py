@@ -50,20 +50,32 @@ _Clashes = dict[int, tuple[Binding, Clash]]
 
 def collisions(bindings: Iterable[Binding]) -> list[tuple[Binding, Clash]]:
     """Each colliding binding with its parties, in the order they are first found."""
-    buckets: dict[tuple, list[Binding]] = defaultdict(list)
+    # Most buckets hold one binding: it is stored alone, and a list made only for a second
+    # (a list per binding was most of the rules' peak memory on a large tree); one group
+    # tuple per distinct (namespace, protocol).
+    buckets: dict[tuple, Binding | list[Binding]] = {}
     wide: dict[tuple, list[Binding]] = defaultdict(list)
     ranges: list[Binding] = []
+    shared_groups: dict[tuple, tuple] = {}
     for b in bindings:
         if b.role not in OCCUPYING or b.pick_one:
             continue
         group = (b.namespace, b.protocol)
+        group = shared_groups.setdefault(group, group)
         if b.end_port - b.port >= _BUCKET_WIDTH:
             wide[group].append(b)
             continue
         if b.is_range:
             ranges.append(b)
         for port in range(b.port, b.end_port + 1):
-            buckets[(group, port)].append(b)
+            key = (group, port)
+            found = buckets.get(key)
+            if found is None:
+                buckets[key] = b
+            elif isinstance(found, list):
+                found.append(b)
+            else:
+                buckets[key] = [found, b]
     distinct, content = _distinct_buckets(buckets)
     alone = _in_one_bucket(ranges, content)
     clashes: _Clashes = {}
@@ -75,7 +87,7 @@ def collisions(bindings: Iterable[Binding]) -> list[tuple[Binding, Clash]]:
 
 
 def _distinct_buckets(
-    buckets: dict[tuple, list[Binding]],
+    buckets: dict[tuple, Binding | list[Binding]],
 ) -> tuple[list[list[Binding]], dict[tuple, int]]:
     """Buckets of more than one binding, each content once (in first-seen order), and the
     content number of every such bucket. Searching a bucket again changes nothing: every
@@ -84,7 +96,7 @@ def _distinct_buckets(
     distinct: list[list[Binding]] = []
     content: dict[tuple, int] = {}
     for key, bucket in buckets.items():
-        if len(bucket) < 2:
+        if not isinstance(bucket, list):  # one binding alone
             continue
         signature = tuple(map(id, bucket))
         number = seen.get(signature)
@@ -229,7 +241,12 @@ def _clash_for(b: Binding, clashes: _Clashes) -> Clash:
 def _wide_clashes(namespace, protocol, wides, buckets, clashes: _Clashes) -> None:
     """Wide ranges (rare) against everything in their namespace and protocol."""
     group = (namespace, protocol)
-    narrow = {id(b): b for (g, _port), bs in buckets.items() if g == group for b in bs}
+    narrow = {
+        id(b): b
+        for (g, _port), bs in buckets.items()
+        if g == group
+        for b in (bs if isinstance(bs, list) else [bs])
+    }
     candidates = list(narrow.values()) + wides
     for w in wides:
         for other in candidates:

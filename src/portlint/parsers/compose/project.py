@@ -43,6 +43,8 @@ class Project(ProjectEnvironment, ServiceMerging):
         self.env_values = {k: v.value for k, v in self.env.items()}
         self._resolved_directory: Path | None = None
         self._documented: Documented | None = None
+        #: what every binding of a service shares, made once (one owner string per service)
+        self._shared: dict[tuple, Any] = {}
         #: top-level `configs:` name -> file
         self.config_files: dict[str, str] = {}
         #: (service, mapping) -> the file that declared it first
@@ -86,6 +88,13 @@ class Project(ProjectEnvironment, ServiceMerging):
     # -- what every binding of a service shares --------------------------------------
 
     def common(self, service: Service) -> dict[str, Any]:
+        key = ("common", service.name, service.build is not None, service.image, service.profiles)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = self._common(service)
+        return found  # type: ignore[no-any-return]
+
+    def _common(self, service: Service) -> dict[str, Any]:
         return {
             "owner": f"{self.key}/{service.name}",
             "format": FORMAT,
@@ -101,6 +110,13 @@ class Project(ProjectEnvironment, ServiceMerging):
         }
 
     def container_namespace(self, service: Service) -> Namespace:
+        key = ("namespace", service.name, service.network_mode)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = self._container_namespace(service)
+        return found  # type: ignore[no-any-return]
+
+    def _container_namespace(self, service: Service) -> Namespace:
         mode = service.network_mode or ""
         if mode.startswith("service:"):
             return Namespace.container(f"{self.key}/{mode[len('service:') :]}")
