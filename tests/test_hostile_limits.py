@@ -160,7 +160,7 @@ def test_the_prefix_prefilter_agrees_with_the_prefix_pattern():
     a run that starts mid-line (not a prefix) it must decide as the pattern alone."""
     import random
 
-    from portlint.yamlnodes import _may_have_wide_prefix, _wide_prefix
+    from portlint.yamllimits import _may_have_wide_prefix, _wide_prefix
 
     width = 12
     rng = random.Random(5)

@@ -4,7 +4,7 @@ Composing keeps every scalar's raw text and its marks, so parsers read `22:22` a
 "22:22" (never YAML 1.1's base-60 integer) and report exact positions. Nothing is ever
 constructed, so Python-object tags are inert. libyaml's C composer is used when present.
 
-Limits, each a PL001 finding when exceeded (see `YamlLimitError`):
+Limits, each a PL001 finding when exceeded (`portlint.yamllimits`):
 - file size (checked by the reader);
 - nesting depth, checked on the raw bytes *before* composing, because libyaml's C composer
   recurses and a 50,000-deep flow list overflows the C stack (a segfault, not an error);
@@ -21,8 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from itertools import accumulate
-from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -30,17 +28,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.options import Limits
 from portlint.records import Record
 from portlint.source import Location, SourceFile
-
-#: libyaml's safe loader when PyYAML has it (the pure-Python one is ~10x slower); what
-#: every YAML portlint reads is loaded or composed with.
-try:
-    from yaml import CSafeLoader as SafeLoader
-
-    HAVE_LIBYAML = True
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as SafeLoader  # type: ignore[assignment]
-
-    HAVE_LIBYAML = False
+from portlint.yamllimits import HAVE_LIBYAML as HAVE_LIBYAML  # re-exported for parsers
+from portlint.yamllimits import SafeLoader as SafeLoader
+from portlint.yamllimits import YamlLimitError as YamlLimitError
+from portlint.yamllimits import check_depth, check_expansion, children
 
 # PyYAML's own tag resolution (YAML 1.1 implicit types), memoised: a tag is a function of
 # (node kind, scalar text, implicit flags) when no path resolvers are registered, and the
@@ -87,15 +78,6 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
 _ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s\[\]{},]")
 _ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
-_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
-_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
-
-
-class YamlLimitError(Exception):
-    """The text exceeds a configured limit; the message names the limit."""
-
-    #: Where, when known (as yaml.MarkedYAMLError): a pure-Python or a libyaml mark.
-    problem_mark: Any = None
 
 
 class YamlDocument(Record):
@@ -111,7 +93,7 @@ def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
     into a PL001 finding.
     """
     text = source.text
-    _check_depth(text, limits.max_depth)
+    check_depth(text, limits.max_depth)
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except RecursionError as error:  # the pure-Python composer
@@ -123,7 +105,7 @@ def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
     if "&" in text and "*" in text and _ANCHOR.search(text) and _ALIAS.search(text):
         for node in nodes:
             if node is not None:
-                _check_expansion(node, limits)
+                check_expansion(node, limits)
     if _has_odd_breaks(text):
         _renumber(source, nodes)
     from portlint.yamlkeys import check_duplicate_keys  # it subclasses YamlLimitError
@@ -154,7 +136,7 @@ def _renumber(source: SourceFile, nodes: Sequence[Node | None]) -> None:
         seen.add(id(node))
         node.start_mark = _lf_mark(source, node.start_mark)
         node.end_mark = _lf_mark(source, node.end_mark)
-        stack.extend(_children(node))
+        stack.extend(children(node))
 
 
 def _lf_mark(source: SourceFile, mark: yaml.Mark) -> yaml.Mark:
@@ -170,134 +152,6 @@ def _empty(node: Node | None) -> bool:
         and node.value == ""
         and not node.style
     )
-
-
-def _check_depth(text: str, max_depth: int) -> None:
-    """Refuse text nested deeper than `max_depth` before libyaml's recursive composer
-    sees it (it segfaults near 25,000 levels, flow or block alike).
-
-    A cheap bound first. Block collections opened on one line are at most its run of
-    compact indicators (`- `, `? `, `: `) plus one mapping; those opened on earlier lines
-    sit at distinct columns left of its indentation, at most two per column (a sequence
-    may share its parent mapping's column). So block depth is at most 2 * W + 3, where W
-    is the widest prefix of spaces and indicators on any line. Flow depth is at most the
-    bracket depth (quoted brackets count too). Only text this bound cannot clear pays for
-    the exact count on libyaml's event stream, which is iterative.
-    """
-    prefix_budget = max_depth // 5
-    flow_budget = max_depth - 2 * prefix_budget - 1
-    suspicious = _may_have_wide_prefix(text, prefix_budget) and (
-        _wide_prefix(prefix_budget).search(text) is not None
-    )
-    if not suspicious and text.count("[") + text.count("{") > flow_budget:
-        suspicious = _flow_depth(text) > flow_budget
-    if suspicious:
-        _exact_depth(text, max_depth)
-
-
-def _may_have_wide_prefix(text: str, width: int) -> bool:
-    """A line starting with `width` characters prefixes are made of (each unit of
-    `_wide_prefix` is one or two): one character class, 8x faster to search for."""
-    first, after_newline = _prefix_runs(width)
-    return first.match(text) is not None or after_newline.search(text) is not None
-
-
-@lru_cache(maxsize=8)
-def _prefix_runs(width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    run = "[-?: \t]{" + str(width) + "}"
-    return re.compile(run), re.compile("\n" + run)
-
-
-@lru_cache(maxsize=8)
-def _wide_prefix(width: int) -> re.Pattern[str]:
-    """A line whose structural prefix (indentation and compact indicators) has at least
-    `width` units."""
-    return re.compile(r"^(?:---[ \t]+)?(?:[ \t]|[-?:][ \t]){" + str(width) + "}", re.M)
-
-
-def _flow_depth(text: str) -> int:
-    """Maximum nesting of [ { against ] } (quoted brackets count too: conservative)."""
-    steps = (1 if c in "[{" else -1 for c in re.findall(r"[\[\]{}]", text))
-    return max(accumulate(steps, initial=0))
-
-
-def _exact_depth(text: str, max_depth: int) -> None:
-    """Count collection nesting on the event stream; raise at the first level too deep,
-    with its position. A syntax error raises here exactly as composing would.
-
-    libyaml (as bundled since PyYAML 6.0.4) refuses about 1,000 levels itself, and its
-    scanner reads up to 1,024 characters ahead, so `[[[[...` fails there before the
-    events reach our count; the pure-Python parser, iterative too and without that cap,
-    then finds the first level over our limit (it stops there, so it stays cheap)."""
-    try:
-        _count_depth(text, max_depth, SafeLoader)
-    except YamlLimitError:
-        raise
-    except yaml.YAMLError as error:
-        if "maximum nesting depth" not in str(getattr(error, "problem", None)):
-            raise
-        _count_depth(text, max_depth, yaml.SafeLoader)
-
-
-def _count_depth(text: str, max_depth: int, loader: type) -> None:
-    depth = 0
-    for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, _STARTS):
-            depth += 1
-            if depth > max_depth:
-                error = YamlLimitError(
-                    f"nesting deeper than the limit of {max_depth} levels (max-depth)"
-                )
-                error.problem_mark = event.start_mark
-                raise error
-        elif isinstance(event, _ENDS):
-            depth -= 1
-
-
-def _check_expansion(root: Node, limits: Limits) -> None:
-    """Expanded node count with aliases followed, computed on the graph (no expansion)."""
-    sizes: dict[int, int] = {}
-    in_progress: set[int] = set()
-    aliases = 0
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        if children_done:
-            in_progress.discard(key)
-            total = 1 + sum(sizes[id(child)] for child in _children(node))
-            if total > limits.max_yaml_nodes:
-                error = YamlLimitError(
-                    f"alias expansion exceeds {limits.max_yaml_nodes} nodes (max-yaml-nodes)"
-                )
-                error.problem_mark = node.start_mark  # the smallest node over the limit
-                raise error
-            sizes[key] = total
-            continue
-        if key in sizes:
-            aliases += 1
-            if aliases > limits.max_aliases:
-                error = YamlLimitError(f"more than {limits.max_aliases} aliases (max-aliases)")
-                error.problem_mark = node.start_mark  # the anchored node aliased once too often
-                raise error
-            continue
-        if key in in_progress:
-            error = YamlLimitError("a recursive alias refers to its own ancestor")
-            error.problem_mark = node.start_mark
-            raise error
-        in_progress.add(key)
-        stack.append((node, True))
-        for child in _children(node):
-            stack.append((child, False))
-
-
-def _children(node: Node) -> Iterator[Node]:
-    if isinstance(node, MappingNode):
-        for key, value in node.value:
-            yield key
-            yield value
-    elif isinstance(node, SequenceNode):
-        yield from node.value
 
 
 # --- helpers for parsers -------------------------------------------------------------
