@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 
 from portlint import filekinds
 from portlint.chunks import Parsed
 from portlint.chunkunits import (
+    Group,
+    GroupSources,
     claimant,
     compose_source,
     file_entry,
@@ -58,51 +60,6 @@ _LAST = float("inf")  # a group completed only at the end of the chunk
 GroupKey = tuple[int, str]
 
 
-class _Group:
-    """A queued document group: its parser, its members' documents, what parsing gave."""
-
-    __slots__ = ("parser", "key", "parts", "result", "reads", "done")
-
-    def __init__(self, parser: DocumentParser, key: str) -> None:
-        self.parser = parser
-        self.key = key
-        #: per member file: (source, text digest or None, positions of its documents in
-        #: the file, the documents; None when a cache hit skipped composing the file)
-        self.parts: list[tuple[SourceFile, str | None, tuple[int, ...], list | None]] = []
-        self.result: ParseResult | None = None
-        self.reads: list[str] = []  # display paths of the files its parse read, in order
-        self.done = False
-
-
-class _GroupSources(dict):  # type: ignore[type-arg]
-    """The sources a group's parse sees: everything the scan read, then what groups read
-    (stored here, apart, so the scan's order is kept). Logs every display looked up or
-    stored, so each group's reads can be put back in order."""
-
-    def __init__(self, scanned: dict[str, SourceFile]) -> None:
-        super().__init__()
-        self.scanned = scanned
-        self.log: list[str] = []
-
-    def __contains__(self, display: object) -> bool:
-        found = dict.__contains__(self, display) or display in self.scanned
-        if found:
-            self.log.append(display)  # type: ignore[arg-type]
-        return found
-
-    def __getitem__(self, display: str) -> SourceFile:
-        if dict.__contains__(self, display):
-            return dict.__getitem__(self, display)  # type: ignore[no-any-return]
-        return self.scanned[display]
-
-    def get(self, display: str, default: Any = None) -> Any:
-        return self[display] if display in self else default  # noqa: SIM401 - logs the hit
-
-    def __setitem__(self, display: str, source: SourceFile) -> None:
-        self.log.append(display)
-        dict.__setitem__(self, display, source)
-
-
 class ChunkParser:
     """Reads and parses a run of candidates (see the module docstring)."""
 
@@ -127,10 +84,10 @@ class ChunkParser:
         self._roots = roots
         self.scanned = ParseResult()
         self.files = 0
-        self.groups: dict[GroupKey, _Group] = {}
-        self._open: dict[str, list[_Group]] = {}  # group key text -> groups not parsed yet
+        self.groups: dict[GroupKey, Group] = {}
+        self._open: dict[str, list[Group]] = {}  # group key text -> groups not parsed yet
         self._last: dict[str, float] = {}  # directory key -> index of its last candidate
-        self._group_sources = _GroupSources(self.sources)
+        self._group_sources = GroupSources(self.sources)
         self._parsers = {id(p): p for p in reg.documents}
         self._parser_index = {id(p): i for i, p in enumerate(reg.documents)}
 
@@ -195,18 +152,18 @@ class ChunkParser:
             for group in self._open.pop(directory):
                 self._parse_group(group)
 
-    def _queue(self, parser: DocumentParser, key: str) -> _Group:
+    def _queue(self, parser: DocumentParser, key: str) -> Group:
         group_key = (id(parser), key)
         group = self.groups.get(group_key)
         if group is None or group.done:
             if group is not None:  # completed already (rare: a path given twice)
                 key = f"{key}\0{len(self.groups)}"
                 group_key = (id(parser), key)
-            group = self.groups[group_key] = _Group(parser, key)
+            group = self.groups[group_key] = Group(parser, key)
             self._open.setdefault(key, []).append(group)
         return group
 
-    def _parse_group(self, group: _Group) -> None:
+    def _parse_group(self, group: Group) -> None:
         """Parse one complete group (or take it from the cache), note what it read, and
         release its nodes."""
         group.done = True
@@ -225,7 +182,7 @@ class ChunkParser:
             reading.log = []
         group.parts = []  # the nodes go: parse, extract, release
 
-    def _parse_documents(self, group: _Group, key: bytes | None) -> None:
+    def _parse_documents(self, group: Group, key: bytes | None) -> None:
         documents: list[YamlDocument] = []
         for source, _digest, positions, docs in group.parts:
             documents.extend(docs if docs is not None else recompose(source, positions, self))
@@ -258,13 +215,13 @@ class ChunkParser:
 
     # --- the result cache (portlint.unitcache) -------------------------------------------
 
-    def _group_cache_key(self, group: _Group) -> bytes | None:
+    def _group_cache_key(self, group: Group) -> bytes | None:
         if self.cache is None or any(part[1] is None for part in group.parts):
             return None
         members = [(source.display, text, positions) for source, text, positions, _ in group.parts]
         return digest("group", self._parser_index[id(group.parser)], group.key, members)
 
-    def _cached_group(self, group: _Group, key: bytes) -> bool:
+    def _cached_group(self, group: Group, key: bytes) -> bool:
         """Use the group's cached result when every file its parse read reads the same."""
         assert self.cache is not None
         hit = group_entry(self.cache.get(key))

@@ -1,6 +1,7 @@
-"""What chunkparse needs around a parse: cache entries read back, YAML composed (or
-recomposed from a cached entry's positions), the guarded call of a parser, includes read
-through the guarded reader, and YAML errors as PL001."""
+"""What chunkparse needs around a parse: a queued document group and the sources its
+parse sees, cache entries read back, YAML composed (or recomposed from a cached entry's
+positions), the guarded call of a parser, includes read through the guarded reader, and
+YAML errors as PL001."""
 
 from __future__ import annotations
 
@@ -20,10 +21,52 @@ from portlint.source import Location, ReadError, Roots, SourceFile, display_path
 from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
 
 if TYPE_CHECKING:
-    pass
+    from portlint.chunkparse import ChunkParser
 
-if TYPE_CHECKING:
-    from portlint.chunkparse import ChunkParser, _Group
+
+class Group:
+    """A queued document group: its parser, its members' documents, what parsing gave."""
+
+    __slots__ = ("parser", "key", "parts", "result", "reads", "done")
+
+    def __init__(self, parser: DocumentParser, key: str) -> None:
+        self.parser = parser
+        self.key = key
+        #: per member file: (source, text digest or None, positions of its documents in
+        #: the file, the documents; None when a cache hit skipped composing the file)
+        self.parts: list[tuple[SourceFile, str | None, tuple[int, ...], list | None]] = []
+        self.result: ParseResult | None = None
+        self.reads: list[str] = []  # display paths of the files its parse read, in order
+        self.done = False
+
+
+class GroupSources(dict):  # type: ignore[type-arg]
+    """The sources a group's parse sees: everything the scan read, then what groups read
+    (stored here, apart, so the scan's order is kept). Logs every display looked up or
+    stored, so each group's reads can be put back in order."""
+
+    def __init__(self, scanned: dict[str, SourceFile]) -> None:
+        super().__init__()
+        self.scanned = scanned
+        self.log: list[str] = []
+
+    def __contains__(self, display: object) -> bool:
+        found = dict.__contains__(self, display) or display in self.scanned
+        if found:
+            self.log.append(display)  # type: ignore[arg-type]
+        return found
+
+    def __getitem__(self, display: str) -> SourceFile:
+        if dict.__contains__(self, display):
+            return dict.__getitem__(self, display)  # type: ignore[no-any-return]
+        return self.scanned[display]
+
+    def get(self, display: str, default: Any = None) -> Any:
+        return self[display] if display in self else default  # noqa: SIM401 - logs the hit
+
+    def __setitem__(self, display: str, source: SourceFile) -> None:
+        self.log.append(display)
+        dict.__setitem__(self, display, source)
 
 
 def file_entry(hit: Any, parsers: int) -> tuple[list[Diagnostic], bool, list] | None:
@@ -77,7 +120,7 @@ def recompose(source: SourceFile, positions: tuple[int, ...], parser: ChunkParse
     return [documents[i] for i in positions if i < len(documents)]
 
 
-def resolved_directory(group: _Group, result: ParseResult) -> str | None:
+def resolved_directory(group: Group, result: ParseResult) -> str | None:
     """Where a group's directory really is, when its result holds resolved host paths
     (Compose mounts): a cached result is used only where that has not moved."""
     if not result.mounts or not group.parts:
