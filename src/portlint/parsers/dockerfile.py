@@ -270,7 +270,6 @@ def _environment_ports(result: ParseResult, owner: str, source: SourceFile) -> N
     reading = environment_reading(source, pairs, image)
     if not reading.ports and not reading.problems:
         return
-
     emit(result, reading, _image_binding(source, owner), owner, owner, source.display)
 
 
