@@ -1,6 +1,7 @@
 """atheris fuzz target: each service-config parser called directly on arbitrary bytes
 (nginx, Apache, HAProxy, Caddy, Envoy, Traefik, systemd, the key-value formats, Spring,
-Dockerfile), with an include fragment beside nginx and Apache configs.
+Dockerfile, postfix, dovecot, BIND, quadlet units, a Kubernetes ConfigMap holding
+configs), with an include fragment beside nginx and Apache configs.
 
 Calling the parser, not the whole check, runs many more inputs a second through the code
 that turns text into bindings. The first byte picks the file name; after a 0xFF byte, the
@@ -45,6 +46,12 @@ NAMES = (
     "application.properties",
     "application.yml",
     "Dockerfile",
+    "master.cf",
+    "dovecot.conf",
+    "named.conf",
+    "app.kube",
+    "app.container",
+    "configmap.yaml",
 )
 WORK = Path(tempfile.mkdtemp(prefix="portlint-fuzz-services-")).resolve()
 (WORK / "conf.d").mkdir()
