@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from portlint.model import Binding, Diagnostic, Namespace, ParseResult, Role
+from portlint.model import ParseResult
 from portlint.parsers import ParseContext
 from portlint.source import SourceFile
 
@@ -32,10 +32,8 @@ class QuadletParser:
         return path.suffix in _SECTIONS
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
-        from portlint import registry
-        from portlint.numbers import mention
-        from portlint.parsers.compose.ports import PortSyntaxError, parse_port_spec
         from portlint.parsers.hostconf import is_templated
+        from portlint.parsers.publish import add_host_publish
 
         result = ParseResult()
         image_match = _IMAGE.search(source.text)
@@ -55,37 +53,17 @@ class QuadletParser:
 
                     result.bindings.extend(host_ports(source, value, ctx))
                 continue
-            start = match.start("value")
-            try:
-                spec = parse_port_spec(value)
-            except PortSyntaxError as error:
-                at = start + (error.offset if error.length else 0)
-                where = source.location(at, at + (error.length or len(value)))
-                result.diagnostics.append(
-                    Diagnostic("PL002", f"PublishPort{mention(value)}: {error}", where, key=value)
-                )
-                continue
-            if spec.host is None:
-                continue
-            host = spec.host
-            result.bindings.append(
-                Binding(
-                    port=host.start,
-                    end_port=host.end,
-                    protocol=spec.protocol,
-                    namespace=Namespace.host(),
-                    role=Role.PUBLISH,
-                    owner=f"quadlet:{source.display}",
-                    format="quadlet",
-                    location=source.location(
-                        start + host.offset, start + host.offset + host.length
-                    ),
-                    address=spec.address,
-                    identity=registry.identify(image=image, name=unit),
-                    image=image,
-                    label=f"quadlet {unit!r}",
-                    pick_one=spec.pick_one,
-                )
+            add_host_publish(
+                result,
+                value,
+                source.location,
+                match.start("value"),
+                "PublishPort",
+                image=image,
+                name=unit,
+                owner=f"quadlet:{source.display}",
+                format="quadlet",
+                label=f"quadlet {unit!r}",
             )
         return result
 

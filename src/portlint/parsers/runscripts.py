@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from portlint.model import Binding, Diagnostic, Namespace, ParseResult, Role
+from portlint.model import ParseResult
 from portlint.parsers import ParseContext
 from portlint.source import SourceFile
 
@@ -77,52 +77,27 @@ def _logical_lines(source: SourceFile) -> Iterator[tuple[tuple[int, ...], str]]:
 
 def add_publishes(result: ParseResult, source: SourceFile, command: list[Word]) -> None:
     """Bindings (or PL002s) for the `-p` mappings of one simple command."""
-    from portlint import registry
     from portlint.flags.docker_run import publishes
-    from portlint.numbers import mention
-    from portlint.parsers.compose.ports import PortSyntaxError, parse_port_spec
     from portlint.parsers.hostconf import is_templated
+    from portlint.parsers.publish import add_host_publish
 
     for publish in publishes(command):
         value = publish.value
-        where = publish.word.span(publish.at, publish.at + len(value))
         if not value or is_templated(value):
             continue
-        try:
-            spec = parse_port_spec(value)
-        except PortSyntaxError as error:
-            if error.length:
-                start = publish.at + error.offset
-                where = publish.word.span(start, start + error.length)
-            result.diagnostics.append(
-                Diagnostic("PL002", f"docker run -p{mention(value)}: {error}", where, key=value)
-            )
-            continue
-        if spec.host is None:
-            continue  # Docker picks the host port
         subject = publish.name or publish.image.rsplit("/", 1)[-1].split(":", 1)[0] or "?"
-        owner = f"script:{source.display}/{subject}"
-        image = publish.image or None
-        host = spec.host
-        result.bindings.append(
-            Binding(
-                port=host.start,
-                end_port=host.end,
-                protocol=spec.protocol,
-                namespace=Namespace.host(),
-                role=Role.PUBLISH,
-                owner=owner,
-                format=FORMAT,
-                location=publish.word.span(
-                    publish.at + host.offset, publish.at + host.offset + host.length
-                ),
-                address=spec.address,
-                identity=registry.identify(image=image, name=publish.name or None),
-                image=image,
-                label=f"container {subject!r} (docker run)",
-                source="docker run -p",
-                pick_one=spec.pick_one,
-            )
+        add_host_publish(
+            result,
+            value,
+            publish.word.span,
+            publish.at,
+            "docker run -p",
+            image=publish.image or None,
+            name=publish.name or None,
+            owner=f"script:{source.display}/{subject}",
+            format=FORMAT,
+            label=f"container {subject!r} (docker run)",
+            source="docker run -p",
         )
 
 
