@@ -28,7 +28,7 @@ from portlint.parsers.hostconf import (
     resolve_host,
     split_host_port,
 )
-from portlint.parsers.includes import Expansion, context_cache, expand
+from portlint.parsers.includes import Expansion, expand, included_by_main
 from portlint.source import SourceFile
 
 MAIN_NAMES = ("apache2.conf", "httpd.conf")
@@ -55,7 +55,9 @@ class ApacheParser:
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
         out = HostBindings(source, ctx, "apache", "apache", daemon="apache")
-        if source.path.name.lower() not in MAIN_NAMES and _included_by_main(source, ctx):
+        if source.path.name.lower() not in MAIN_NAMES and included_by_main(
+            source, ctx, _mains(source), lambda path, main: _closure(path, main, ctx)
+        ):
             return out.result
         root = source.path.parent
         _scan(source, ctx, out, root, (source.path.resolve(),), {source.path.resolve()})
@@ -153,30 +155,17 @@ def resolve_include(pattern: str, root: Path, ctx: ParseContext) -> Expansion:
     return expand(pattern, ctx, directory_lists=True)
 
 
-def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
-    me = source.path.resolve()
-    for directory in list(me.parents)[:3]:
-        for name in MAIN_NAMES:
-            main = directory / name
-            if not main.is_file() or not ctx.inside_roots(main) or ctx.read is None:
-                continue
-            if me in _closure(main, ctx):
-                return True
-    return False
+def _mains(source: SourceFile) -> list[Path]:
+    """Where a main config that may include this fragment lies: up to three levels up."""
+    return [
+        folder / name for folder in list(source.path.resolve().parents)[:3] for name in MAIN_NAMES
+    ]
 
 
-def _closure(main: Path, ctx: ParseContext) -> set[Path]:
-    """Every file `main` includes, transitively (computed once per parse context)."""
-    cache = context_cache(ctx)
-    key = ("apache-closure", main.resolve())
-    found = cache.get(key)
-    if isinstance(found, set):
-        return found
+def _closure(main: Path, main_source: SourceFile, ctx: ParseContext) -> set[Path]:
+    """Every file `main` includes, transitively, and itself."""
     closure: set[Path] = {main.resolve()}
-    main_source = ctx.read(main) if ctx.read is not None else None
-    if main_source is not None:
-        _scan(main_source, ctx, None, main.parent, (main.resolve(),), closure)
-    cache[key] = closure
+    _scan(main_source, ctx, None, main.parent, (main.resolve(),), closure)
     return closure
 
 

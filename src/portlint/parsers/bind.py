@@ -28,7 +28,7 @@ from pathlib import Path
 from portlint.model import Binding, ParseResult, Protocol
 from portlint.parsers import ParseContext
 from portlint.parsers.hostconf import HostBindings, Listener, parse_port, port_problem, read_head
-from portlint.parsers.includes import context_cache, expand
+from portlint.parsers.includes import expand, included_by_main
 from portlint.records import Record, field
 from portlint.source import Location, SourceFile
 
@@ -84,7 +84,9 @@ class BindParser:
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
         out = HostBindings(source, ctx, "bind", "bind", daemon="named")
-        if source.path.name.lower() != _MAIN and _included_by_main(source, ctx):
+        if source.path.name.lower() != _MAIN and included_by_main(
+            source, ctx, [source.path.parent / _MAIN], lambda _, main: _files_read_by(main, ctx)
+        ):
             return out.result
         config = Config()
         try:
@@ -206,26 +208,12 @@ def _include(
             _read(included, ctx, config, main_dir, depth + 1)
 
 
-def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
-    """Whether a `named.conf` beside the fragment includes it (through any depth)."""
-    path = source.path.parent / _MAIN
-    try:
-        if ctx.read is None or not ctx.inside_roots(path):
-            return False  # never looked at outside the roots
-    except (OSError, RuntimeError):
-        return False
-    main = ctx.read(path)
-    if main is None:
-        return False
-    cache = context_cache(ctx)
-    key = ("named-closure", main.path.resolve())
-    files = cache.get(key)
-    if not isinstance(files, set):
-        config = Config()
-        with contextlib.suppress(NamedSyntaxError):  # the main file's parse reports it
-            _read(main, ctx, config, main.path.parent, 0)
-        files = cache[key] = config.files
-    return source.path.resolve() in files
+def _files_read_by(main: SourceFile, ctx: ParseContext) -> set[Path]:
+    """`named.conf` and the files it includes (its own parse reports a syntax error)."""
+    config = Config()
+    with contextlib.suppress(NamedSyntaxError):
+        _read(main, ctx, config, main.path.parent, 0)
+    return config.files
 
 
 def _bind(out: HostBindings, config: Config) -> None:

@@ -35,7 +35,7 @@ from portlint.parsers.hostconf import (
     read_head,
     resolve_host,
 )
-from portlint.parsers.includes import context_cache, expand
+from portlint.parsers.includes import expand, included_by_main
 from portlint.records import Record, field
 from portlint.source import Location, SourceFile
 
@@ -110,7 +110,13 @@ class DovecotParser:
 
     def parse(self, source: SourceFile, ctx: ParseContext) -> ParseResult:
         out = HostBindings(source, ctx, "dovecot", "dovecot", daemon="dovecot")
-        if source.path.name.lower() != _MAIN and _included_by_main(source, ctx):
+        directory = source.path.parent
+        mains = [
+            folder / _MAIN for folder in (directory, directory.parent, directory.parent.parent)
+        ]
+        if source.path.name.lower() != _MAIN and included_by_main(
+            source, ctx, mains, lambda _, main: _files_read_by(main, ctx)
+        ):
             return out.result
         config = Config()
         try:
@@ -234,38 +240,17 @@ def _included_paths(pattern: str, directory: Path, main_dir: Path, ctx: ParseCon
     return expand(pattern, ctx).paths
 
 
-def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
-    """Whether a `dovecot.conf` beside the file or one or two directories up includes it."""
-    me = source.path.resolve()
-    directory = source.path.parent
-    for candidate in (directory, directory.parent, directory.parent.parent):
-        main = _read_main(candidate / _MAIN, ctx)
-        if main is not None and me in _closure(main, ctx):
-            return True
-    return False
+def _mains(source: SourceFile) -> list[Path]:
+    """Where a `dovecot.conf` that may include this file lies: beside it or up to two up."""
+    folder = source.path.parent
+    return [folder / _MAIN, folder.parent / _MAIN, folder.parent.parent / _MAIN]
 
 
-def _read_main(path: Path, ctx: ParseContext) -> SourceFile | None:
-    """The main config at `path` when it lies inside the roots (never looked at outside)."""
-    try:
-        if ctx.read is None or not ctx.inside_roots(path):
-            return None
-    except (OSError, RuntimeError):
-        return None
-    return ctx.read(path)
-
-
-def _closure(main: SourceFile, ctx: ParseContext) -> set[Path]:
-    """The files a main config reads (itself and its includes), once per context."""
-    cache = context_cache(ctx)
-    key = ("dovecot-closure", main.path.resolve())
-    found = cache.get(key)
-    if isinstance(found, set):
-        return found
+def _files_read_by(main: SourceFile, ctx: ParseContext) -> set[Path]:
+    """`dovecot.conf` and the files it includes (its own parse reports a syntax error)."""
     config = Config()
-    with contextlib.suppress(DovecotSyntaxError):  # the main file's parse reports it
+    with contextlib.suppress(DovecotSyntaxError):
         _read(main, ctx, config, main.path.parent, depth=0)
-    cache[key] = config.files
     return config.files
 
 

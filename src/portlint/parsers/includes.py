@@ -15,11 +15,13 @@ from __future__ import annotations
 import glob
 import os
 import stat
+from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from portlint.parsers import ParseContext
 from portlint.records import Record, field
+from portlint.source import SourceFile
 
 #: More files than any real include names; a pattern that matches more stops there.
 MAX_MATCHES = 10_000
@@ -54,6 +56,39 @@ _CACHE = _ContextCache()
 def context_cache(ctx: ParseContext) -> dict[object, object]:
     """A dict shared by the parses of one context (emptied when the context changes)."""
     return _CACHE.for_context(ctx)
+
+
+def included_by_main(
+    source: SourceFile,
+    ctx: ParseContext,
+    mains: Iterable[Path],
+    files_read_by: Callable[[Path, SourceFile], set[Path]],
+) -> bool:
+    """Whether one of the main configs at `mains` that lies inside the roots reads
+    `source` (itself or through its includes): a fragment it reads is checked as part of
+    it, not alone. `files_read_by(path, main)` gives the resolved paths the main at
+    `path` reads; it runs once per main and parse context, however many fragments ask."""
+    me = source.path.resolve()
+    for path in mains:
+        try:
+            if ctx.read is None or not ctx.inside_roots(path):
+                continue  # never looked at outside the roots
+        except (OSError, RuntimeError):
+            continue
+        main = ctx.read(path)
+        if main is None:
+            continue
+        resolved = main.path.resolve()
+        if resolved == me:
+            continue
+        cache = context_cache(ctx)
+        key = ("files-read-by", resolved)
+        files = cache.get(key)
+        if not isinstance(files, set):
+            files = cache[key] = files_read_by(path, main)
+        if me in files:
+            return True
+    return False
 
 
 def expand(pattern: str, ctx: ParseContext, directory_lists: bool = False) -> Expansion:

@@ -34,7 +34,7 @@ from portlint.parsers.hostconf import (
     resolve_host,
     split_host_port,
 )
-from portlint.parsers.includes import Expansion, context_cache, expand
+from portlint.parsers.includes import Expansion, expand, included_by_main
 from portlint.records import Record, field
 from portlint.source import Location, SourceFile
 
@@ -145,7 +145,12 @@ class NginxParser:
                 "PL001", f"nginx syntax error: {error}", Location.point(source.display, error.line)
             )
             return out.result
-        if _is_fragment(tree) and _included_by_main(source, ctx):
+        if _is_fragment(tree) and included_by_main(
+            source,
+            ctx,
+            [folder / "nginx.conf" for folder in list(source.path.resolve().parents)[:3]],
+            lambda path, _: _read_closure(path, ctx),
+        ):
             return out.result
         walker = _Walker(out, ctx, source.path.parent)
         top = "http" if _is_fragment(tree) else None
@@ -328,28 +333,6 @@ def resolve_include(pattern: str, prefix: Path, ctx: ParseContext) -> Expansion:
     elif not pattern.startswith("/"):
         pattern = str(prefix / pattern)
     return expand(pattern, ctx)
-
-
-def _included_by_main(source: SourceFile, ctx: ParseContext) -> bool:
-    """Whether an `nginx.conf` up to three directories above includes this fragment."""
-    me = source.path.resolve()
-    for directory in list(me.parents)[:3]:
-        main = directory / "nginx.conf"
-        if main == me or not main.is_file() or not ctx.inside_roots(main) or ctx.read is None:
-            continue
-        if me in _include_closure(main, ctx):
-            return True
-    return False
-
-
-def _include_closure(main: Path, ctx: ParseContext) -> set[Path]:
-    """Every file `main` includes, transitively (computed once per parse context)."""
-    cache = context_cache(ctx)
-    key = ("nginx-closure", main.resolve())
-    found = cache.get(key)
-    if not isinstance(found, set):
-        found = cache[key] = _read_closure(main, ctx)
-    return found
 
 
 def _read_closure(main: Path, ctx: ParseContext) -> set[Path]:
