@@ -54,6 +54,17 @@ def by_name(identity: str | None) -> KnownService | None:
     return _by_name().get(identity)
 
 
+def host_network_default(identity: str | None) -> tuple[int, str, str] | None:
+    """What known software listens on when it shares the host's (or node's) network and
+    nothing declares its port: (its documented default port, "tcp" or "udp", the source
+    text `portlint ports` shows), or None when the software or its port is unknown."""
+    known = by_name(identity)
+    if known is None or known.generic or not known.ports:
+        return None
+    protocol = "udp" if known.protocol == "udp" else "tcp"
+    return known.ports[0], protocol, f"default of {known.title} (host network, inferred)"
+
+
 @lru_cache(maxsize=1)
 def _by_name() -> dict[str, KnownService]:
     table: dict[str, KnownService] = {}

@@ -81,20 +81,20 @@ def _host_network_default(project: Project, service: Service) -> None:
     from portlint.model import Protocol, Role
 
     common = project.common(service)
-    known = registry.by_name(common["identity"])
-    if known is None or known.generic or not known.ports or service.network_mode_at is None:
+    known = registry.host_network_default(common["identity"])
+    if known is None or service.network_mode_at is None:
         return
+    port, protocol, inferred = known
     source, node = service.network_mode_at
-    protocol = Protocol.UDP if known.protocol == "udp" else Protocol.TCP
     project.result.bindings.append(
         Binding(
-            port=known.ports[0],
-            protocol=protocol,
+            port=port,
+            protocol=Protocol(protocol),
             namespace=project.network_namespace(service),
             role=Role.LISTEN,
             location=location(source, node),
             default=True,
-            source=f"default of {known.title} (host network, inferred)",
+            source=inferred,
             **common,
         )
     )

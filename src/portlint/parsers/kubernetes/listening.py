@@ -96,18 +96,19 @@ def host_network_default(
     if container.mounts or container.env_refs:
         return  # a mounted config or ConfigMap environment may move the port
     identity = identify(image=image, name=container.name)
-    known = registry.by_name(identity)
-    if known is None or known.generic or not known.ports:
+    known = registry.host_network_default(identity)
+    if known is None:
         return
+    port, protocol, inferred = known
     reader.ctx.bindings.append(
         reader.node_binding(
-            known.ports[0],
-            Protocol.UDP if known.protocol == "udp" else Protocol.TCP,
+            port,
+            Protocol(protocol),
             Role.LISTEN,
             image_node,
             identity,
             image,
             default=True,
-            source=f"default of {known.title} (host network, inferred)",
+            source=inferred,
         )
     )
