@@ -22,15 +22,12 @@ from portlint.parsers.interpolation import interpolate
 from portlint.source import SourceFile
 from portlint.yamlnodes import MappingNode, ScalarNode, get, location
 
+_NAME = r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
 #: `$VAR` or `${VAR}` alone.
-_VARIABLE = re.compile(
-    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
-)
+_VARIABLE = re.compile(_NAME)
 #: `[address:]$VAR:rest` or `[address:]${VAR}:rest`: the host port is the variable alone.
 _VARIABLE_HOST = re.compile(
-    r"(?P<address>(?:\[[^\]]*\]|[^:$\[\]]*):)?"
-    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
-    r":(?P<rest>[^:]+)"
+    r"(?P<address>(?:\[[^\]]*\]|[^:$\[\]]*):)?" + _NAME + r":(?P<rest>[^:]+)"
 )
 
 
