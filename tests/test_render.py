@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,42 @@ def test_an_ignore_annotation_in_a_template_silences_the_object_wherever_its_fin
     )
     placed = [(Path(f.location.path).parent.name, f.location.line) for f in run(tmp_path).findings]
     assert placed == [("cache", 2)]  # only the subchart's Service is left
+
+
+_FAKE_KUSTOMIZE = """
+import os, sys, time
+started = os.path.join(os.path.dirname(os.path.abspath(__file__)), "started")
+os.makedirs(started, exist_ok=True)
+open(os.path.join(started, os.path.basename(sys.argv[1])), "w").close()
+deadline = time.monotonic() + 20
+while len(os.listdir(started)) < 2:  # the other render has not started: run alone
+    if time.monotonic() > deadline:
+        sys.exit("rendered alone")
+    time.sleep(0.01)
+name = os.path.basename(sys.argv[1])
+print("apiVersion: v1\\nkind: Service\\nmetadata:\\n  name: " + name)
+print("spec:\\n  type: NodePort\\n  ports:\\n    - port: 80\\n      nodePort: 80")
+"""
+
+
+def test_top_level_kustomizations_render_side_by_side_and_report_in_order(tmp_path, monkeypatch):
+    """Each fake render waits until another has started, so one after another would
+    fail them all; the findings still come in the kustomizations' order."""
+    script = tmp_path / "tools" / "kustomize.py"
+    script.parent.mkdir()
+    script.write_text(_FAKE_KUSTOMIZE)
+    monkeypatch.setattr(kustomize, "renderer", lambda: [sys.executable, str(script)])
+    for name in ("b-overlay", "a-overlay"):
+        (tmp_path / "deploy" / name).mkdir(parents=True)
+        (tmp_path / "deploy" / name / "kustomization.yaml").write_text("resources: []\n")
+    report = run(tmp_path / "deploy")
+    assert [(f.rule, Path(f.location.path).parent.name) for f in report.findings] == [
+        ("PL101", "a-overlay"),  # each render's nodePort 80, one cluster
+        ("PL303", "a-overlay"),
+        ("PL101", "b-overlay"),
+        ("PL303", "b-overlay"),
+    ]
+    assert sorted(p.name for p in (script.parent / "started").iterdir()) == [
+        "a-overlay",
+        "b-overlay",
+    ]

@@ -97,15 +97,21 @@ def prepare(
         prepared.stdin = None
         prepared.files += 1
     names = {os.path.basename(c.path) for c in candidates}
+    charts: list[str] = []
     if "Chart.yaml" in names:  # the engines' modules only when a tree has one
-        from portlint.render import charts
+        from portlint.render import charts as chart_render
 
-        charts.take(prepared, options)
+        charts = chart_render.split(prepared)
+    pending = None
     if names & KUSTOMIZATION_NAMES:
         from portlint.render import kustomize
 
         real = None if roots is None else [os.path.realpath(r) for r in roots]
-        kustomize.take(prepared, options, real)
+        pending = kustomize.start(prepared, real)  # kustomize runs while charts render
+    if charts:
+        chart_render.render_all(prepared, options, charts)
+    if pending is not None:
+        kustomize.finish(pending)
     prepared.files += len(candidates) - len(prepared.candidates)
     return prepared
 

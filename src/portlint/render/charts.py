@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 INSTALL_HINT = "install helm, or `pip install 'portlint[helm]'` (Helm's engine, no binary)"
 
 
-def take(prepared: Prepared, options: Options) -> None:
+def split(prepared: Prepared) -> list[str]:
+    """Take every file under a chart out of the candidates; the charts' directories
+    (outermost only: a subchart renders inside its parent)."""
     found = sorted(
         os.path.dirname(os.path.abspath(c.path))
         for c in prepared.candidates
@@ -30,13 +32,18 @@ def take(prepared: Prepared, options: Options) -> None:
     for directory in found:
         if not any(inside(directory, parent) for parent in charts):
             charts.append(directory)
+    if charts:
+        prepared.candidates = [
+            c
+            for c in prepared.candidates
+            if not any(inside(os.path.abspath(c.path), chart) for chart in charts)
+        ]
+    return charts
+
+
+def render_all(prepared: Prepared, options: Options, charts: list[str]) -> None:
     if not charts:
         return
-    prepared.candidates = [
-        c
-        for c in prepared.candidates
-        if not any(inside(os.path.abspath(c.path), chart) for chart in charts)
-    ]
     engine = helm.renderer()
     extra = [Path(os.path.abspath(p)) for p in options.helm_values]
     for chart in charts:

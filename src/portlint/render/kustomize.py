@@ -27,7 +27,6 @@ from portlint.yamlnodes import SafeLoader
 
 if TYPE_CHECKING:
     from portlint.discover import Candidate
-    from portlint.options import Options
 
 FILE_NAMES = KUSTOMIZATION_NAMES
 TIMEOUT_SECONDS = 120
@@ -82,16 +81,31 @@ def read_kustomization(file: Path) -> Kustomization:
     return Kustomization(file, uses, patches, data.get("kind") == "Component", remote)
 
 
-def take(prepared: Prepared, options: Options, roots: list[str] | None = None) -> None:
-    """Take the kustomizations' files out of the candidates and render the top-level
-    ones; `roots` (real paths) bound what a kustomization may use."""
+class Pending(Record):
+    """Kustomizations taken out of the candidates, their renders running (`start`)."""
+
+    prepared: Prepared
+    kept: list[Candidate]
+    taken: list[Candidate]
+    #: per top-level kustomization, in order: (it, its chain, files to restore, the
+    #: files it uses outside the roots, its running render or None)
+    tops: list[tuple[Kustomization, list[Path], list[Candidate], list[str], Any]]
+    command: list[str] | None
+    pool: Any = None
+
+
+def start(prepared: Prepared, roots: list[str] | None = None) -> Pending | None:
+    """Take the kustomizations' files out of the candidates and start rendering the
+    top-level ones, side by side (each is a kustomize process; a tree of overlays waited
+    for them one after another), while the caller does other work (charts); `roots`
+    (real paths) bound what a kustomization may use. `finish` collects them."""
     files = [
         Path(os.path.abspath(c.path))
         for c in prepared.candidates
         if os.path.basename(c.path) in FILE_NAMES
     ]
     if not files:
-        return
+        return None
     by_directory = {str(k.directory): k for k in map(read_kustomization, files)}
     used: set[str] = set()
     for kustomization in by_directory.values():
@@ -112,6 +126,7 @@ def take(prepared: Prepared, options: Options, roots: list[str] | None = None) -
         (taken if absolute in consumed else kept).append(candidate)
     prepared.candidates = kept
     command = renderer()
+    pending = Pending(prepared, kept, taken, [], command)
     for kustomization in top:
         chain = chains[str(kustomization.directory)]
         members = {os.path.normpath(str(p)) for p in chain}
@@ -123,6 +138,24 @@ def take(prepared: Prepared, options: Options, roots: list[str] | None = None) -
         ]
         strangers: list[str] = []
         _chain(kustomization, by_directory, strangers, roots)
+        pending.tops.append((kustomization, chain, restore, strangers, None))
+    runs = [i for i, top_entry in enumerate(pending.tops) if not top_entry[3]]
+    if command is not None and runs:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pending.pool = ThreadPoolExecutor(min(len(runs), max(2, os.cpu_count() or 1)))
+        for i in runs:
+            kustomization, chain, restore, strangers, _ = pending.tops[i]
+            job = pending.pool.submit(_build, command, kustomization.directory)
+            pending.tops[i] = (kustomization, chain, restore, strangers, job)
+    return pending
+
+
+def finish(pending: Pending) -> None:
+    """Each top-level kustomization's output (or why not), in
+    order, so the result is the same however the renders interleaved."""
+    prepared = pending.prepared
+    for kustomization, chain, restore, strangers, job in pending.tops:
         if strangers:  # kustomize would fetch or read beyond the scanned tree
             where = display_path(prepared.show(kustomization.directory)) + "/"
             prepared.note(
@@ -135,10 +168,27 @@ def take(prepared: Prepared, options: Options, roots: list[str] | None = None) -
             )
             prepared.candidates.extend(restore)
             continue
-        _render(prepared, kustomization, chain, command, restore)
+        done = job.result() if job is not None else None
+        _render(prepared, kustomization, chain, done, restore)
+    if pending.pool is not None:
+        pending.pool.shutdown()
     # A restored file keeps discovery's order (related locations follow it).
-    order = {id(c): i for i, c in enumerate(kept + taken)}
+    order = {id(c): i for i, c in enumerate(pending.kept + pending.taken)}
     prepared.candidates.sort(key=lambda c: order.get(id(c), 0))
+
+
+def _build(command: list[str], directory: Path) -> subprocess.CompletedProcess[str]:
+    """One `kustomize build` (run in a worker thread: the process does the work)."""
+    try:
+        return subprocess.run(
+            [*command, str(directory)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return subprocess.CompletedProcess([], 1, "", str(error))
 
 
 _KLOG_PREFIX = re.compile(r"^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] ", re.MULTILINE)
@@ -210,12 +260,13 @@ def _render(
     prepared: Prepared,
     kustomization: Kustomization,
     chain: list[Path],
-    command: list[str] | None,
+    done: subprocess.CompletedProcess[str] | None,
     restore: list[Candidate],
 ) -> None:
+    """`done`: the render's process, None where no kustomize is installed."""
     display = display_path(prepared.show(kustomization.file))
     where = display_path(prepared.show(kustomization.directory)) + "/"
-    if command is None:
+    if done is None:
         prepared.note(
             "PL007",
             f"kustomization {where} not rendered, so its ports are not checked: {INSTALL_HINT}",
@@ -223,16 +274,6 @@ def _render(
             f"kustomization:{where}",
         )
         return
-    try:
-        done = subprocess.run(
-            [*command, str(kustomization.directory)],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        done = subprocess.CompletedProcess([], 1, "", str(error))
     if done.returncode != 0:
         prepared.note(
             "PL007",
