@@ -83,10 +83,12 @@ def check(
         )
     )
     stdin = stdin_text if "-" in paths else None
+    context_roots = [r if r.is_dir() else r.parent for r in roots]
+    cache = _cache(reg, options, context_roots) if use_cache and not debug else None
     # --- rendered sources (portlint.render): charts, kustomizations, `# Source:` stdin ---
     from portlint.render import prepare
 
-    rendered = prepare(candidates, options, None if stdin_filename else stdin, roots)
+    rendered = prepare(candidates, options, None if stdin_filename else stdin, roots, cache)
     candidates, stdin = rendered.candidates, stdin if stdin_filename else rendered.stdin
     # --- end rendered sources ---
     directories = [os.path.dirname(os.path.abspath(c.path)) for c in candidates]
@@ -94,10 +96,7 @@ def check(
     # directory, so a file read from one (an include, a .env) needs no resolve(). Shared,
     # never changed, by every chunk's context.
     walked = {d for d, c in zip(directories, candidates, strict=True) if not c.explicit}
-    context_roots = [r if r.is_dir() else r.parent for r in roots]
     guard = Roots(context_roots, walked)
-
-    cache = _cache(reg, options, context_roots) if use_cache and not debug else None
 
     def parse(chunk: list[Candidate], last: bool) -> Parsed:
         ctx = ParseContext(options=options, roots=context_roots, walked_directories=walked)

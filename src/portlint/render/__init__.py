@@ -23,6 +23,8 @@ from portlint.source import Location, SourceFile, display_path
 if TYPE_CHECKING:
     from portlint.discover import Candidate
     from portlint.options import Options
+    from portlint.render.memo import RenderMemo
+    from portlint.unitcache import UnitCache
 
 STDIN_NAME = "<stdin>"
 KUSTOMIZATION_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
@@ -35,8 +37,9 @@ class Prepared(Record):
     result: ParseResult  # PL007 and render diagnostics
     remapper: Remapper
     files: int  # files read for the rendered output (charts, kustomizations, stdin)
+    memo: RenderMemo | None  # renders kept between runs (None: --no-cache)
 
-    __slots__ = ("candidates", "stdin", "sources", "result", "remapper", "files")
+    __slots__ = ("candidates", "stdin", "sources", "result", "remapper", "files", "memo")
 
     def __init__(
         self,
@@ -46,6 +49,7 @@ class Prepared(Record):
         result: ParseResult | None = None,
         remapper: Remapper | None = None,
         files: int = 0,
+        memo: RenderMemo | None = None,
     ) -> None:
         self.candidates = candidates
         self.stdin = stdin
@@ -53,6 +57,7 @@ class Prepared(Record):
         self.result = ParseResult() if result is None else result
         self.remapper = Remapper() if remapper is None else remapper
         self.files = files
+        self.memo = memo
 
     def show(self, path: Path | str) -> Path:
         """A path written as the user's paths are: relative to the current directory
@@ -88,15 +93,21 @@ def prepare(
     options: Options,
     stdin: str | None,
     roots: list[Path] | None = None,
+    cache: UnitCache | None = None,
 ) -> Prepared:
     """Split off and render charts and kustomizations (see the module docstring);
-    `roots`, the scanned paths, bound what a kustomization may read."""
+    `roots`, the scanned paths, bound what a kustomization may read; `cache` keeps the
+    renders between runs (portlint.render.memo)."""
     prepared = Prepared(candidates, stdin)
     if stdin is not None and has_sources(stdin):
         _stream(prepared, stdin)
         prepared.stdin = None
         prepared.files += 1
     names = {os.path.basename(c.path) for c in candidates}
+    if cache is not None and ("Chart.yaml" in names or names & KUSTOMIZATION_NAMES):
+        from portlint.render.memo import RenderMemo
+
+        prepared.memo = RenderMemo(cache, [os.path.realpath(r) for r in roots or []])
     charts: list[str] = []
     if "Chart.yaml" in names:  # the engines' modules only when a tree has one
         from portlint.render import charts as chart_render

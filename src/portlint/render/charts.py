@@ -16,6 +16,7 @@ from portlint.source import Location, SourceFile, display_path
 
 if TYPE_CHECKING:
     from portlint.options import Options
+    from portlint.render.memo import RenderMemo
 
 INSTALL_HINT = "install helm, or `pip install 'portlint[helm]'` (Helm's engine, no binary)"
 
@@ -45,9 +46,36 @@ def render_all(prepared: Prepared, options: Options, charts: list[str]) -> None:
     if not charts:
         return
     engine = helm.renderer()
+    if engine is not None and prepared.memo is not None:
+        engine = (engine[0], _cached(prepared.memo, engine))
     extra = [Path(os.path.abspath(p)) for p in options.helm_values]
     for chart in charts:
         render_chart(prepared, Path(chart), engine, extra)
+
+
+def _cached(memo: RenderMemo, engine: tuple[str, helm.Render]) -> helm.Render:
+    """The engine's render, its results (Helm's errors too) kept in the result cache."""
+    name, render = engine
+    identity = helm.identity(name)
+
+    def cached_render(chart: Path, values: dict[str, Any]) -> dict[str, str]:
+        key = memo.key("helm", identity, [os.path.abspath(chart)], values)
+        kept = memo.get(key)
+        if isinstance(kept, tuple) and len(kept) == 2:
+            if kept[0] == "error" and isinstance(kept[1], str):
+                raise helm.RenderError(kept[1])
+            if kept[0] == "ok" and isinstance(kept[1], dict):
+                return kept[1]
+        try:
+            manifests = render(chart, values)
+        except helm.RenderError as error:
+            if not error.transient:
+                memo.put(key, ("error", str(error)))
+            raise
+        memo.put(key, ("ok", manifests))
+        return manifests
+
+    return cached_render
 
 
 def render_chart(

@@ -29,7 +29,10 @@ Render = Callable[[Path, dict[str, Any]], dict[str, str]]
 
 
 class RenderError(Exception):
-    """Helm could not render the chart; the message is Helm's."""
+    """Helm could not render the chart; the message is Helm's. `transient`: Helm did not
+    run (not startable, timed out), so the same inputs may render next time."""
+
+    transient = False
 
 
 def renderer() -> tuple[str, Render] | None:
@@ -43,6 +46,22 @@ def renderer() -> tuple[str, Render] | None:
     except (ImportError, OSError):
         return None
     return "helm-python-sdk", _render_sdk
+
+
+def identity(name: str) -> tuple[object, ...]:
+    """What names the engine in a cached render's key (portlint.render.memo): the
+    binary's path and stamp, or the SDK's version and its library files' stamps."""
+    from portlint.render.memo import stamp
+
+    if name == "helm template":
+        return (name, stamp(shutil.which("helm")))
+    import helm_python
+
+    package = os.path.dirname(os.path.abspath(helm_python.__file__))
+    stamps = []
+    for folder, _dirs, files in os.walk(package):
+        stamps += [stamp(os.path.join(folder, f)) for f in sorted(files) if not f.endswith(".pyc")]
+    return (name, getattr(helm_python, "__version__", None), tuple(sorted(stamps)))
 
 
 def _render_sdk(chart: Path, values: dict[str, Any]) -> dict[str, str]:
@@ -74,7 +93,9 @@ def _render_binary(binary: str, chart: Path, values: dict[str, Any]) -> dict[str
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as error:
-            raise RenderError(str(error)) from None
+            failed = RenderError(str(error))
+            failed.transient = True
+            raise failed from None
     if done.returncode != 0:
         raise RenderError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed")
     return split_sources(done.stdout)

@@ -88,10 +88,12 @@ class Pending(Record):
     kept: list[Candidate]
     taken: list[Candidate]
     #: per top-level kustomization, in order: (it, its chain, files to restore, the
-    #: files it uses outside the roots, its running render or None)
+    #: files it uses outside the roots, its render: a kept result, a running one, or None)
     tops: list[tuple[Kustomization, list[Path], list[Candidate], list[str], Any]]
     command: list[str] | None
     pool: Any = None
+    #: the cache keys of renders that ran (`portlint.render.memo`), by top's index
+    keys: dict[int, bytes] = field(default_factory=dict)
 
 
 def start(prepared: Prepared, roots: list[str] | None = None) -> Pending | None:
@@ -137,9 +139,17 @@ def start(prepared: Prepared, roots: list[str] | None = None) -> Pending | None:
             and os.path.basename(c.path) not in FILE_NAMES
         ]
         strangers: list[str] = []
-        _chain(kustomization, by_directory, strangers, roots)
-        pending.tops.append((kustomization, chain, restore, strangers, None))
-    runs = [i for i, top_entry in enumerate(pending.tops) if not top_entry[3]]
+        directories: set[str] = set()
+        _chain(kustomization, by_directory, strangers, roots, directories)
+        earlier = None
+        if command is not None and not strangers and prepared.memo is not None:
+            key = prepared.memo.key("kustomize", _identity(command), sorted(directories), ())
+            earlier = _kept(prepared.memo.get(key), command)
+            if earlier is None and key is not None:
+                pending.keys[len(pending.tops)] = key
+        pending.tops.append((kustomization, chain, restore, strangers, earlier))
+    # each not rendered here, nor kept from an earlier run
+    runs = [i for i, entry in enumerate(pending.tops) if not entry[3] and entry[4] is None]
     if command is not None and runs:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -151,11 +161,28 @@ def start(prepared: Prepared, roots: list[str] | None = None) -> Pending | None:
     return pending
 
 
+def _identity(command: list[str]) -> tuple[object, ...]:
+    from portlint.render.memo import stamp
+
+    return (*command, stamp(command[0]))
+
+
+def _kept(kept: object, command: list[str]) -> subprocess.CompletedProcess[str] | None:
+    """The render an earlier run kept for the same inputs (`kept`, from the cache), as
+    its process's result; None for anything else."""
+    if not (isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], int)):
+        return None
+    returncode, stdout, stderr = kept
+    if not (isinstance(stdout, str) and isinstance(stderr, str)):
+        return None
+    return subprocess.CompletedProcess([*command], returncode, stdout, stderr)
+
+
 def finish(pending: Pending) -> None:
-    """Each top-level kustomization's output (or why not), in
-    order, so the result is the same however the renders interleaved."""
+    """Each top-level kustomization's output (or why not), in order, so the result is
+    the same however the renders interleaved."""
     prepared = pending.prepared
-    for kustomization, chain, restore, strangers, job in pending.tops:
+    for index, (kustomization, chain, restore, strangers, job) in enumerate(pending.tops):
         if strangers:  # kustomize would fetch or read beyond the scanned tree
             where = display_path(prepared.show(kustomization.directory)) + "/"
             prepared.note(
@@ -168,7 +195,10 @@ def finish(pending: Pending) -> None:
             )
             prepared.candidates.extend(restore)
             continue
-        done = job.result() if job is not None else None
+        done = job if job is None or isinstance(job, subprocess.CompletedProcess) else job.result()
+        key = pending.keys.get(index)
+        if key is not None and done is not None and done.args and prepared.memo is not None:
+            prepared.memo.put(key, (done.returncode, done.stdout, done.stderr))
         _render(prepared, kustomization, chain, done, restore)
     if pending.pool is not None:
         pending.pool.shutdown()
@@ -210,12 +240,14 @@ def _chain(
     by_directory: dict[str, Kustomization],
     strangers: list[str] | None = None,
     roots: list[str] | None = None,
+    seen: set[str] | None = None,
 ) -> list[Path]:
     """The YAML files a kustomization uses, bases first and its own patches last (the
     order that later files override earlier ones in). Uses that are no local file or
-    directory (a remote base) go to `strangers`."""
+    directory (a remote base) go to `strangers`; `seen` collects the kustomizations'
+    directories (all that kustomize may read)."""
     files: list[Path] = []
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
 
     def visit(kustomization: Kustomization) -> None:
         key = str(kustomization.directory)
