@@ -7,6 +7,7 @@ it takes."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -205,6 +206,19 @@ def test_load_all_imports_every_parser_and_then_the_registry_is_the_parsers_own(
         else:
             assert stand_in.claims == parser.claims
         assert stand_in.parse == parser.parse
+
+
+@pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="no os.fork here")
+def test_a_fork_imports_every_parser_first_so_workers_share_the_imports(monkeypatch):
+    monkeypatch.setattr(parsers, "_REGISTRY", None)
+    registry = parsers.registry()
+    stand_ins = [*registry.text, *registry.documents]
+    assert not any(p._parser for p in stand_ins if hasattr(p, "load"))  # fresh stand-ins
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert all(p._parser for p in stand_ins if hasattr(p, "load"))
 
 
 # --- the rules ---------------------------------------------------------------------------
