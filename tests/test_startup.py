@@ -165,6 +165,12 @@ def _paths() -> list[Path]:
     return found + [Path("/nonexistent") / name for name in made]
 
 
+def test_the_nginx_stand_in_knows_the_directories_nginx_reads_without_a_suffix():
+    from portlint.parsers import nginx
+
+    assert catalogue._NGINX_FRAGMENT_DIRS == nginx._FRAGMENT_DIRS
+
+
 def test_a_stand_in_lets_through_every_file_its_parser_matches():
     paths = _paths()
     assert len(paths) > 1000 or not CORPUS.is_dir()
