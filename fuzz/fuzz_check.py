@@ -16,12 +16,12 @@ import atheris
 with atheris.instrument_imports():
     from portlint.config import build_options
     from portlint.engine import check
-    from portlint.parsers import registry
+    from portlint.parsers import load_all as load_parsers
     from portlint.report import FORMATS, render
-    from portlint.rules import all_checks
+    from portlint.rules import load_all as load_rules
 
-    registry()  # import (and so instrument) every parser and rule module now:
-    all_checks()  # the engine would import them lazily, outside this block
+    load_parsers()  # import (and so instrument) every parser and rule module now:
+    load_rules()  # the engine would import them lazily, outside this block
     for _fmt in FORMATS:
         __import__(f"portlint.report.{_fmt}")
 

@@ -23,11 +23,11 @@ with atheris.instrument_imports():
 
     from portlint.config import build_options
     from portlint.engine import read_source
-    from portlint.parsers import ParseContext, registry
+    from portlint.parsers import ParseContext, load_all
     from portlint.source import SourceFile
     from portlint.yamlnodes import YamlLimitError, compose_documents
 
-    REGISTRY = registry()  # imports (and so instruments) every parser now
+    REGISTRY = load_all()  # imports (and so instruments) every parser now
 
 NAMES = (
     "nginx.conf",

@@ -17,11 +17,9 @@ from portlint.configfiles import load_yaml, read_text, repository_root
 from portlint.errors import ConfigError, excerpt_key, short_message
 from portlint.findings import Severity
 from portlint.options import HostGroup, Limits, Options
-from portlint.packaged import packaged_text
 from portlint.rules.catalogue import CATALOGUE, expand, lookup
 from portlint.source import Roots
 from portlint.suggestions import did_you_mean, nearest, nearest_rule
-from portlint.validated import schema_errors
 
 CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")
 
@@ -61,12 +59,16 @@ def load_config(path: Path, roots: Roots | None = None) -> dict[str, Any]:
 
 
 def schema() -> dict[str, Any]:
+    from portlint.packaged import packaged_text
+
     return json.loads(packaged_text("config_schema.json"))
 
 
 def validate(data: Any, json_schema: dict[str, Any], where: str, node: Any = None) -> None:
     """Raise ConfigError naming the file, the line:col (YAML: `node` is the document's
     root), the offending key, and for an unknown key the nearest known one."""
+    from portlint.validated import schema_errors  # only a run with a configuration file
+
     errors = sorted(schema_errors(json_schema, data), key=lambda e: list(e.absolute_path))
     if not errors:
         return

@@ -172,8 +172,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_reports(report, args, options, fixed: int) -> None:
-    from portlint.report import text as text_report
-
     color = outputs.use_color("never" if args.no_color else args.color)
     style = {"concise": args.concise, "fixed": fixed}
     body = render(args.format, report, options, color=color and not args.output, **style)
@@ -187,6 +185,8 @@ def _write_reports(report, args, options, fixed: int) -> None:
     else:
         sys.stdout.write(body)
     if args.statistics:
+        from portlint.report import text as text_report
+
         sys.stdout.write(text_report.statistics(report.findings))
     if args.sarif_file:
         outputs.write("--sarif-file", args.sarif_file, render("sarif", report, options))

@@ -17,18 +17,21 @@ group ``portlint.parsers``.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from portlint.model import ParseResult
-from portlint.options import Options
 from portlint.records import Record, field
-from portlint.source import Roots, SourceFile
-from portlint.yamlnodes import YamlDocument
+from portlint.source import Roots
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from portlint.model import ParseResult
+    from portlint.options import Options
+    from portlint.source import SourceFile
+    from portlint.yamlnodes import YamlDocument
 
 
 class TextParser(Protocol):
@@ -71,28 +74,6 @@ class ParseContext(Record):
 #: Third-party parsers register here (pyproject: `[project.entry-points."portlint.parsers"]`).
 ENTRY_POINT_GROUP = "portlint.parsers"
 
-#: Modules of the built-in parsers, each exposing `PARSERS` (a list of parser objects).
-BUILTIN_MODULES = (
-    "compose",
-    "kubernetes",
-    "dockerfile",
-    "nginx",
-    "apache",
-    "haproxy",
-    "systemd",
-    "systemd_service",
-    "runscripts",
-    "quadlet",
-    "envoy",
-    "traefik",
-    "caddy",
-    "keyvalue",
-    "spring",
-    "postfix",
-    "dovecot",
-    "bind",
-)
-
 
 class Registry(Record):
     text: list[TextParser]
@@ -100,27 +81,41 @@ class Registry(Record):
 
 
 _REGISTRY: Registry | None = None
+_FORK_HOOK: list[bool] = []  # registered once per process
 
 
 def registry() -> Registry:
-    """Built-in parsers, then third-party ones from the `portlint.parsers` entry points."""
+    """Built-in parsers, then third-party ones from the `portlint.parsers` entry points.
+
+    A built-in parser is a stand-in until a file may be its (portlint.parsers.catalogue):
+    a check of one Compose file imports the Compose parser and no other."""
     global _REGISTRY
     if _REGISTRY is not None:
         return _REGISTRY
-    parsers: list[object] = []
-    for name in BUILTIN_MODULES:
-        try:
-            module = importlib.import_module(f"portlint.parsers.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"portlint.parsers.{name}":
-                raise
-            continue
-        parsers.extend(getattr(module, "PARSERS", ()))
-    parsers.extend(_entry_point_parsers())
-    text = [p for p in parsers if hasattr(p, "matches")]
-    documents = [p for p in parsers if hasattr(p, "claims")]
-    _REGISTRY = Registry(text, documents)  # type: ignore[arg-type]
+    from portlint.parsers import catalogue
+
+    parsers = _entry_point_parsers()
+    text: list[TextParser] = [*catalogue.text_parsers()]
+    documents: list[DocumentParser] = [*catalogue.document_parsers()]
+    text += [p for p in parsers if hasattr(p, "matches")]  # type: ignore[misc]
+    documents += [p for p in parsers if hasattr(p, "claims")]  # type: ignore[misc]
+    _REGISTRY = Registry(text, documents)
+    if not _FORK_HOOK and hasattr(os, "register_at_fork"):  # workers (portlint.workers)
+        os.register_at_fork(before=load_all)
+        _FORK_HOOK.append(True)
     return _REGISTRY
+
+
+def load_all() -> Registry:
+    """The registry with every built-in parser imported: for what instruments or checks
+    them all (the fuzz targets, tests), and before forking workers, which would otherwise
+    each import the parsers their files need (the parent's imports are shared)."""
+    reg = registry()
+    for parser in (*reg.text, *reg.documents):
+        load = getattr(parser, "load", None)
+        if load is not None:
+            load()
+    return reg
 
 
 def _entry_point_parsers() -> list[object]:
