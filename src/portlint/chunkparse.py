@@ -348,6 +348,7 @@ class ChunkParser:
             from portlint.compose_projects import ProjectKeys
 
             self._project_keys = ProjectKeys.for_scan(self.ctx, self._roots, self.sources)
+            self.ctx.project_keys = self._project_keys
         return self._project_keys.group_key(source.path, source.display)
 
     def _stdin_as(self, path: Path, text: str) -> None:

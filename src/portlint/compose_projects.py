@@ -68,6 +68,7 @@ class ProjectKeys:
         self._defaults: dict[Path, frozenset[str] | None] = {}
         self._inside_roots: dict[Path, bool] = {}
         self._references: dict[Path, dict[str, Path]] = {}
+        self._chains: dict[Path, list[dict[str, Path]]] = {}
 
     @classmethod
     def for_scan(
@@ -104,25 +105,40 @@ class ProjectKeys:
     def _includer(self, path: Path, seen: set[str]) -> str | None:
         if self.peek is None or self.inside is None or self.limits is None:
             return None
-        target: str | None = None
-        for index, folder in enumerate((path.parent, *path.parent.parents)):
-            # the file's own folder is inside the roots: discovery found the file there
-            if index and not self._inside(folder):
-                break
-            referenced = self._folder_references(folder)
-            if not referenced:
-                continue
-            if target is None:
-                target = os.path.realpath(path)
-                if target in seen:
-                    return _CYCLE
-                seen.add(target)
+        chain = self._chain(path.parent)
+        if not chain:
+            return None
+        target = os.path.realpath(path)
+        if target in seen:
+            return _CYCLE
+        seen.add(target)
+        for referenced in chain:
             candidate = referenced.get(target)
             if candidate is None or os.path.realpath(candidate) == target:
                 continue
             above = self._includer(candidate, seen)
             return above if above is not None else self._key_of(candidate)
         return None
+
+    def _chain(self, folder: Path) -> list[dict[str, Path]]:
+        """What the compose-named files of `folder` and of each folder above it inside the
+        roots refer to, nearest first, leaving out folders that refer to nothing (the
+        same for every file of a folder: worked out once). The file's own folder is
+        inside the roots: discovery found the file there."""
+        found = self._chains.get(folder)
+        if found is None:
+            referenced = self._folder_references(folder)
+            found = [referenced] if referenced else []
+            found += self._above(folder)
+            self._chains[folder] = found
+        return found
+
+    def _above(self, folder: Path) -> list[dict[str, Path]]:
+        """`_chain` of the folder's parent, or nothing when that is outside the roots."""
+        parent = folder.parent
+        if parent == folder or not self._inside(parent):
+            return []
+        return self._chain(parent)
 
     def _inside(self, folder: Path) -> bool:
         found = self._inside_roots.get(folder)

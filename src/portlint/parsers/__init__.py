@@ -28,6 +28,7 @@ from portlint.source import Roots
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from portlint.compose_projects import ProjectKeys
     from portlint.model import ParseResult
     from portlint.options import Options
     from portlint.source import SourceFile
@@ -65,6 +66,9 @@ class ParseContext(Record):
     #: Directories that discovery walked: inside a root, as the walk follows no symlinked
     #: directory. A file in one needs a check only when it is itself a symlink.
     walked_directories: set[str] = field(default_factory=set)
+    #: The scan's Compose project keys (portlint.compose_projects.ProjectKeys), set when
+    #: grouping made them: the Compose parser asks the same questions of each directory.
+    project_keys: ProjectKeys | None = None
 
     def inside_roots(self, path: Path) -> bool:
         """The one "inside the roots" rule (portlint.source.Roots)."""

@@ -36,7 +36,8 @@ class Project(ProjectEnvironment, ServiceMerging):
         self.ctx = ctx
         first = self.documents[0].source
         self.directory = first.path.parent
-        self.key = ProjectKeys(ctx.read).key(first.path, first.display)
+        keys = ctx.project_keys if ctx.project_keys is not None else ProjectKeys(ctx.read)
+        self.key = keys.key(first.path, first.display)
         self.result = ParseResult()
         self.env, self.env_file = self._load_env()
         #: variable -> value, as interpolation reads it (built once per project)
