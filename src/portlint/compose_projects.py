@@ -69,6 +69,9 @@ class ProjectKeys:
         self._inside_roots: dict[Path, bool] = {}
         self._references: dict[Path, dict[str, Path]] = {}
         self._chains: dict[Path, list[dict[str, Path]]] = {}
+        #: discovery's names of possible Compose files per walked directory (absolute);
+        #: a directory not in it is listed here
+        self.listings: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def for_scan(
@@ -87,7 +90,9 @@ class ProjectKeys:
             except ReadError:
                 return None
 
-        return cls(ctx.read, ctx.inside_roots, peek, ctx.options.limits)
+        keys = cls(ctx.read, ctx.inside_roots, peek, ctx.options.limits)
+        keys.listings = ctx.listings
+        return keys
 
     def group_key(self, path: Path, display: str) -> str:
         """The file's project key, or, for a file another project includes, a key of
@@ -158,10 +163,7 @@ class ProjectKeys:
             from portlint.parsers.compose.references import may_refer, referenced_paths
 
             found = self._references[folder] = {}
-            try:
-                listed = sorted(n for n in os.listdir(folder) if is_compose_name(n))
-            except OSError:
-                listed = []
+            listed = sorted(n for n in self._names(folder) if is_compose_name(n))
             for name in listed:
                 source = self.peek(folder / name) if self.peek is not None else None
                 if source is None or not may_refer(source.text):
@@ -170,6 +172,16 @@ class ProjectKeys:
                 for real in referenced_paths(source, folder, self._env(folder), self.limits):
                     found.setdefault(real, folder / name)
         return found
+
+    def _names(self, folder: Path) -> tuple[str, ...] | list[str]:
+        """The names in a folder that may be Compose files: discovery's, else listed."""
+        listed = self.listings.get(str(folder))
+        if listed is not None:
+            return listed
+        try:
+            return os.listdir(folder)
+        except OSError:
+            return []
 
     def _env(self, directory: Path) -> dict[str, str]:
         source = self.peek(directory / ".env") if self.peek is not None else None
@@ -200,7 +212,12 @@ class ProjectKeys:
                     return None
                 names.append(os.path.normcase(resolved.name))
             return frozenset(names)
+        listed = self.listings.get(os.path.abspath(directory))
+        present = None if listed is None else {n.lower() for n in listed}
         for name in DEFAULT_NAMES:
+            # a name discovery did not see is no file (lower case: a case-blind disk)
+            if present is not None and name not in present:
+                continue
             if (directory / name).is_file():
                 stem, extension = name.rsplit(".", 1)
                 overrides = {f"{stem}.override.yaml", f"{stem}.override.yml"}

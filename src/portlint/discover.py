@@ -32,6 +32,7 @@ SKIPPED_DIRECTORIES = frozenset(
         ".pytest_cache",
     }
 )
+_NONE: tuple[str, ...] = ()
 DOCUMENT_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 #: The PL001 message for a file symlink whose target is outside every scanned root.
 LEAVES_ROOTS = "symlink leads outside the scanned roots: not read"
@@ -51,13 +52,16 @@ def discover(
     exclude: list[str],
     exclude_base: Path,
     default_exclude: tuple[str, ...] | list[str] = filekinds.DEFAULT_EXCLUDE,
+    listings: dict[str, tuple[str, ...]] | None = None,
 ) -> Iterator[Candidate]:
-    """Candidates in a stable order (sorted walk), each file once."""
+    """Candidates in a stable order (sorted walk), each file once. `listings` receives,
+    per walked directory (absolute), the names of its files that may be Compose files
+    (portlint.compose_projects asks every project's directory, and those above it)."""
     seen: set[object] = set()
     roots = Roots([p.resolve() for p in paths if p.is_dir()])
     for root in paths:
         if root.is_dir():
-            for path, error in _walk(root, default_exclude):
+            for path, error in _walk(root, default_exclude, listings):
                 if _excluded(path, exclude, exclude_base):
                     continue
                 if error is not None:
@@ -126,7 +130,9 @@ def _first_time(path: Path, info: os.stat_result | None, seen: set[object]) -> b
 
 
 def _walk(
-    root: Path, default_exclude: tuple[str, ...] | list[str] = ()
+    root: Path,
+    default_exclude: tuple[str, ...] | list[str] = (),
+    listings: dict[str, tuple[str, ...]] | None = None,
 ) -> Iterator[tuple[Path, str | None]]:
     """Files below root, sorted, each with None; a directory that cannot be listed, with
     the reason. Symlinked directories are not followed (no loops)."""
@@ -146,6 +152,9 @@ def _walk(
                 if not filekinds.default_excluded(f"{below}/{d}", default_exclude)
             ]
         parent = Path(directory)  # once per directory: building a Path is most of a yield
+        if listings is not None:
+            named = tuple(n for n in filenames if "compose" in n.lower())
+            listings[os.path.abspath(directory)] = named or _NONE
         for name in sorted(filenames):
             yield parent / name, None
     for error in unlisted:

@@ -77,9 +77,15 @@ def check(
     # Sorted: the output must not depend on the order the paths were given in (pre-commit
     # passes file names in any order), and related locations follow discovery order.
     file_paths = sorted({Path(p) for p in paths if p != "-"}, key=lambda p: p.as_posix())
+    listings: dict[str, tuple[str, ...]] = {}
     candidates = list(
         discover(
-            file_paths, reg, options.exclude, Path(options.config_dir), options.default_exclude
+            file_paths,
+            reg,
+            options.exclude,
+            Path(options.config_dir),
+            options.default_exclude,
+            listings,
         )
     )
     stdin = stdin_text if "-" in paths else None
@@ -99,7 +105,9 @@ def check(
     guard = Roots(context_roots, walked)
 
     def parse(chunk: list[Candidate], last: bool) -> Parsed:
-        ctx = ParseContext(options=options, roots=context_roots, walked_directories=walked)
+        ctx = ParseContext(
+            options=options, roots=context_roots, walked_directories=walked, listings=listings
+        )
         parser = ChunkParser(reg, ctx, guard, debug, cache, stdin_filename=stdin_filename)
         return parser.parse(chunk, stdin if last else None, rendered.sources if last else [])
 
@@ -115,6 +123,7 @@ def check(
     result, sources, files = chunks.merge(parsed)
     # What only parsing needed goes before the rules (the run's peak).
     walked.clear()
+    listings.clear()
     del directories
     if cache is not None:
         for part in parsed:

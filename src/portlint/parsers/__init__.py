@@ -69,6 +69,9 @@ class ParseContext(Record):
     #: The scan's Compose project keys (portlint.compose_projects.ProjectKeys), set when
     #: grouping made them: the Compose parser asks the same questions of each directory.
     project_keys: ProjectKeys | None = None
+    #: Per directory discovery walked (absolute): its files' names that may be Compose
+    #: files (portlint.discover), so the project search lists and stats no directory again.
+    listings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def inside_roots(self, path: Path) -> bool:
         """The one "inside the roots" rule (portlint.source.Roots)."""
