@@ -99,3 +99,18 @@ def test_generated_init_defaults_and_fresh_factories():
     assert Sample("c", items=None).items == []
     assert Sample.kinds == ("a",)
     assert first.replace(count=9) == Sample("a", 9, [1])
+
+
+def test_shrunk_parse_result_still_merges():
+    """A group's result is shrunk once parsed (empty lists become one shared tuple) and
+    only merged afterwards: the merge is the same."""
+    from portlint.model import Diagnostic, ParseResult
+
+    where = Location("compose.yaml", 1, 1, 1, 2)
+    part = ParseResult(diagnostics=[Diagnostic("PL001", "bad", where)])
+    part.shrink()
+    assert part.bindings == () and part.diagnostics == [Diagnostic("PL001", "bad", where)]
+    merged = ParseResult()
+    merged.extend(part)
+    assert merged.diagnostics == part.diagnostics and merged.bindings == []
+    assert isinstance(merged.bindings, list)

@@ -188,6 +188,8 @@ class ChunkParser:
             self.sources = scanned
             reading.log = []
         group.parts = []  # the nodes go: parse, extract, release
+        if group.result is not None:
+            group.result.shrink()  # only merged from now on (_grouped)
 
     def _parse_documents(self, group: Group, key: bytes | None) -> None:
         documents: list[YamlDocument] = []

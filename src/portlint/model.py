@@ -336,6 +336,14 @@ class ParseResult(Record):
     #: variable in `source`; kept apart from `bindings`, for PL101 alone
     variable_ports: list[Binding] = field(default_factory=list)
 
+    def shrink(self) -> None:
+        """Every empty list replaced by one shared empty tuple: for a result that is only
+        read or merged (`extend`) from now on, such as a document group's, kept until its
+        chunk is merged (most of a group's ten lists are empty: 0.5 KB a group)."""
+        for name in self._names:
+            if not getattr(self, name):
+                setattr(self, name, ())
+
     def extend(self, other: ParseResult) -> None:
         self.bindings.extend(other.bindings)
         self.diagnostics.extend(other.diagnostics)

@@ -155,7 +155,7 @@ def int_or_name(ctx: ObjectContext, node: Node | None, field_name: str) -> int |
             node,
         )
         return None
-    return text if check_svc_name(ctx, node, field_name) else None
+    return sys.intern(text) if check_svc_name(ctx, node, field_name) else None
 
 
 def check_svc_name(ctx: ObjectContext, node: ScalarNode, field_name: str) -> bool:
