@@ -33,7 +33,29 @@ def test_slots_follow_init_parameters():
     assert len(classes) > 40
     for cls in classes:
         parameters = list(inspect.signature(cls.__init__).parameters)[1:]
-        assert parameters == list(cls.__slots__), cls.__qualname__
+        assert parameters == list(cls._names), cls.__qualname__
+        assert set(cls._names) >= set(cls.__slots__) - {"__dict__"}, cls.__qualname__
+
+
+def test_binding_fields_kept_as_class_defaults_round_trip():
+    """Binding's rarely set fields are class defaults until set: a binding that sets one
+    keeps it through pickling and replace(), and equality sees it."""
+    where = Location("nginx.conf", 2, 12, 2, 14)
+    plain = Binding(80, Protocol.TCP, Namespace("host"), Role.LISTEN, "nginx", "nginx", where)
+    assert "daemon" not in Binding.__slots__ and "__dict__" in Binding.__slots__
+    assert (plain.daemon, plain.default, plain.profiles, plain.source) == (
+        None,
+        False,
+        frozenset(),
+        "",
+    )
+    assert not plain.__dict__  # nothing stored for the defaults
+    set_one = plain.replace(daemon="nginx", default=True, source="flag --port")
+    assert (set_one.daemon, set_one.default, set_one.source) == ("nginx", True, "flag --port")
+    assert set_one != plain and plain.daemon is None
+    copy = pickle.loads(pickle.dumps(set_one))
+    assert copy == set_one and copy.daemon == "nginx"
+    assert "daemon='nginx'" in repr(copy)
 
 
 def test_pickle_replace_equality_and_hash():
@@ -77,3 +99,18 @@ def test_generated_init_defaults_and_fresh_factories():
     assert Sample("c", items=None).items == []
     assert Sample.kinds == ("a",)
     assert first.replace(count=9) == Sample("a", 9, [1])
+
+
+def test_shrunk_parse_result_still_merges():
+    """A group's result is shrunk once parsed (empty lists become one shared tuple) and
+    only merged afterwards: the merge is the same."""
+    from portlint.model import Diagnostic, ParseResult
+
+    where = Location("compose.yaml", 1, 1, 1, 2)
+    part = ParseResult(diagnostics=[Diagnostic("PL001", "bad", where)])
+    part.shrink()
+    assert part.bindings == () and part.diagnostics == [Diagnostic("PL001", "bad", where)]
+    merged = ParseResult()
+    merged.extend(part)
+    assert merged.diagnostics == part.diagnostics and merged.bindings == []
+    assert isinstance(merged.bindings, list)

@@ -117,7 +117,7 @@ class ChunkParser:
             for group in groups:
                 self._parse_group(group)
         self._open.clear()
-        return Parsed(
+        parsed = Parsed(
             self.scanned,
             self._grouped(),
             [*self.sources.items(), *self._group_reads()],
@@ -125,6 +125,13 @@ class ChunkParser:
             self.files,
             self.cache.take() if self.cache is not None else None,
         )
+        # `ctx.read` and the project keys hold closures over this parser: cycles that,
+        # with the cycle collector paused (cli.entry), would keep every group and its
+        # result alive to the end of the run.
+        self.ctx.read = None
+        self.ctx.project_keys = self._project_keys = None
+        self.groups.clear()
+        return parsed
 
     # --- groups ------------------------------------------------------------------------
 
@@ -181,6 +188,8 @@ class ChunkParser:
             self.sources = scanned
             reading.log = []
         group.parts = []  # the nodes go: parse, extract, release
+        if group.result is not None:
+            group.result.shrink()  # only merged from now on (_grouped)
 
     def _parse_documents(self, group: Group, key: bytes | None) -> None:
         documents: list[YamlDocument] = []

@@ -36,17 +36,28 @@ class UsedPorts:
         self._wide: dict[_Key, list[tuple[int, int]]] = {}
         self._merged: dict[_Key, list[tuple[int, int]]] = {}
         self._run_starts: dict[_Key, list[int]] = {}
-        #: Bindings per key; their port sets are built on the first query of that key,
-        #: so namespaces no finding asks about (most container namespaces) cost nothing.
-        self._pending: dict[_Key, list[Taken]] = {}
+        #: Bindings per namespace (one alone, else a list); their port sets are built on
+        #: the first query of that namespace, so namespaces no finding asks about (most
+        #: container namespaces) cost nothing: no key tuple, and no list for one binding.
+        self._pending: dict[Namespace, Taken | list[Taken]] = {}
+        pending = self._pending
         for b in bindings:
-            self._pending.setdefault((b.namespace, b.protocol), []).append(b)
+            namespace = b.namespace
+            found = pending.get(namespace)
+            if found is None:
+                pending[namespace] = b
+            elif isinstance(found, list):
+                found.append(b)
+            else:
+                pending[namespace] = [found, b]
 
     def _load(self, key: _Key) -> None:
-        pending = self._pending.pop(key, None)
-        if not pending:
+        pending = self._pending.pop(key[0], None)
+        if pending is None:
             return
-        for b in pending:
+        taken = pending if isinstance(pending, list) else (pending,)
+        for b in taken:
+            key = (b.namespace, b.protocol)
             if b.end_port - b.port > 1024:
                 self._wide.setdefault(key, []).append((b.port, b.end_port))
             else:

@@ -12,6 +12,8 @@ rules merge copies instead of comparing them with each other.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from portlint.records import Record, field
@@ -120,30 +122,31 @@ class WorkloadPorts(Record):
 
     copies: list[PodTemplate]
     partial: bool  # known only from patches (its ports may be in a base)
-    names: dict[str, set[Protocol]]  # port name -> protocols it is declared for
-    numbers: set[tuple[int, Protocol]]  # containerPorts and ports set by flags
+    names: dict[str, AbstractSet[Protocol]]  # port name -> protocols it is declared for
+    numbers: AbstractSet[tuple[int, Protocol]]  # containerPorts and ports set by flags
     injected: bool = False  # a webhook fills its ports in (PodTemplate.injected)
     possible: frozenset[int] = frozenset()  # set by mounted configs (Container.config_ports)
 
     @classmethod
     def of(cls, copies: list[PodTemplate]) -> WorkloadPorts:
-        names: dict[str, set[Protocol]] = {}
+        names: dict[str, AbstractSet[Protocol]] = {}
         numbers: set[tuple[int, Protocol]] = set()
-        possible: set[int] = set()
+        possible: frozenset[int] = _NO_PORTS
         for copy in copies:
             for container in copy.serving():
-                possible |= container.config_ports
+                if container.config_ports:
+                    possible |= container.config_ports
                 for port in container.ports:
                     if port.name:
-                        names.setdefault(port.name, set()).add(port.protocol)
+                        names[port.name] = _protocols(names.get(port.name), port.protocol)
                     if port.number is not None:
-                        numbers.add((port.number, port.protocol))
+                        numbers.add(_pair(port.number, port.protocol))
                 for port in (*container.flag_ports, *container.env_ports):
                     if port.number is not None:
-                        numbers.add((port.number, port.protocol))
+                        numbers.add(_pair(port.number, port.protocol))
         partial = all(copy.partial for copy in copies)
         injected = any(copy.injected for copy in copies)
-        return cls(copies, partial, names, numbers, injected, frozenset(possible))
+        return cls(copies, partial, names, numbers, injected, possible)
 
 
 class Selection(Record):
@@ -153,18 +156,22 @@ class Selection(Record):
     workloads: list[list[PodTemplate]]
     partial: bool  # a workload known only from patches (its ports may be in a base)
     each: list[WorkloadPorts]  # per selected workload, in order
-    names: dict[str, set[Protocol]]  # port name -> protocols, over every workload
-    numbers: set[tuple[int, Protocol]]  # over every workload
+    names: dict[str, AbstractSet[Protocol]]  # port name -> protocols, over every workload
+    numbers: AbstractSet[tuple[int, Protocol]]  # over every workload
 
     @classmethod
     def of(cls, workloads: list[list[PodTemplate]]) -> Selection:
         each = [WorkloadPorts.of(copies) for copies in workloads]
-        names: dict[str, set[Protocol]] = {}
-        numbers: set[tuple[int, Protocol]] = set()
-        for ports in each:
-            for name, protocols in ports.names.items():
-                names.setdefault(name, set()).update(protocols)
-            numbers |= ports.numbers
+        if len(each) == 1:  # the usual case: the workload's own values (never changed)
+            names, numbers = each[0].names, each[0].numbers
+        else:
+            names = {}
+            merged: set[tuple[int, Protocol]] = set()
+            for ports in each:
+                for name, protocols in ports.names.items():
+                    names[name] = _protocols(names.get(name), *protocols)
+                merged |= ports.numbers
+            numbers = merged
         return cls(
             workloads,
             partial=any(ports.partial for ports in each),
@@ -172,6 +179,27 @@ class Selection(Record):
             names=names,
             numbers=numbers,
         )
+
+
+# Shared values: a set per port name and a tuple per port were most of the memory the
+# resolve stage added on a large tree; these are never changed once made.
+_NO_PORTS: frozenset[int] = frozenset()
+
+
+@lru_cache(maxsize=64)
+def _protocol_set(protocols: frozenset[Protocol]) -> frozenset[Protocol]:
+    return protocols
+
+
+def _protocols(known: AbstractSet[Protocol] | None, *more: Protocol) -> AbstractSet[Protocol]:
+    """`known` with `more` added, as one shared frozenset per combination."""
+    together = frozenset(more) if known is None else known | frozenset(more)
+    return _protocol_set(together)
+
+
+@lru_cache(maxsize=4096)
+def _pair(number: int, protocol: Protocol) -> tuple[int, Protocol]:
+    return (number, protocol)
 
 
 class Service(Record):

@@ -97,7 +97,7 @@ class Binding(Record):
     #: syntax).
     source: str
 
-    __slots__ = (
+    _record_fields = (
         "port",
         "protocol",
         "namespace",
@@ -126,6 +126,29 @@ class Binding(Record):
         "port_name",
         "address_unknown",
         "source",
+    )
+    #: A slot for the fields (almost) every binding sets; the others stay class defaults,
+    #: stored per binding (in its `__dict__`, made on first use) only when set: 80 bytes
+    #: less a binding, most of a large run's memory.
+    __slots__ = (
+        "port",
+        "protocol",
+        "namespace",
+        "role",
+        "owner",
+        "format",
+        "location",
+        "end_port",
+        "address",
+        "identity",
+        "image",
+        "replicas",
+        "label",
+        "target",
+        "project",
+        "workload_kind",
+        "container",
+        "__dict__",
     )
 
     def __init__(
@@ -168,25 +191,36 @@ class Binding(Record):
         self.location = location
         self.end_port = port if end_port < 0 else end_port
         self.address = address
-        self.v6only = v6only
+        if v6only is not None:
+            self.v6only = v6only
         self.identity = identity
         self.image = image
         self.replicas = replicas
         self.label = label
         self.target = target
-        self.pick_one = pick_one
-        self.publish_mode = publish_mode
+        if pick_one:
+            self.pick_one = pick_one
+        if publish_mode is not None:
+            self.publish_mode = publish_mode
         self.project = project
-        self.profiles = profiles
+        if profiles:
+            self.profiles = profiles
         self.workload_kind = workload_kind
-        self.node_name = node_name
+        if node_name is not None:
+            self.node_name = node_name
         self.container = container
-        self.default = default
-        self.daemon = daemon
-        self.main_file = main_file
-        self.port_name = port_name
-        self.address_unknown = address_unknown
-        self.source = source
+        if default:
+            self.default = default
+        if daemon is not None:
+            self.daemon = daemon
+        if main_file:
+            self.main_file = main_file
+        if port_name is not None:
+            self.port_name = port_name
+        if address_unknown:
+            self.address_unknown = address_unknown
+        if source:
+            self.source = source
 
     def owner_label(self) -> str:
         """The owner as users name it, quoted when it is a key ("'Deployment/ns/x/c'")."""
@@ -220,6 +254,25 @@ class Binding(Record):
         if self.address is None:
             return self.port_text()
         return f"{self.address_text()}:{self.port_text()}"
+
+
+#: The fields Binding keeps as class defaults (not slots): what a binding that never sets
+#: them reads.
+_RARE_DEFAULTS: dict[str, object] = {
+    "v6only": None,
+    "pick_one": False,
+    "publish_mode": None,
+    "profiles": frozenset(),
+    "node_name": None,
+    "default": False,
+    "daemon": None,
+    "main_file": "",
+    "port_name": None,
+    "address_unknown": False,
+    "source": "",
+}
+for _name, _default in _RARE_DEFAULTS.items():
+    setattr(Binding, _name, _default)
 
 
 def addresses_overlap(a: Binding, b: Binding) -> bool:
@@ -282,6 +335,14 @@ class ParseResult(Record):
     #: host ports written as one variable with no value (`"${WEB_PORT}:80"`): port 0, the
     #: variable in `source`; kept apart from `bindings`, for PL101 alone
     variable_ports: list[Binding] = field(default_factory=list)
+
+    def shrink(self) -> None:
+        """Every empty list replaced by one shared empty tuple: for a result that is only
+        read or merged (`extend`) from now on, such as a document group's, kept until its
+        chunk is merged (most of a group's ten lists are empty: 0.5 KB a group)."""
+        for name in self._names:
+            if not getattr(self, name):
+                setattr(self, name, ())
 
     def extend(self, other: ParseResult) -> None:
         self.bindings.extend(other.bindings)

@@ -4,6 +4,7 @@ without a group and completed by the resolve stage (`portlint.resolve`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from portlint.records import FrozenRecord
 
@@ -33,9 +34,13 @@ class Namespace(FrozenRecord):
     path: str = ""  # inside the group: "<project>/<service>", "<k8s-ns>/<Kind>/<name>", ...
     file: str = ""  # a Service's file: one namespace per Service and file ("" otherwise)
 
+    # The constructors return one shared value for equal arguments (a Namespace is never
+    # changed once made; the resolve stage replaces it): a value per binding was a tenth of
+    # a large run's memory until resolving.
+
     @classmethod
     def host(cls) -> Namespace:
-        return cls("host")
+        return _HOST
 
     @classmethod
     def container(cls, path: str) -> Namespace:
@@ -44,20 +49,19 @@ class Namespace(FrozenRecord):
     @classmethod
     def pod(cls, k8s_namespace: str, kind: str, name: str, init: str | None = None) -> Namespace:
         """`init`: a plain init container, which runs alone in a namespace of its own."""
-        path = f"{k8s_namespace}/{kind}/{name}"
-        return cls("pod", path=path if init is None else f"{path}#init/{init}")
+        return _pod(k8s_namespace, kind, name, init)
 
     @classmethod
     def node(cls) -> Namespace:
-        return cls("k8s-node")
+        return _NODE
 
     @classmethod
     def node_ports(cls) -> Namespace:
-        return cls("k8s-nodeports")
+        return _NODE_PORTS
 
     @classmethod
     def service(cls, k8s_namespace: str, name: str, file: str) -> Namespace:
-        return cls("service", path=f"{k8s_namespace}/{name}", file=file)
+        return _service(k8s_namespace, name, file)
 
     @classmethod
     def dockerfile(cls, file: str) -> Namespace:
@@ -104,3 +108,20 @@ class Namespace(FrozenRecord):
         if self.kind == "service":
             return f"in Service {self.path}"
         return f"in {self.key}"
+
+
+_HOST = Namespace("host")
+_NODE = Namespace("k8s-node")
+_NODE_PORTS = Namespace("k8s-nodeports")
+
+
+# Small: the ports of one object are read one after another.
+@lru_cache(maxsize=64)
+def _pod(k8s_namespace: str, kind: str, name: str, init: str | None) -> Namespace:
+    path = f"{k8s_namespace}/{kind}/{name}"
+    return Namespace("pod", path=path if init is None else f"{path}#init/{init}")
+
+
+@lru_cache(maxsize=64)
+def _service(k8s_namespace: str, name: str, file: str) -> Namespace:
+    return Namespace("service", path=f"{k8s_namespace}/{name}", file=file)

@@ -106,11 +106,17 @@ class Record(metaclass=_RecordMeta):
     #: Per subclass: the instance's field values as a tuple (attrgetter: C, no frame).
     _getter: Any = None
 
+    #: Per subclass: its field names in order: `__slots__`, unless the class lists them
+    #: in `_record_fields` itself (a class keeping its rarely set fields as class
+    #: defaults, beside a `__dict__` slot: see model.Binding).
+    _names: tuple[str, ...] = ()
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        names = cls.__slots__
+        names = cls.__dict__.get("_record_fields", cls.__slots__)
         if not names:
             return  # an abstract base (FrozenRecord)
+        cls._names = names
         getter = attrgetter(*names)
         cls._getter = staticmethod(
             (lambda record: (getter(record),)) if len(names) == 1 else getter
@@ -120,7 +126,7 @@ class Record(metaclass=_RecordMeta):
         return self._getter(self)  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
-        names: tuple[str, ...] = self.__slots__
+        names = self._names
         pairs = ", ".join(
             f"{name}={value!r}" for name, value in zip(names, self._values(), strict=True)
         )
@@ -142,7 +148,7 @@ class Record(metaclass=_RecordMeta):
 
     def replace(self: _R, **changes: Any) -> _R:
         """A copy with some fields changed."""
-        names: tuple[str, ...] = self.__slots__
+        names = self._names
         values = dict(zip(names, self._values(), strict=True))
         values.update(changes)
         return type(self)(**values)

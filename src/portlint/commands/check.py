@@ -13,7 +13,7 @@ from portlint.commands.common import (
     read_stdin_if_needed,
     split_codes,
 )
-from portlint.report import FORMATS, render
+from portlint.report import FORMATS, render, stream
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -174,6 +174,19 @@ def run(args: argparse.Namespace) -> int:
 def _write_reports(report, args, options, fixed: int) -> None:
     color = outputs.use_color("never" if args.no_color else args.color)
     style = {"concise": args.concise, "fixed": fixed}
+    if args.format == "json" and not args.output:  # written as made (memory)
+        stream(args.format, report, options, sys.stdout.write)
+    else:
+        _write_body(report, args, options, color, style)
+    if args.statistics:
+        from portlint.report import text as text_report
+
+        sys.stdout.write(text_report.statistics(report.findings))
+    if args.sarif_file:
+        outputs.write("--sarif-file", args.sarif_file, render("sarif", report, options))
+
+
+def _write_body(report, args, options, color: bool, style: dict) -> None:
     body = render(args.format, report, options, color=color and not args.output, **style)
     recorded = getattr(args, "recorded", None)
     if recorded is not None and args.format == "text":  # not "No problems found"
@@ -184,12 +197,6 @@ def _write_reports(report, args, options, fixed: int) -> None:
         sys.stdout.write(body if recorded is not None and args.format == "text" else summary)
     else:
         sys.stdout.write(body)
-    if args.statistics:
-        from portlint.report import text as text_report
-
-        sys.stdout.write(text_report.statistics(report.findings))
-    if args.sarif_file:
-        outputs.write("--sarif-file", args.sarif_file, render("sarif", report, options))
 
 
 def _findings(count: int) -> str:

@@ -6,6 +6,7 @@ Only the CLI writes what they return.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,3 +33,15 @@ def render(
     if name == "text":
         return module.render(report, options, color=color, concise=concise, fixed=fixed)
     return module.render(report, options, color=color)
+
+
+def stream(name: str, report: Report, options: Options, write: Callable[[str], object]) -> None:
+    """`render(name, report, options)` passed to `write` as it is made, by a reporter
+    with `pieces()` (json), else at once."""
+    module = importlib.import_module(f"portlint.report.{_MODULES[name]}")
+    pieces = getattr(module, "pieces", None)
+    if pieces is None:
+        write(render(name, report, options))
+        return
+    for piece in pieces(report, options):
+        write(piece)

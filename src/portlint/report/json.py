@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from portlint.findings import Finding, Severity
@@ -42,10 +43,20 @@ def render(report: Report, options: Options, color: bool = False) -> str:
     """One finding per line: `json.dumps(indent=...)` falls back to the pure-Python
     encoder, which cost more than the whole check on large trees; one compact object per
     line keeps the C encoder and stays readable and diffable."""
+    return "".join(pieces(report, options))
+
+
+def pieces(report: Report, options: Options, color: bool = False) -> Iterator[str]:
+    """`render`'s text in pieces (a finding each), for writing as it is made: the whole
+    document at once was the run's last memory peak on large trees."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    findings = ",\n".join("    " + encode(finding_dict(f)) for f in report.findings)
-    body = f"[\n{findings}\n  ]" if findings else "[]"
-    return (
-        f'{{\n  "version": 1,\n  "findings": {body},\n'
-        f'  "files": {report.files},\n  "bindings": {report.bindings}\n}}\n'
-    )
+    yield '{\n  "version": 1,\n  "findings": '
+    if report.findings:
+        separator = "[\n    "
+        for finding in report.findings:
+            yield separator + encode(finding_dict(finding))
+            separator = ",\n    "
+        yield "\n  ]"
+    else:
+        yield "[]"
+    yield f',\n  "files": {report.files},\n  "bindings": {report.bindings}\n}}\n'

@@ -9,6 +9,7 @@ services afterwards (portlint.parsers.compose.bindings).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,10 @@ class Project(ProjectEnvironment, ServiceMerging):
             "identity": registry.identify(name=service.name)
             if service.build is not None
             else registry.identify(image=service.image, name=service.name),
-            "image": None if service.build is not None else service.image,
+            # One string per image (the same few recur in every project).
+            "image": None
+            if service.build is not None or service.image is None
+            else sys.intern(service.image),
             "label": f"service '{service.name}'",
             "project": self.key,
             "profiles": service.profiles,

@@ -82,6 +82,7 @@ def _service_port(
     if number is None:
         return None
     identity = identify(name=ctx.name)
+    where = ctx.loc(port_node)  # one Location for the binding and the port
     ctx.bindings.append(
         Binding(
             number,
@@ -89,7 +90,7 @@ def _service_port(
             Namespace.service(ctx.namespace, ctx.name, _file_of(ctx)),
             Role.SERVICE_PORT,
             f"{ctx.owner}#{index}",
-            location=ctx.loc(port_node),
+            location=where,
             workload_kind="Service",
             target=None if target is None else Target.of(target),
             format="kubernetes",
@@ -115,7 +116,7 @@ def _service_port(
         name,
         proto,
         target,
-        ctx.loc(port_node),
+        where,
         ctx.loc(target_node) if target is not None and target_node is not None else None,
     )
 

@@ -8,6 +8,7 @@ numbers and protocols, PL005 for names), so `kubectl apply` failures show up her
 from __future__ import annotations
 
 import re
+import sys
 
 import yaml
 
@@ -51,10 +52,16 @@ class ObjectContext(Record):
         )
 
 
+#: Longer texts are not interned (an embedded config, a certificate).
+_INTERN_LIMIT = 128
+
+
 def scalar_text(node: Node | None) -> str | None:
-    """A non-null scalar's text, else None."""
+    """A non-null scalar's text, else None; one shared string per short text (names,
+    kinds, images and namespaces recur in every object, and the model keeps them)."""
     if isinstance(node, ScalarNode) and not is_null(node):
-        return node.value
+        value: str = node.value
+        return sys.intern(value) if len(value) <= _INTERN_LIMIT else value
     return None
 
 
@@ -148,7 +155,7 @@ def int_or_name(ctx: ObjectContext, node: Node | None, field_name: str) -> int |
             node,
         )
         return None
-    return text if check_svc_name(ctx, node, field_name) else None
+    return sys.intern(text) if check_svc_name(ctx, node, field_name) else None
 
 
 def check_svc_name(ctx: ObjectContext, node: ScalarNode, field_name: str) -> bool:

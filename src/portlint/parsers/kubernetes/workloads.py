@@ -9,6 +9,7 @@ a plain init container runs alone before them, so it gets a namespace of its own
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from portlint.k8s_objects import Container, ContainerPort, PodTemplate, PortUse
@@ -238,6 +239,7 @@ class PodReader:
         owner = container.owner
         init = container.name if container.role == "init" else None
         namespace = Namespace.pod(ctx.namespace, ctx.kind, ctx.name, init)
+        where = ctx.loc(number_node)  # one Location for the binding and the port
         ctx.bindings.append(
             Binding(
                 number,
@@ -245,7 +247,7 @@ class PodReader:
                 namespace,
                 Role.CONTAINER,
                 owner,
-                location=ctx.loc(number_node),
+                location=where,
                 replicas=self.replicas,
                 workload_kind=ctx.kind,
                 container=facts,
@@ -255,7 +257,7 @@ class PodReader:
             )
         )
         self._host_side(fields, number_node, number, proto, identity, image, _port_name(fields))
-        return ContainerPort(number, name, proto, ctx.loc(number_node))
+        return ContainerPort(number, name, proto, where)
 
     def _host_side(
         self,
@@ -356,8 +358,13 @@ class PodReader:
                     else int_or_name(self.ctx, port_node, label)
                 )
                 if value is not None:
-                    uses.append(PortUse(value, f"{where}.{action}", self.ctx.loc(port_node)))
+                    uses.append(PortUse(value, _use_key(where, action), self.ctx.loc(port_node)))
         return uses
+
+
+@cache  # a few dozen keys: one string each for every probe
+def _use_key(where: str, action: str) -> str:
+    return f"{where}.{action}"
 
 
 def _port_name(fields: dict[str, Node]) -> str | None:
