@@ -127,7 +127,7 @@ class Project(ProjectEnvironment, ServiceMerging):
             return Namespace.container(f"{self.key}/{mode[len('service:') :]}")
         if mode.startswith("container:"):
             return Namespace.container(mode[len("container:") :])
-        return Namespace.container(f"{self.key}/{service.name}")
+        return Namespace.container(self.common(service)["owner"])  # the same text, once
 
     def network_namespace(self, service: Service) -> Namespace:
         """Where the service's own sockets listen: the host for `network_mode: host`."""
