@@ -197,3 +197,22 @@ def test_configuration_change_republishes(session):
     assert {d["code"] for d in client.diagnostics(uri)} == {"PL004"}
     assert client.diagnostics((root / "nginx.conf").as_uri()) == []  # its PL101 went too
     assert client.close() == 0
+
+
+def test_the_server_runs_with_the_cycle_collector_on(monkeypatch):
+    """`portlint` pauses it for one-shot runs; a server that checks on every edit for
+    hours would keep every cycle it ever made."""
+    import argparse
+    import gc
+
+    from portlint.commands import server
+    from portlint.lsp import server as lsp_server
+
+    seen: list[bool] = []
+    monkeypatch.setattr(lsp_server, "serve", lambda debug: seen.append(gc.isenabled()))
+    gc.disable()
+    try:
+        assert server.run(argparse.Namespace(debug=False)) == 0
+    finally:
+        gc.enable()
+    assert seen == [True]

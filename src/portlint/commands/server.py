@@ -21,5 +21,10 @@ def run(args: argparse.Namespace) -> int:
             f"the language server needs pygls ({error.name} is missing): "
             "pip install 'portlint[lsp]'"
         ) from None
+    # `portlint` pauses the cycle collector for a one-shot run (portlint.cli.entry); a
+    # server runs for hours and checks again on every edit, so its cycles must be freed.
+    import gc
+
+    gc.enable()
     serve(debug=args.debug)
     return 0
