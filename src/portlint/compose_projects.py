@@ -58,6 +58,7 @@ class ProjectKeys:
         inside: Callable[[Path], bool] | None = None,
         peek: Reader | None = None,
         limits: Limits | None = None,
+        listings: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.read = read
         self.inside = inside
@@ -71,7 +72,7 @@ class ProjectKeys:
         self._chains: dict[Path, list[dict[str, Path]]] = {}
         #: discovery's names of possible Compose files per walked directory (absolute);
         #: a directory not in it is listed here
-        self.listings: dict[str, tuple[str, ...]] = {}
+        self.listings = {} if listings is None else listings
 
     @classmethod
     def for_scan(
@@ -90,9 +91,7 @@ class ProjectKeys:
             except ReadError:
                 return None
 
-        keys = cls(ctx.read, ctx.inside_roots, peek, ctx.options.limits)
-        keys.listings = ctx.listings
-        return keys
+        return cls(ctx.read, ctx.inside_roots, peek, ctx.options.limits, ctx.listings)
 
     def group_key(self, path: Path, display: str) -> str:
         """The file's project key, or, for a file another project includes, a key of
