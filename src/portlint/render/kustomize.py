@@ -90,7 +90,6 @@ class Pending(Record):
     #: per top-level kustomization, in order: (it, its chain, files to restore, the
     #: files it uses outside the roots, its render: a kept result, a running one, or None)
     tops: list[tuple[Kustomization, list[Path], list[Candidate], list[str], Any]]
-    command: list[str] | None
     pool: Any = None
     #: the cache keys of renders that ran (`portlint.render.memo`), by top's index
     keys: dict[int, bytes] = field(default_factory=dict)
@@ -128,7 +127,9 @@ def start(prepared: Prepared, roots: list[str] | None = None) -> Pending | None:
         (taken if absolute in consumed else kept).append(candidate)
     prepared.candidates = kept
     command = renderer()
-    pending = Pending(prepared, kept, taken, [], command)
+    pending = Pending(prepared, kept, taken, [])
+    memo = prepared.memo if command is not None else None
+    identity = _identity(command) if command is not None and memo is not None else None
     for kustomization in top:
         chain = chains[str(kustomization.directory)]
         members = {os.path.normpath(str(p)) for p in chain}
@@ -142,9 +143,9 @@ def start(prepared: Prepared, roots: list[str] | None = None) -> Pending | None:
         directories: set[str] = set()
         _chain(kustomization, by_directory, strangers, roots, directories)
         earlier = None
-        if command is not None and not strangers and prepared.memo is not None:
-            key = prepared.memo.key("kustomize", _identity(command), sorted(directories), ())
-            earlier = _kept(prepared.memo.get(key), command)
+        if memo is not None and command is not None and not strangers:
+            key = memo.key("kustomize", identity, sorted(directories), ())
+            earlier = _kept(memo.get(key), command)
             if earlier is None and key is not None:
                 pending.keys[len(pending.tops)] = key
         pending.tops.append((kustomization, chain, restore, strangers, earlier))
