@@ -168,7 +168,8 @@ def _paths() -> list[Path]:
 def test_the_nginx_stand_in_knows_the_directories_nginx_reads_without_a_suffix():
     from portlint.parsers import nginx
 
-    assert catalogue._NGINX_FRAGMENT_DIRS == nginx._FRAGMENT_DIRS
+    assert nginx._FRAGMENT_DIRS is catalogue.NGINX_FRAGMENT_DIRS  # one set, not a copy
+    assert "sites-enabled" in catalogue.NGINX_FRAGMENT_DIRS
 
 
 def test_a_stand_in_lets_through_every_file_its_parser_matches():

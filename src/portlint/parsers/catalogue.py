@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from portlint.model import ParseResult
     from portlint.yamlnodes import YamlDocument
 
-#: nginx reads files without `.conf` in these directories (portlint.parsers.nginx).
-_NGINX_FRAGMENT_DIRS = frozenset(
+#: nginx reads files without `.conf` in these directories (the nginx parser's own set,
+#: here so that its stand-in needs no import).
+NGINX_FRAGMENT_DIRS = frozenset(
     {"conf.d", "sites-available", "sites-enabled", "http.d", "stream.d", "vhosts.d"}
 )
 _MISSING: Any = object()  # a built-in module this installation lacks
@@ -125,7 +126,7 @@ def _dockerfile(path: Path, name: str) -> bool:
 
 
 def _nginx(path: Path, name: str) -> bool:
-    return name.endswith(".conf") or path.parent.name in _NGINX_FRAGMENT_DIRS
+    return name.endswith(".conf") or path.parent.name in NGINX_FRAGMENT_DIRS
 
 
 def _conf(path: Path, name: str) -> bool:  # Apache, dovecot

@@ -25,6 +25,7 @@ from pathlib import Path
 from portlint.model import ParseResult, Protocol
 from portlint.numbers import is_digits
 from portlint.parsers import ParseContext
+from portlint.parsers.catalogue import NGINX_FRAGMENT_DIRS
 from portlint.parsers.hostconf import (
     HostBindings,
     Listener,
@@ -40,7 +41,7 @@ from portlint.source import Location, SourceFile
 
 MAX_INCLUDE_DEPTH = 16
 _LISTEN_CONTEXTS = {"http": Protocol.TCP, "stream": Protocol.TCP, "mail": Protocol.TCP}
-_FRAGMENT_DIRS = {"conf.d", "sites-available", "sites-enabled", "http.d", "stream.d", "vhosts.d"}
+_FRAGMENT_DIRS = NGINX_FRAGMENT_DIRS  # one set: the registry's stand-in tests it too
 _SERVER_BLOCK = re.compile(rb"(?m)^\s*server\s*\{")
 _LISTEN_LINE = re.compile(rb"(?m)^\s*listen\s+[^;\n]+;")
 #: A broken install (crossplane missing) is the user's to fix: an error naming the package.
