@@ -179,9 +179,17 @@ def _classify(path: Path, registry: Registry, explicit: bool) -> Candidate | Non
     if isinstance(special, filekinds.TemplateFile):
         return Candidate(path, special, explicit)
     # --- end file kinds ---
+    name = path.name.lower()
     for parser in registry.text:
+        # A built-in parser's stand-in has a quick test never stricter than the parser's
+        # own (portlint.parsers.catalogue): asked first, with the name lowered once per
+        # file, it rules out nearly every parser without a call into `matches`.
+        may_match = getattr(parser, "may_match", None)
+        if may_match is not None and not may_match(path, name):
+            continue
         if parser.matches(path):
             return Candidate(path, parser, explicit)
-    if path.suffix.lower() in DOCUMENT_SUFFIXES or explicit:
+    dot = name.rfind(".")  # pathlib's suffix rule (`.yaml` alone has none)
+    if (0 < dot < len(name) - 1 and name[dot:] in DOCUMENT_SUFFIXES) or explicit:
         return Candidate(path, None, explicit)
     return None

@@ -88,7 +88,8 @@ def template_note(display: str, engine: str, where: Location | None = None) -> D
 def template_engine(path: Path) -> str | None:
     """The engine a file is a template of, by name: `*.j2`, `*.tmpl`, `*.template.yaml`."""
     name = path.name.lower()
-    suffix = path.suffix.lower()
+    dot = name.rfind(".")  # pathlib's suffix rule, without its two property calls
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""
     if suffix in TEMPLATE_SUFFIXES:
         return TEMPLATE_SUFFIXES[suffix]
     if ".template." in name and name.endswith(_DOCUMENT_SUFFIXES):

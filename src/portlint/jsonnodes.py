@@ -12,9 +12,10 @@ import json
 import re
 
 from yaml import Mark
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node
 
 from portlint.source import SourceFile
+from portlint.yamlclasses import MappingNode, ScalarNode, SequenceNode
 from portlint.yamlnodes import YamlDocument
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import ipaddress
 from enum import Enum
+from functools import lru_cache
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+#: `ipaddress.ip_address`, memoised: the same few literals (127.0.0.1, 0.0.0.0, ::1) are
+#: written in every project, and parsing one is tens of Python calls. The objects are
+#: immutable; a text that is no address raises ValueError every time (never cached).
+ip_address = lru_cache(maxsize=4096)(ipaddress.ip_address)
 
 MAX_PORT = 65535
 
@@ -18,10 +24,10 @@ class Protocol(str, Enum):
 
     @classmethod
     def parse(cls, text: str) -> Protocol | None:
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            return None
+        # The enum's own value table (a dict): calling the class per binding was a
+        # Python-level lookup through EnumMeta each time.
+        found: Protocol | None = cls._value2member_map_.get(text.strip().lower())  # type: ignore[assignment]
+        return found
 
 
 class Role(str, Enum):
@@ -47,7 +53,7 @@ def parse_address(text: str | None) -> IPAddress | None:
         text = text[1:-1]
     if text in ("", "*"):
         return None
-    return ipaddress.ip_address(text)
+    return ip_address(text)
 
 
 def is_wildcard(address: IPAddress | None) -> bool:

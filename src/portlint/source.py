@@ -206,12 +206,15 @@ def read_bytes(
             raise ReadError(
                 f"file is {size:,} bytes, over the limit of {max_bytes:,} (max-file-bytes)"
             )
-        with open(descriptor, "rb", closefd=False) as handle:
-            # read(n) allocates n bytes up front: ask for the stat size (+1 to notice
-            # growth), and only a growing file reads on, bounded by the limit.
-            data = handle.read(size + 1)
-            if len(data) > size:
-                data += handle.read(max_bytes + 1 - len(data))
+        # One read(2) of the stat size (+1 to notice growth): a regular file returns short
+        # only at its end, and no file object is made (half the cost of a small file's
+        # read). Only a growing file reads on, bounded by the limit.
+        data = os.read(descriptor, size + 1)
+        while size < len(data) <= max_bytes:
+            more = os.read(descriptor, max_bytes + 1 - len(data))
+            if not more:
+                break
+            data += more
     except OSError as error:
         raise ReadError(f"cannot read file: {error.strerror or error}") from None
     finally:

@@ -7,9 +7,13 @@ from collections.abc import Iterator
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from portlint import yamlclasses
 from portlint.yamlnodes import YamlLimitError
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+#: The class every composer builds scalars with (a node of another class is still
+#: checked: it goes on the stack and is skipped there).
+_SCALAR = yamlclasses.ScalarNode
 
 
 class DuplicateKeyError(YamlLimitError):
@@ -57,12 +61,12 @@ def first_duplicate_key(root: Node) -> tuple[ScalarNode, ScalarNode] | None:
             # Hot (every mapping of every file): scalars hold no mappings, so only
             # collections go on the stack (a scalar subclass pushed would be skipped).
             for key, value in pairs:
-                if value.__class__ is not ScalarNode:
+                if value.__class__ is not _SCALAR:
                     push(value)
-                if key.__class__ is not ScalarNode:
+                if key.__class__ is not _SCALAR:
                     push(key)
         elif isinstance(node, SequenceNode):
-            extend([child for child in node.value if child.__class__ is not ScalarNode])
+            extend([child for child in node.value if child.__class__ is not _SCALAR])
     return found
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from portlint import yamlclasses
 from portlint.options import Limits
 
 #: libyaml's safe loader when PyYAML has it (the pure-Python one is ~10x slower); what
@@ -26,6 +27,8 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as SafeLoader  # type: ignore[assignment]
 
     HAVE_LIBYAML = False
+
+yamlclasses.install()  # every node composed with it is one of portlint's slotted classes
 
 _STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)

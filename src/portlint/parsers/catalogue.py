@@ -138,19 +138,19 @@ def _haproxy(path: Path, name: str) -> bool:
 
 
 def _systemd_socket(path: Path, name: str) -> bool:
-    return path.suffix in (".socket", ".conf")
+    return name.endswith((".socket", ".conf"))  # lower case: looser than the suffix
 
 
 def _systemd_service(path: Path, name: str) -> bool:
-    return path.suffix == ".service"
+    return name.endswith(".service")
 
 
 def _run_script(path: Path, name: str) -> bool:
-    return path.suffix in (".sh", ".bash", ".mk") or name in ("makefile", "gnumakefile")
+    return name.endswith((".sh", ".bash", ".mk")) or name in ("makefile", "gnumakefile")
 
 
 def _quadlet(path: Path, name: str) -> bool:
-    return path.suffix in (".container", ".pod", ".kube")
+    return name.endswith((".container", ".pod", ".kube"))
 
 
 def _toml(path: Path, name: str) -> bool:

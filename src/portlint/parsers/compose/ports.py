@@ -8,11 +8,10 @@ findings can point at the host port or the container port exactly.
 
 from __future__ import annotations
 
-import ipaddress
-
 from portlint.model import MAX_PORT, IPAddress, Protocol
 from portlint.numbers import is_digits, mention, mention_protocol, parse_int
 from portlint.records import FrozenRecord
+from portlint.sockets import ip_address
 
 
 class PortSyntaxError(ValueError):
@@ -106,7 +105,7 @@ def parse_port_spec(value: str) -> PortSpec:
         address_length = len(ip_text)
         raw = ip_text[1:-1] if ip_text.startswith("[") and ip_text.endswith("]") else ip_text
         try:
-            address = ipaddress.ip_address(raw) if raw else None
+            address = ip_address(raw) if raw else None
         except ValueError:
             raise PortSyntaxError(
                 f"{mention(ip_text).strip() or 'the host IP'} is not an IP address",
@@ -196,7 +195,7 @@ def parse_long_spec(fields: dict[str, str]) -> PortSpec:
     if fields.get("host_ip"):
         raw = fields["host_ip"].strip("[]")
         try:
-            address = ipaddress.ip_address(raw) if raw not in ("", "*") else None
+            address = ip_address(raw) if raw not in ("", "*") else None
         except ValueError:
             raise PortSyntaxError(
                 f"host_ip{mention(fields['host_ip'])} is not an IP address",
