@@ -114,9 +114,10 @@ def compose_documents(source: SourceFile, limits: Limits) -> list[YamlDocument]:
         _renumber(source, nodes)
     from portlint.yamlkeys import check_duplicate_keys  # it subclasses YamlLimitError
 
+    shared = "*" in text  # only an alias gives a node a second parent
     for node in nodes:
         if node is not None:
-            check_duplicate_keys(node)
+            check_duplicate_keys(node, shared)
     return [YamlDocument(source, node, i) for i, node in enumerate(nodes) if not _empty(node)]
 
 
