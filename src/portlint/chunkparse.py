@@ -356,7 +356,9 @@ class ChunkParser:
         if self._project_keys is None:
             from portlint.compose_projects import ProjectKeys
 
-            self._project_keys = ProjectKeys.for_scan(self.ctx, self._roots, self.sources)
+            self._project_keys = ProjectKeys.for_scan(
+                self.ctx, self._roots, self.sources, self.display
+            )
             self.ctx.project_keys = self._project_keys
         return self._project_keys.group_key(source.path, source.display)
 

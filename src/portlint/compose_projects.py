@@ -76,13 +76,18 @@ class ProjectKeys:
 
     @classmethod
     def for_scan(
-        cls, ctx: ParseContext, roots: Roots, sources: dict[str, SourceFile]
+        cls,
+        ctx: ParseContext,
+        roots: Roots,
+        sources: dict[str, SourceFile],
+        display_of: Callable[[Path], str] = display_path,
     ) -> ProjectKeys:
         """Keys for one scan: the include search reads inside `roots` (the scan's
-        `sources` first) without adding what it reads to them."""
+        `sources` first) without adding what it reads to them; `display_of` is the
+        scan's own display paths (one getcwd, one display per directory)."""
 
         def peek(path: Path) -> SourceFile | None:
-            display = display_path(path)
+            display = display_of(path)
             found = sources.get(display)
             if found is not None:
                 return found
