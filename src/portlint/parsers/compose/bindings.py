@@ -220,11 +220,19 @@ def _emit(
     mode: str | None,
     address_unknown: bool = False,
 ) -> None:
-    container_loc = _part(source, node, spec.container.offset, spec.container.length, exact)
+    whole = location(source, node)
+    start = _verbatim(source, node, whole, exact)  # once for both parts
+    container = spec.container
+    container_loc = (
+        whole if start is None else whole.sub(start + container.offset, container.length)
+    )
+    host = spec.host
     host_loc = (
-        _part(source, node, spec.host.offset, spec.host.length, exact)
-        if spec.host
-        else container_loc
+        container_loc
+        if host is None
+        else whole
+        if start is None
+        else whole.sub(start + host.offset, host.length)
     )
     _add_bindings(
         project,
@@ -357,12 +365,16 @@ def _part(source: SourceFile, node: ScalarNode, offset: int, length: int, exact:
     """The location of value[offset:offset+length] when the text is written verbatim on
     one line; else the whole value."""
     whole = location(source, node)
+    start = _verbatim(source, node, whole, exact)
+    return whole if start is None else whole.sub(start + offset, length)
+
+
+def _verbatim(source: SourceFile, node: ScalarNode, whole: Location, exact: bool) -> int | None:
+    """Where the value's text starts on its line when it is written there verbatim (one
+    line, no interpolation changed it), else None."""
     if not exact or whole.line != whole.end_line:
-        return whole
-    start = verbatim_start(source, node)
-    if start is None:
-        return whole
-    return whole.sub(start + offset, length)
+        return None
+    return verbatim_start(source, node)
 
 
 def _message(error: PortSyntaxError, written: str, variables: list[str], plain: str) -> str:
