@@ -121,7 +121,10 @@ def check(
     )
 
     result, sources, files = chunks.merge(parsed)
-    # What only parsing needed goes before the rules (the run's peak).
+    # What only parsing needed goes before the rules (the run's peak). The files' text
+    # too: a snippet, a fix or a directive reads it again (SourceFile.release).
+    for source in sources.values():
+        source.release()
     walked.clear()
     listings.clear()
     del directories
