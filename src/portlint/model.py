@@ -311,10 +311,14 @@ class ParseResult(Record):
     def shrink(self) -> None:
         """Every empty list replaced by one shared empty tuple: for a result that is only
         read or merged (`extend`) from now on, such as a document group's, kept until its
-        chunk is merged (most of a group's ten lists are empty: 0.5 KB a group)."""
+        chunk is merged (most of a group's ten lists are empty: 0.5 KB a group). The
+        same for its Kubernetes containers' lists (`Container.shrink`)."""
         for name in self._names:
             if not getattr(self, name):
                 setattr(self, name, ())
+        for workload in self.workloads:
+            for container in workload.containers:
+                container.shrink()
 
     def extend(self, other: ParseResult) -> None:
         self.bindings.extend(other.bindings)
