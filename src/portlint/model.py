@@ -5,6 +5,7 @@ the rules read (host groups, clusters, mounted configs and Service selection dec
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from portlint.facts import Mount, PodContainer, Served, Target
@@ -168,8 +169,10 @@ class Binding(Record):
         self.identity = identity
         self.image = image
         self.replicas = replicas
-        self.label = label
-        self.target = target
+        # Shared values: parsers make a label and a target per port, and a large tree
+        # has a few dozen distinct ones (3 MB a 10,000-file tree each, until shared).
+        self.label = label if label is None else sys.intern(label)
+        self.target = target if target is None else _shared_target(target)
         if pick_one:
             self.pick_one = pick_one
         if publish_mode is not None:
@@ -245,6 +248,20 @@ _RARE_DEFAULTS: dict[str, object] = {
 }
 for _name, _default in _RARE_DEFAULTS.items():
     setattr(Binding, _name, _default)
+
+
+_TARGETS: dict[Target, Target] = {}
+
+
+def _shared_target(target: Target) -> Target:
+    """One Target object per value (a Target is never changed once made), bounded: a
+    long-lived language server forgets them all now and then."""
+    shared = _TARGETS.get(target)
+    if shared is None:
+        if len(_TARGETS) >= 4096:
+            _TARGETS.clear()
+        shared = _TARGETS[target] = target
+    return shared
 
 
 def addresses_overlap(a: Binding, b: Binding) -> bool:
