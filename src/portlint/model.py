@@ -100,6 +100,12 @@ class Binding(Record):
 
     #: The fields, in the order written above (`__slots__` leaves the rare ones out).
     _record_fields = tuple(__annotations__)
+    # The location's parts (after `_record_fields`: not fields of their own).
+    _path: str
+    _line: int
+    _column: int
+    _end_column: int
+    _end_line: int
     #: Fields a binding seldom sets: class defaults, stored per binding (in its `__dict__`,
     #: made on first use) only when set; every other field has a slot. 80 bytes less a
     #: binding, most of a large run's memory.
@@ -119,8 +125,13 @@ class Binding(Record):
         }
     )
     # (sorted by the field order: a comprehension would not see the class's names)
+    # `location` is a property over four slots (`_location_slots`), set below.
     __slots__ = (
-        *sorted(set(_record_fields) - _rare_fields, key=_record_fields.index),
+        *sorted(set(_record_fields) - _rare_fields - {"location"}, key=_record_fields.index),
+        "_path",
+        "_line",
+        "_column",
+        "_end_column",
         "__dict__",
     )
 
@@ -248,6 +259,33 @@ _RARE_DEFAULTS: dict[str, object] = {
 }
 for _name, _default in _RARE_DEFAULTS.items():
     setattr(Binding, _name, _default)
+
+
+# A binding's location, kept in the binding itself: a Location tuple per binding was 80
+# bytes, the four slots (path, line, columns) are 24 more in the binding; a location
+# over several lines (rare) keeps its end line among the rare fields.
+def _get_location(binding: Binding) -> Location:
+    line = binding._line
+    end_line = binding._end_line
+    return Location(
+        binding._path,
+        line,
+        binding._column,
+        line if end_line < 0 else end_line,
+        binding._end_column,
+    )
+
+
+def _set_location(binding: Binding, location: Location) -> None:
+    binding._path, binding._line, binding._column, end_line, binding._end_column = location
+    if end_line != binding._line:
+        binding._end_line = end_line
+    elif binding._end_line >= 0:
+        del binding._end_line
+
+
+Binding._end_line = -1  # the location's own line
+Binding.location = property(_get_location, _set_location)  # type: ignore[assignment]
 
 
 _TARGETS: dict[Target, Target] = {}
