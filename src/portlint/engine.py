@@ -132,6 +132,7 @@ def check(
         for part in parsed:
             if part.cache is not None:
                 cache.add(*part.cache)
+                part.cache = None  # the entries' bytes go with the cache's (release)
         cache.save()
         cache.release()  # its bytes are not needed by the rules
     parsed.clear()  # merged: the chunks' own lists go before the rules
