@@ -171,14 +171,14 @@ class Binding(Record):
         self.namespace = namespace
         self.role = role
         self.owner = owner
-        self.format = format
+        self.format = sys.intern(format)
         self.location = location
-        self.end_port = port if end_port < 0 else end_port
+        self.end_port = port if end_port < 0 or end_port == port else end_port
         self.address = address
         if v6only is not None:
             self.v6only = v6only
-        self.identity = identity
-        self.image = image
+        self.identity = identity if identity is None else sys.intern(identity)
+        self.image = image if image is None else sys.intern(image)
         self.replicas = replicas
         # Shared values: parsers make a label and a target per port, and a large tree
         # has a few dozen distinct ones (3 MB a 10,000-file tree each, until shared).
@@ -191,7 +191,7 @@ class Binding(Record):
         self.project = project
         if profiles:
             self.profiles = profiles
-        self.workload_kind = workload_kind
+        self.workload_kind = workload_kind if workload_kind is None else sys.intern(workload_kind)
         if node_name is not None:
             self.node_name = node_name
         self.container = container
