@@ -237,3 +237,40 @@ def test_the_shell_environment_bypasses_the_cache(tmp_path, monkeypatch):
     options.env_from_shell = True
     check(["."], options, use_cache=True)
     assert not (tmp_path / "cache" / "units").exists()
+
+
+def test_a_cache_file_written_as_it_is_pickled_loads_whole(tmp_path, monkeypatch):
+    """The payload is streamed into the file and its digest put in the header after:
+    what loads is exactly the entries saved; a payload over MAX_BYTES leaves no file."""
+    cache = unitcache.UnitCache(b"s" * 16, tmp_path)
+    entries = {bytes([i]) * 16: bytes([i]) * (1000 + i) for i in range(200)}
+    for key, value in entries.items():
+        cache.fresh[key] = value
+    cache.save()
+    (path,) = _cache_files(tmp_path)
+    data = path.read_bytes()
+    assert data.startswith(unitcache._MAGIC + b"s" * 16)
+    reloaded = unitcache.UnitCache(b"s" * 16, tmp_path)
+    reloaded.load()
+    assert reloaded.entries == entries
+    path.unlink()
+    small = unitcache.UnitCache(b"s" * 16, tmp_path)
+    small.fresh = dict(entries)
+    monkeypatch.setattr(unitcache, "MAX_BYTES", 1000)
+    small.save()
+    assert not list((tmp_path / "units").iterdir())
+
+
+def test_a_warm_run_of_released_sources_prints_their_snippets(tmp_path):
+    """Cached and uncached runs let the same texts go and read the same ones again."""
+    root, cache = _tree(tmp_path / "tree"), tmp_path / "cache"
+
+    def text(*extra: str) -> str:
+        env = {**os.environ, "PORTLINT_CACHE_DIR": str(cache)}
+        args = [sys.executable, "-m", "portlint", "check", *extra, "."]
+        done = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, check=False)
+        return done.stdout
+
+    uncached = text("--no-cache")
+    assert '- "8080:5432"' in uncached  # other/compose.yaml's snippet
+    assert text() == uncached and text() == uncached  # cold, then warm

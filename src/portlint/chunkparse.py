@@ -187,6 +187,8 @@ class ChunkParser:
         finally:
             self.sources = scanned
             reading.log = []
+        for part in group.parts:
+            part[0].release()
         group.parts = []  # the nodes go: parse, extract, release
         if group.result is not None:
             group.result.shrink()  # only merged from now on (_grouped)

@@ -121,7 +121,10 @@ def check(
     )
 
     result, sources, files = chunks.merge(parsed)
-    # What only parsing needed goes before the rules (the run's peak).
+    # What only parsing needed goes before the rules (the run's peak). The files' text
+    # too: a snippet, a fix or a directive reads it again (SourceFile.release).
+    for source in sources.values():
+        source.release()
     walked.clear()
     listings.clear()
     del directories
@@ -129,6 +132,7 @@ def check(
         for part in parsed:
             if part.cache is not None:
                 cache.add(*part.cache)
+                part.cache = None  # the entries' bytes go with the cache's (release)
         cache.save()
         cache.release()  # its bytes are not needed by the rules
     parsed.clear()  # merged: the chunks' own lists go before the rules

@@ -5,6 +5,7 @@ the rules read (host groups, clusters, mounted configs and Service selection dec
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from portlint.facts import Mount, PodContainer, Served, Target
@@ -99,6 +100,12 @@ class Binding(Record):
 
     #: The fields, in the order written above (`__slots__` leaves the rare ones out).
     _record_fields = tuple(__annotations__)
+    # The location's parts (after `_record_fields`: not fields of their own).
+    _path: str
+    _line: int
+    _column: int
+    _end_column: int
+    _end_line: int
     #: Fields a binding seldom sets: class defaults, stored per binding (in its `__dict__`,
     #: made on first use) only when set; every other field has a slot. 80 bytes less a
     #: binding, most of a large run's memory.
@@ -118,8 +125,13 @@ class Binding(Record):
         }
     )
     # (sorted by the field order: a comprehension would not see the class's names)
+    # `location` is a property over four slots (`_location_slots`), set below.
     __slots__ = (
-        *sorted(set(_record_fields) - _rare_fields, key=_record_fields.index),
+        *sorted(set(_record_fields) - _rare_fields - {"location"}, key=_record_fields.index),
+        "_path",
+        "_line",
+        "_column",
+        "_end_column",
         "__dict__",
     )
 
@@ -159,17 +171,19 @@ class Binding(Record):
         self.namespace = namespace
         self.role = role
         self.owner = owner
-        self.format = format
+        self.format = sys.intern(format)
         self.location = location
-        self.end_port = port if end_port < 0 else end_port
+        self.end_port = port if end_port < 0 or end_port == port else end_port
         self.address = address
         if v6only is not None:
             self.v6only = v6only
-        self.identity = identity
-        self.image = image
+        self.identity = identity if identity is None else sys.intern(identity)
+        self.image = image if image is None else sys.intern(image)
         self.replicas = replicas
-        self.label = label
-        self.target = target
+        # Shared values: parsers make a label and a target per port, and a large tree
+        # has a few dozen distinct ones (3 MB a 10,000-file tree each, until shared).
+        self.label = label if label is None else sys.intern(label)
+        self.target = target if target is None else _shared_target(target)
         if pick_one:
             self.pick_one = pick_one
         if publish_mode is not None:
@@ -177,7 +191,7 @@ class Binding(Record):
         self.project = project
         if profiles:
             self.profiles = profiles
-        self.workload_kind = workload_kind
+        self.workload_kind = workload_kind if workload_kind is None else sys.intern(workload_kind)
         if node_name is not None:
             self.node_name = node_name
         self.container = container
@@ -247,6 +261,53 @@ for _name, _default in _RARE_DEFAULTS.items():
     setattr(Binding, _name, _default)
 
 
+# A binding's location, kept in the binding itself: a Location tuple per binding was 80
+# bytes, the four slots (path, line, columns) are 24 more in the binding; a location
+# over several lines (rare) keeps its end line among the rare fields.
+def _get_location(binding: Binding) -> Location:
+    line = binding._line
+    end_line = binding._end_line
+    return _new_tuple(  # Location's own __new__ is one Python call more (read 270,000 times)
+        Location,
+        (
+            binding._path,
+            line,
+            binding._column,
+            line if end_line < 0 else end_line,
+            binding._end_column,
+        ),
+    )
+
+
+_new_tuple = tuple.__new__
+
+
+def _set_location(binding: Binding, location: Location) -> None:
+    binding._path, binding._line, binding._column, end_line, binding._end_column = location
+    if end_line != binding._line:
+        binding._end_line = end_line
+    elif binding._end_line >= 0:
+        del binding._end_line
+
+
+Binding._end_line = -1  # the location's own line
+Binding.location = property(_get_location, _set_location)  # type: ignore[assignment]
+
+
+_TARGETS: dict[Target, Target] = {}
+
+
+def _shared_target(target: Target) -> Target:
+    """One Target object per value (a Target is never changed once made), bounded: a
+    long-lived language server forgets them all now and then."""
+    shared = _TARGETS.get(target)
+    if shared is None:
+        if len(_TARGETS) >= 4096:
+            _TARGETS.clear()
+        shared = _TARGETS[target] = target
+    return shared
+
+
 def addresses_overlap(a: Binding, b: Binding) -> bool:
     """Whether two bindings' addresses can be the same socket address."""
     return _covers(a, b) or _covers(b, a)
@@ -311,10 +372,14 @@ class ParseResult(Record):
     def shrink(self) -> None:
         """Every empty list replaced by one shared empty tuple: for a result that is only
         read or merged (`extend`) from now on, such as a document group's, kept until its
-        chunk is merged (most of a group's ten lists are empty: 0.5 KB a group)."""
+        chunk is merged (most of a group's ten lists are empty: 0.5 KB a group). The
+        same for its Kubernetes containers' lists (`Container.shrink`)."""
         for name in self._names:
             if not getattr(self, name):
                 setattr(self, name, ())
+        for workload in self.workloads:
+            for container in workload.containers:
+                container.shrink()
 
     def extend(self, other: ParseResult) -> None:
         self.bindings.extend(other.bindings)

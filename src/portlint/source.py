@@ -14,9 +14,10 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from portlint.records import Record
 
@@ -45,14 +46,71 @@ class Location(NamedTuple):
 
 
 class SourceFile(Record):
-    """One file's text, read once; `display` is the path shown to users."""
+    """One file's text, read once; `display` is the path shown to users.
+
+    A file read from disk (`read_source`) can let its text go once parsing is done
+    (`release`): a large run then holds bindings, not every file's text. What needs the
+    text afterwards (a snippet, a fix, a `# portlint:` directive) reads it again, and
+    gets it only if it is still the text that was parsed ("" when the file changed or
+    went since: no snippet, no fix, never another file's lines). Text given in memory
+    (stdin, rendered sources, an editor's buffer) is never released."""
+
+    __slots__ = ("path", "display", "_text", "secret", "_line_starts", "_stamp", "_directives")
+    _record_fields = ("path", "display", "text", "secret")
 
     path: Path
     display: str
-    text: str
-    secret: bool = False  # never show its lines (e.g. .env files)
+    secret: bool  # never show its lines (e.g. .env files)
 
-    _line_starts: list[int] | None = None
+    def __init__(self, path: Path, display: str, text: str, secret: bool = False) -> None:
+        self.path = path
+        self.display = display
+        self._text: str | None = text
+        self.secret = secret
+        self._line_starts: list[int] | None = None
+        #: Set by `read_source`: the text can be read again from `path`. After `release`,
+        #: what identifies the text parsed: its length and CRC-32 (`_text_stamp`).
+        self._stamp: int | None = None
+        self._directives = False  # after `release`: did the text mention "portlint"?
+
+    @property
+    def text(self) -> str:
+        text = self._text
+        if text is None:
+            text = self._text = self._reread()
+        return text
+
+    @property
+    def mentions_portlint(self) -> bool:
+        """Whether the text may hold a `# portlint:` directive (portlint.suppress), known
+        without reading a released file again."""
+        return self._directives if self._text is None else "portlint" in self._text
+
+    def release(self) -> None:
+        """Let the text go, if it can be read again from disk; what parsing computed from
+        it stays (the locations, the suppressions parsers found)."""
+        text = self._text
+        if text is None or self._stamp is None:
+            return
+        self._stamp = _text_stamp(text)
+        self._directives = "portlint" in text
+        self._text = None
+        self._line_starts = None
+
+    def _reread(self) -> str:
+        """The released text from disk: "" unless it is still the text that was parsed."""
+        assert self._stamp is not None
+        length = self._stamp >> 32
+        try:  # a character is at most 4 bytes in UTF-8 (UTF-16 and 32: with a BOM of 4)
+            text = decode(read_bytes(self.path, 4 * length + 4))
+        except ReadError:
+            return ""
+        return text if _text_stamp(text) == self._stamp else ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as it is: a released source stays released (no read to pickle it)."""
+        state = (self._text, self._stamp, self._directives)
+        return _unpickle, (self.path, self.display, self.secret, state)
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its newline ('' past the end)."""
@@ -79,6 +137,18 @@ class SourceFile(Record):
         line, col = self.offset_to_position(start)
         end_line, end_col = self.offset_to_position(end)
         return Location(self.display, line, col, end_line, end_col)
+
+
+def _text_stamp(text: str) -> int:
+    """A text's length and CRC-32 in one int: telling a file read again from the text
+    parsed (a change that keeps both is one in four billion)."""
+    return len(text) << 32 | zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def _unpickle(path: Path, display: str, secret: bool, state: tuple[Any, ...]) -> SourceFile:
+    source = SourceFile(path, display, "", secret)
+    source._text, source._stamp, source._directives = state
+    return source
 
 
 def display_path(path: Path | str, cwd: Path | str | None = None) -> str:
@@ -177,7 +247,9 @@ def read_source(
     roots: Roots | None = None,
 ) -> SourceFile:
     """The file as text, through the one guarded path (see `read_bytes`)."""
-    return SourceFile(path, display, decode(read_bytes(path, max_bytes, size, roots)), secret)
+    source = SourceFile(path, display, decode(read_bytes(path, max_bytes, size, roots)), secret)
+    source._stamp = 0  # read from disk: `release` may let the text go
+    return source
 
 
 def read_bytes(

@@ -83,7 +83,7 @@ def comment_suppressions(sources: Iterable[SourceFile]) -> list[Suppression]:
     """Every `# portlint:` directive in the given files, one Suppression per rule name."""
     found: list[Suppression] = []
     for source in sources:
-        if "portlint" not in source.text or source.display.lower().endswith(_NO_COMMENTS):
+        if not source.mentions_portlint or source.display.lower().endswith(_NO_COMMENTS):
             continue
         found.extend(_scan(source))
     return found

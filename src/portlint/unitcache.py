@@ -257,10 +257,7 @@ class UnitCache:
         on_disk = self._read() if self.used else {}
         kept = {key: on_disk[key] for key in self.used if key in on_disk}
         kept.update(self.fresh)
-        payload = dumps(kept)
-        if len(payload) > MAX_BYTES:
-            return
-        data = b"".join((_MAGIC, self.setting, _payload_digest(payload), payload))
+        del on_disk
         temporary = self.directory / f".{self.path.name}.{os.getpid()}"
         try:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -270,11 +267,11 @@ class UnitCache:
                 0o600,
             )
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(descriptor, view) :]
+                written = _write_payload(descriptor, self.setting, kept)
             finally:
                 os.close(descriptor)
+            if written > MAX_BYTES:
+                raise OSError("over MAX_BYTES")
             os.replace(temporary, self.path)
         except OSError:
             with contextlib.suppress(OSError):
@@ -283,7 +280,39 @@ class UnitCache:
         _prune(self.directory, keep=self.path.name)
 
 
-def _payload_digest(payload: bytes) -> bytes:
+class _Hashing:
+    """A file the pickle is written to as it is made, digested on the way: the payload is
+    never one bytes object (then a second one with the header), twice the entries' size
+    at the end of a cold run."""
+
+    __slots__ = ("handle", "hash", "size")
+
+    def __init__(self, handle: io.BufferedWriter) -> None:
+        self.handle = handle
+        self.hash = hashlib.blake2b(digest_size=_DIGEST_SIZE)
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        self.size += len(data)
+        return self.handle.write(data)
+
+
+def _write_payload(descriptor: int, setting: bytes, entries: dict[bytes, bytes]) -> int:
+    """Header, digest and pickled entries into the open file; the payload's size. The
+    digest, known at the end, goes into the place the header kept for it."""
+    with open(descriptor, "wb", closefd=False) as handle:
+        handle.write(_MAGIC + setting + bytes(_DIGEST_SIZE))
+        hashing = _Hashing(handle)
+        pickle.dump(entries, hashing, protocol=pickle.HIGHEST_PROTOCOL)
+    os.lseek(descriptor, len(_MAGIC) + len(setting), os.SEEK_SET)  # (no pwrite on Windows)
+    view = memoryview(hashing.hash.digest())
+    while view:
+        view = view[os.write(descriptor, view) :]
+    return hashing.size
+
+
+def _payload_digest(payload: bytes | memoryview) -> bytes:
     return hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest()
 
 
@@ -291,14 +320,17 @@ def _decode(data: bytes, setting: bytes) -> dict[bytes, bytes]:
     """The entries of a cache file's bytes; {} unless header, setting and digest agree."""
     head = len(_MAGIC)
     body = head + len(setting) + _DIGEST_SIZE
+    payload = memoryview(data)[body:]  # not a copy of the payload
     if (
         not data.startswith(_MAGIC)
         or data[head : head + len(setting)] != setting
-        or data[head + len(setting) : body] != _payload_digest(data[body:])
+        or data[head + len(setting) : body] != _payload_digest(payload)
     ):
         return {}
     try:
-        entries = loads(data[body:])
+        stream = io.BytesIO(data)  # shares `data` (nothing writes to it)
+        stream.seek(body)
+        entries = _Unpickler(stream).load()
     except Exception:  # noqa: BLE001 - whatever is wrong with it, it is a miss
         return {}
     if not isinstance(entries, dict) or not all(
