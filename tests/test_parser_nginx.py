@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from portlint.parsers.nginx import MISSING_CROSSPLANE
 from service_helpers import binding_list, bindings, diagnostics
 
@@ -48,15 +50,37 @@ def test_server_blocks_sharing_listen_80_are_one_owner():
     assert owners == {"nginx@default"}
 
 
-def test_missing_crossplane_is_one_clear_error_per_file(tmp_path, monkeypatch, capsys):
-    """A broken install (crossplane missing) names the package to install instead of an
-    "internal error" with a traceback hint, and the rest of the run goes on."""
+def _without_crossplane(monkeypatch) -> None:
     import sys
-
-    from cli_rows import check_rows
 
     for name in ("crossplane", "crossplane.lexer", "crossplane.errors"):
         monkeypatch.setitem(sys.modules, name, None)  # `import crossplane` raises ImportError
+
+
+def _nginx_tree(root, count: int) -> None:
+    for i in range(count):
+        (root / f"site{i:02d}").mkdir()
+        (root / f"site{i:02d}" / "nginx.conf").write_text(
+            f"events {{}}\nhttp {{ server {{ listen {8100 + i}; }} }}\n"
+        )
+    (root / "compose.yaml").write_text('services:\n  web:\n    ports: ["0:80"]\n')
+
+
+def _check_json(capsys, root, *options: str) -> tuple[int, dict]:
+    import json
+
+    from portlint.cli import main
+
+    code = main(["check", "--format", "json", *options, str(root)])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_missing_crossplane_is_one_clear_error(tmp_path, monkeypatch, capsys):
+    """A broken install (crossplane missing) names the package to install instead of an
+    "internal error" with a traceback hint, and the rest of the run goes on."""
+    from cli_rows import check_rows
+
+    _without_crossplane(monkeypatch)
     (tmp_path / "nginx.conf").write_text("events {}\nhttp { server { listen 8123; } }\n")
     (tmp_path / "compose.yaml").write_text('services:\n  web:\n    ports: ["0:80"]\n')
     code, found = check_rows(capsys, tmp_path)
@@ -66,3 +90,61 @@ def test_missing_crossplane_is_one_clear_error_per_file(tmp_path, monkeypatch, c
         ("PL001", "nginx.conf", 1, 1, MISSING_CROSSPLANE),
     ]
     assert "crossplane" in MISSING_CROSSPLANE and "pip install crossplane" in MISSING_CROSSPLANE
+
+
+def test_missing_crossplane_is_one_finding_for_all_nginx_files(tmp_path, monkeypatch, capsys):
+    """Not one error per nginx file (51 on the corpus): one, at the first file, naming
+    how many were not checked, with the next ten as related locations."""
+    _without_crossplane(monkeypatch)
+    _nginx_tree(tmp_path, 13)
+    code, data = _check_json(capsys, tmp_path, "--no-cache")
+    assert code == 1
+    rows = [(f["rule"], Path(f["path"]).relative_to(tmp_path).as_posix()) for f in data["findings"]]
+    assert rows == [("PL002", "compose.yaml"), ("PL001", "site00/nginx.conf")]
+    [missing] = [f for f in data["findings"] if f["rule"] == "PL001"]
+    assert (missing["line"], missing["column"], missing["severity"]) == (1, 1, "error")
+    assert missing["message"] == (
+        MISSING_CROSSPLANE + "; 13 files are not checked: this one, and the first 10 others listed"
+    )
+    related = [
+        (Path(r["path"]).relative_to(tmp_path).as_posix(), r["line"], r["column"], r["message"])
+        for r in missing["related"]
+    ]
+    assert related == [
+        (f"site{i:02d}/nginx.conf", 1, 1, "not checked either") for i in range(1, 11)
+    ]
+
+
+def test_missing_crossplane_few_files_lists_them_all(tmp_path, monkeypatch, capsys):
+    _without_crossplane(monkeypatch)
+    _nginx_tree(tmp_path, 3)
+    _code, data = _check_json(capsys, tmp_path, "--no-cache", "--jobs", "2")
+    [missing] = [f for f in data["findings"] if f["rule"] == "PL001"]
+    assert missing["path"].endswith("site00/nginx.conf")
+    assert missing["message"].endswith("; 3 files are not checked: this one, and the others listed")
+    assert [Path(r["path"]).parent.name for r in missing["related"]] == ["site01", "site02"]
+
+
+def test_missing_crossplane_sarif_and_warm_run(tmp_path, monkeypatch, capsys):
+    """The related files reach SARIF as relatedLocations; a warm run (cached per-file
+    results) says exactly what the cold one said."""
+    import json
+
+    from portlint.cli import main
+
+    _without_crossplane(monkeypatch)
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    _nginx_tree(tree, 4)
+    outputs = []
+    for _ in range(2):  # cold, then warm
+        main(["check", "--format", "json", str(tree)])
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert (tmp_path / "cache").is_dir()
+    main(["check", "--no-cache", "--format", "sarif", str(tree)])
+    [run] = json.loads(capsys.readouterr().out)["runs"]
+    [result] = [r for r in run["results"] if r["ruleId"] == "PL001"]
+    uris = [r["physicalLocation"]["artifactLocation"]["uri"] for r in result["relatedLocations"]]
+    assert [u.rsplit("/", 2)[-2] for u in uris] == ["site01", "site02", "site03"]

@@ -330,6 +330,12 @@ def _covers(a: Binding, b: Binding) -> bool:
     return a.address.version == 6 and a.v6only is False and b.address.version == 4
 
 
+#: A diagnostic key starting with this says a package the parser needs is missing (a
+#: broken install): the same for every file of that format, so one finding a run says it
+#: (portlint.rules.validity).
+MISSING_PACKAGE = "missing-package:"
+
+
 class Diagnostic(Record):
     """A problem a parser found in the text itself (PL001-PL005), turned into a finding."""
 

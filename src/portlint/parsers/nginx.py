@@ -22,7 +22,7 @@ import io
 import re
 from pathlib import Path
 
-from portlint.model import ParseResult, Protocol
+from portlint.model import MISSING_PACKAGE, ParseResult, Protocol
 from portlint.numbers import is_digits
 from portlint.parsers import ParseContext
 from portlint.parsers.catalogue import NGINX_FRAGMENT_DIRS
@@ -139,7 +139,7 @@ class NginxParser:
             tree = lex_tree(source)
         except ImportError:  # lex_tree imports crossplane: missing from this install
             where = Location.point(source.display, 1)
-            out.diagnostic("PL001", MISSING_CROSSPLANE, where, key="crossplane")
+            out.diagnostic("PL001", MISSING_CROSSPLANE, where, key=MISSING_PACKAGE + "crossplane")
             return out.result
         except NginxSyntaxError as error:
             out.diagnostic(
