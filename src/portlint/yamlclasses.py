@@ -37,40 +37,29 @@ class ScalarNode(yaml.nodes.ScalarNode):
         self.style = style
 
 
+def _collection_init(
+    self: Any,
+    tag: str,
+    value: Any,
+    start_mark: Any = None,
+    end_mark: Any = None,
+    flow_style: Any = None,
+) -> None:
+    self.tag = tag
+    self.value = value
+    self.start_mark = start_mark
+    self.end_mark = end_mark
+    self.flow_style = flow_style
+
+
 class SequenceNode(yaml.nodes.SequenceNode):
     __slots__ = ("tag", "value", "start_mark", "end_mark", "flow_style")
-
-    def __init__(
-        self,
-        tag: str,
-        value: Any,
-        start_mark: Any = None,
-        end_mark: Any = None,
-        flow_style: Any = None,
-    ) -> None:
-        self.tag = tag
-        self.value = value
-        self.start_mark = start_mark
-        self.end_mark = end_mark
-        self.flow_style = flow_style
+    __init__ = _collection_init
 
 
 class MappingNode(yaml.nodes.MappingNode):
     __slots__ = ("tag", "value", "start_mark", "end_mark", "flow_style")
-
-    def __init__(
-        self,
-        tag: str,
-        value: Any,
-        start_mark: Any = None,
-        end_mark: Any = None,
-        flow_style: Any = None,
-    ) -> None:
-        self.tag = tag
-        self.value = value
-        self.start_mark = start_mark
-        self.end_mark = end_mark
-        self.flow_style = flow_style
+    __init__ = _collection_init
 
 
 _BASES: dict[type, type] = {
