@@ -189,7 +189,6 @@ def _classify(path: Path, registry: Registry, explicit: bool) -> Candidate | Non
             continue
         if parser.matches(path):
             return Candidate(path, parser, explicit)
-    dot = name.rfind(".")  # pathlib's suffix rule (`.yaml` alone has none)
-    if (0 < dot < len(name) - 1 and name[dot:] in DOCUMENT_SUFFIXES) or explicit:
+    if filekinds.name_suffix(name) in DOCUMENT_SUFFIXES or explicit:
         return Candidate(path, None, explicit)
     return None

@@ -85,11 +85,17 @@ def template_note(display: str, engine: str, where: Location | None = None) -> D
     )
 
 
+def name_suffix(name: str) -> str:
+    """A file name's suffix by pathlib's rule (`.yaml` alone has none), without building
+    a path or calling its properties (asked of every discovered file)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 def template_engine(path: Path) -> str | None:
     """The engine a file is a template of, by name: `*.j2`, `*.tmpl`, `*.template.yaml`."""
     name = path.name.lower()
-    dot = name.rfind(".")  # pathlib's suffix rule, without its two property calls
-    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""
+    suffix = name_suffix(name)
     if suffix in TEMPLATE_SUFFIXES:
         return TEMPLATE_SUFFIXES[suffix]
     if ".template." in name and name.endswith(_DOCUMENT_SUFFIXES):

@@ -67,16 +67,13 @@ _BASES: dict[type, type] = {
     SequenceNode: yaml.nodes.SequenceNode,
     MappingNode: yaml.nodes.MappingNode,
 }
-_installed = False
 
 
 def install() -> None:
     """Make both composers build these classes, and the resolver read them as PyYAML's
     (idempotent)."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
+    if getattr(yaml.composer, "ScalarNode", None) is ScalarNode:
+        return  # installed already (the resolver must not be wrapped twice)
     resolve = yaml.resolver.BaseResolver.resolve
 
     def resolve_any_node_class(self: Any, kind: Any, value: Any, implicit: Any) -> Any:
@@ -94,6 +91,3 @@ def install() -> None:
         module.ScalarNode = ScalarNode
         module.SequenceNode = SequenceNode
         module.MappingNode = MappingNode
-
-
-install()

@@ -222,18 +222,9 @@ def _emit(
 ) -> None:
     whole = location(source, node)
     start = _verbatim(source, node, whole, exact)  # once for both parts
-    container = spec.container
-    container_loc = (
-        whole if start is None else whole.sub(start + container.offset, container.length)
-    )
+    container_loc = _within(whole, start, spec.container.offset, spec.container.length)
     host = spec.host
-    host_loc = (
-        container_loc
-        if host is None
-        else whole
-        if start is None
-        else whole.sub(start + host.offset, host.length)
-    )
+    host_loc = container_loc if host is None else _within(whole, start, host.offset, host.length)
     _add_bindings(
         project,
         service,
@@ -365,7 +356,12 @@ def _part(source: SourceFile, node: ScalarNode, offset: int, length: int, exact:
     """The location of value[offset:offset+length] when the text is written verbatim on
     one line; else the whole value."""
     whole = location(source, node)
-    start = _verbatim(source, node, whole, exact)
+    return _within(whole, _verbatim(source, node, whole, exact), offset, length)
+
+
+def _within(whole: Location, start: int | None, offset: int, length: int) -> Location:
+    """value[offset:offset+length] of a value whose text starts at `start` on its line;
+    the whole value when that is not known (None)."""
     return whole if start is None else whole.sub(start + offset, length)
 
 
