@@ -30,9 +30,31 @@ class Namespace(FrozenRecord):
     """
 
     kind: str
-    group: str = ""  # host group or cluster ("" until resolved, and for other kinds)
-    path: str = ""  # inside the group: "<project>/<service>", "<k8s-ns>/<Kind>/<name>", ...
-    file: str = ""  # a Service's file: one namespace per Service and file ("" otherwise)
+    group: str  # host group or cluster ("" until resolved, and for other kinds)
+    path: str  # inside the group: "<project>/<service>", "<k8s-ns>/<Kind>/<name>", ...
+    file: str  # a Service's file: one namespace per Service and file ("" otherwise)
+
+    # Its hash is kept: every rule groups bindings by namespace, so a large tree hashed
+    # the same few values millions of times (a tuple of four strings each time).
+    __slots__ = ("kind", "group", "path", "file", "_hash")
+    _record_fields = ("kind", "group", "path", "file")
+
+    def __init__(self, kind: str, group: str = "", path: str = "", file: str = "") -> None:
+        self.kind = kind
+        self.group = group
+        self.path = path
+        self.file = file
+        self._hash = hash((kind, group, path, file))
+
+    def __hash__(self) -> int:  # type: ignore[override]  # Record is unhashable on purpose
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if type(other) is not Namespace:
+            return NotImplemented
+        return self._hash == other._hash and self._values() == other._values()
 
     # The constructors return one shared value for equal arguments (a Namespace is never
     # changed once made; the resolve stage replaces it): a value per binding was a tenth of

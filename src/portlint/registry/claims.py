@@ -68,6 +68,9 @@ def claim(
     (`port_name` "smtp" on 25) is that software's."""
     if not identity or port <= 0 or is_generic(port, protocol):
         return None
+    services = [s for s in known(port, protocol) if not s.generic]
+    if not services and not full_registry:
+        return None  # most ports: no curated software, and registrations do not count
     candidates = {identity}
     if image:
         candidates.update(image_name(image))
@@ -75,7 +78,6 @@ def claim(
         return None
     if port_name:
         candidates.add(port_name)
-    services = [s for s in known(port, protocol) if not s.generic]
     if services:
         if any(
             may_bind(identity, s, image) or may_bind(port_name, s) or _variant(candidates, s)

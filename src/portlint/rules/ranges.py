@@ -120,7 +120,8 @@ def registered_port_clash(model: Model, options: Options) -> Iterator[Finding]:
     for binding in model.bindings:
         if binding.role not in HOST_FACING or binding.is_range or not _fixed(binding):
             continue
-        mismatch = name_mismatch(binding.port, binding.protocol.value, binding.port_name)
+        protocol = binding.protocol.value
+        mismatch = name_mismatch(binding.port, protocol, binding.port_name)
         if mismatch is not None:
             yield Finding(
                 "PL301", _mismatch_text(binding, mismatch), binding.location, key=_key(binding)
@@ -131,7 +132,7 @@ def registered_port_clash(model: Model, options: Options) -> Iterator[Finding]:
             continue
         found = claim(
             binding.port,
-            binding.protocol.value,
+            protocol,
             binding.identity,
             binding.image,
             strict,
