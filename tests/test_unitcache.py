@@ -257,8 +257,19 @@ def test_a_cache_file_written_as_it_is_pickled_loads_whole(tmp_path, monkeypatch
     small = unitcache.UnitCache(b"s" * 16, tmp_path)
     small.fresh = dict(entries)
     monkeypatch.setattr(unitcache, "MAX_BYTES", 1000)
+    # The write stops as it passes the bound: the temporary file removed is not the
+    # whole ~230 KB payload written first and measured after.
+    removed: list[int] = []
+    unlink = os.unlink
+
+    def measured_unlink(path, *args, **kwargs):
+        removed.append(os.path.getsize(path))
+        return unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", measured_unlink)
     small.save()
     assert not list((tmp_path / "units").iterdir())
+    assert len(removed) == 1 and removed[0] <= 1000 + len(unitcache._MAGIC) + 32
 
 
 def test_a_warm_run_of_released_sources_prints_their_snippets(tmp_path):

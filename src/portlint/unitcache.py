@@ -267,11 +267,9 @@ class UnitCache:
                 0o600,
             )
             try:
-                written = _write_payload(descriptor, self.setting, kept)
+                _write_payload(descriptor, self.setting, kept)
             finally:
                 os.close(descriptor)
-            if written > MAX_BYTES:
-                raise OSError("over MAX_BYTES")
             os.replace(temporary, self.path)
         except OSError:
             with contextlib.suppress(OSError):
@@ -295,12 +293,15 @@ class _Hashing:
     def write(self, data: bytes) -> int:
         self.hash.update(data)
         self.size += len(data)
+        if self.size > MAX_BYTES:  # stopped as it grows: never a file over the bound
+            raise OSError("cache file over MAX_BYTES")
         return self.handle.write(data)
 
 
-def _write_payload(descriptor: int, setting: bytes, entries: dict[bytes, bytes]) -> int:
-    """Header, digest and pickled entries into the open file; the payload's size. The
-    digest, known at the end, goes into the place the header kept for it."""
+def _write_payload(descriptor: int, setting: bytes, entries: dict[bytes, bytes]) -> None:
+    """Header, digest and pickled entries into the open file (OSError once the payload
+    passes MAX_BYTES). The digest, known at the end, goes into the place the header kept
+    for it."""
     with open(descriptor, "wb", closefd=False) as handle:
         handle.write(_MAGIC + setting + bytes(_DIGEST_SIZE))
         hashing = _Hashing(handle)
@@ -309,7 +310,6 @@ def _write_payload(descriptor: int, setting: bytes, entries: dict[bytes, bytes])
     view = memoryview(hashing.hash.digest())
     while view:
         view = view[os.write(descriptor, view) :]
-    return hashing.size
 
 
 def _payload_digest(payload: bytes | memoryview) -> bytes:
