@@ -66,6 +66,34 @@ def test_a_file_edited_after_the_parse_loses_its_snippet_not_the_finding(tmp_pat
     assert report.sources["app/compose.yaml"].text == ""
 
 
+def test_a_file_swapped_for_a_symlink_out_of_the_roots_is_not_read_again(tmp_path, monkeypatch):
+    """The same text outside the scanned root (so the length and CRC-32 match): the read
+    again keeps to the roots as the first read did, and the snippet is lost, not shown."""
+    monkeypatch.chdir(tmp_path)
+    compose = _tree(tmp_path)
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(COMPOSE)
+    report = _check(["app"])
+    compose.unlink()
+    compose.symlink_to(outside)
+    text = _text(report)
+    assert "app/compose.yaml:9:10: PL101" in text
+    assert "8080:80" not in text and "|" not in text
+    assert report.sources["app/compose.yaml"].text == ""
+
+
+def test_a_symlink_inside_the_roots_is_read_again(tmp_path, monkeypatch):
+    """A file that is a symlink to another file in the roots keeps its snippet."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "real.yaml").write_text(COMPOSE)
+    (tmp_path / "app" / "compose.yaml").symlink_to("real.yaml")
+    report = _check(["app"])
+    source = report.sources["app/compose.yaml"]
+    assert source._text is None
+    assert '    9 |       - "8080:80"' in _text(report)
+
+
 def test_a_file_removed_after_the_parse_does_not_crash_the_report(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     compose = _tree(tmp_path)

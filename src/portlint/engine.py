@@ -124,7 +124,7 @@ def check(
     # What only parsing needed goes before the rules (the run's peak). The files' text
     # too: a snippet, a fix or a directive reads it again (SourceFile.release).
     for source in sources.values():
-        source.release()
+        source.release(guard)  # read again, it stays inside the roots (see Roots)
     walked.clear()
     listings.clear()
     del directories

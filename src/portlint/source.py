@@ -55,7 +55,16 @@ class SourceFile(Record):
     went since: no snippet, no fix, never another file's lines). Text given in memory
     (stdin, rendered sources, an editor's buffer) is never released."""
 
-    __slots__ = ("path", "display", "_text", "secret", "_line_starts", "_stamp", "_directives")
+    __slots__ = (
+        "path",
+        "display",
+        "_text",
+        "secret",
+        "_line_starts",
+        "_stamp",
+        "_directives",
+        "_roots",
+    )
     _record_fields = ("path", "display", "text", "secret")
 
     path: Path
@@ -72,6 +81,7 @@ class SourceFile(Record):
         #: what identifies the text parsed: its length and CRC-32 (`_text_stamp`).
         self._stamp: int | None = None
         self._directives = False  # after `release`: did the text mention "portlint"?
+        self._roots: Roots | None = None  # after `release`: what a read again must stay in
 
     @property
     def text(self) -> str:
@@ -86,9 +96,13 @@ class SourceFile(Record):
         without reading a released file again."""
         return self._directives if self._text is None else "portlint" in self._text
 
-    def release(self) -> None:
+    def release(self, roots: Roots | None = None) -> None:
         """Let the text go, if it can be read again from disk; what parsing computed from
-        it stays (the locations, the suppressions parsers found)."""
+        it stays (the locations, the suppressions parsers found). `roots` bound the read
+        again as they bounded the first: a file swapped since for a symlink that leads
+        out of them is not followed (its snippet is lost, as for any changed file)."""
+        if roots is not None:
+            self._roots = roots
         text = self._text
         if text is None or self._stamp is None:
             return
@@ -102,7 +116,7 @@ class SourceFile(Record):
         assert self._stamp is not None
         length = self._stamp >> 32
         try:  # a character is at most 4 bytes in UTF-8 (UTF-16 and 32: with a BOM of 4)
-            text = decode(read_bytes(self.path, 4 * length + 4))
+            text = decode(read_bytes(self.path, 4 * length + 4, roots=self._roots))
         except ReadError:
             return ""
         return text if _text_stamp(text) == self._stamp else ""
