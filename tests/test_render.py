@@ -307,3 +307,128 @@ def test_top_level_kustomizations_render_side_by_side_and_report_in_order(tmp_pa
         "a-overlay",
         "b-overlay",
     ]
+
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: leaked  # SECRET-TOKEN
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 80
+"""
+
+
+def _chart_with_link(tmp_path: Path, target: Path) -> Path:
+    root = tmp_path / "repo"
+    chart = root / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: linked\nversion: 1.0.0\n")
+    (chart / "templates" / "service.yaml").symlink_to(target)
+    (root / "compose.yaml").write_text(
+        "services:\n  a:\n    image: x\n    ports: ['8080:80']\n"
+        "  b:\n    image: x\n    ports: ['8080:81']\n"
+    )
+    return root
+
+
+@needs_helm
+def test_a_chart_with_a_symlink_out_of_the_roots_is_not_rendered_and_the_rest_is_checked(
+    tmp_path, monkeypatch, capsys
+):
+    """Helm follows a chart's symlinks: one leading out of the scanned paths would hand it
+    (and the snippets) a file portlint must not read."""
+    (tmp_path / "outside").mkdir()
+    secret = tmp_path / "outside" / "service.yaml"
+    secret.write_text(SERVICE)
+    root = _chart_with_link(tmp_path, secret)
+    monkeypatch.chdir(root)
+    from portlint.cli import main
+
+    assert main(["check", "--no-cache", "--format", "json", "."]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert [(f["rule"], f["path"], f["line"], f["column"]) for f in out["findings"]] == [
+        ("PL007", "chart/Chart.yaml", 1, 1),
+        ("PL101", "compose.yaml", 4, 14),
+        ("PL101", "compose.yaml", 7, 14),
+    ]
+    assert out["findings"][0]["message"] == (
+        "Helm chart linked not rendered: chart/templates/service.yaml is a symlink leading "
+        "outside the scanned paths (Helm would read what it leads to; portlint reads "
+        "nothing else), so its ports are not checked"
+    )
+    assert "SECRET-TOKEN" not in json.dumps(out) and "leaked" not in json.dumps(out)
+
+
+@needs_helm
+def test_a_chart_with_a_symlink_inside_the_roots_is_rendered(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    (root / "shared").mkdir(parents=True)
+    (root / "shared" / "service.txt").write_text(SERVICE)  # not a file portlint parses
+    _chart_with_link(tmp_path, root / "shared" / "service.txt")
+    monkeypatch.chdir(root)
+    report = run(root)
+    rows = [(f.rule, display_path(f.location.path), f.location.line) for f in report.findings]
+    assert ("PL303", "chart/templates/service.yaml", 9) in rows
+    assert not [r for r in rows if r[0] == "PL007"]
+
+
+@needs_kustomize
+@pytest.mark.parametrize(
+    ("kustomization", "why"),
+    [
+        ("resources: [service.yaml]\npatches: 5\n", "cannot unmarshal number"),
+        ("resources: 5\npatchesStrategicMerge: 7\n", "cannot unmarshal number"),
+        ("resources: [service.yaml]\npatchesJson6902: [{path: [x]}, 3]\n", "cannot unmarshal"),
+    ],
+)
+def test_a_kustomization_with_fields_of_the_wrong_type_is_one_info_not_a_crash(
+    tmp_path, monkeypatch, capsys, kustomization, why
+):
+    """Lists that are not lists: kustomize's error to report (PL007), and the files are
+    checked one by one; portlint used to stop with an internal error."""
+    (tmp_path / "k").mkdir()
+    (tmp_path / "k" / "kustomization.yaml").write_text(kustomization)
+    (tmp_path / "k" / "service.yaml").write_text(SERVICE)
+    monkeypatch.chdir(tmp_path)
+    from portlint.cli import main
+
+    assert main(["check", "--no-cache", "--format", "json", "."]) == 1
+    out = json.loads(capsys.readouterr().out)
+    rows = [(f["rule"], f["path"], f["line"], f["column"]) for f in out["findings"]]
+    assert rows[0] == ("PL007", "k/kustomization.yaml", 1, 1)
+    assert why in out["findings"][0]["message"]
+    assert ("PL303", "k/service.yaml", 9, 17) in rows  # checked alone: nodePort 80
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "pure-python"])
+def test_a_chart_nested_too_deep_is_one_info_not_a_crash(tmp_path, monkeypatch, loader):
+    """Chart.yaml and values.yaml are loaded for the chart's name and its values keys:
+    on deep nesting the pure-Python composer raises RecursionError (which stopped the
+    run), libyaml an error of its own."""
+    if loader == "pure-python":
+        import yaml
+
+        from portlint.render import values
+
+        monkeypatch.setattr(values, "SafeLoader", yaml.SafeLoader)
+        monkeypatch.setattr("portlint.yamlnodes.SafeLoader", yaml.SafeLoader)
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("name: " + "[" * 5000 + "]" * 5000 + "\n")
+    (chart / "values.yaml").write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    (chart / "templates" / "service.yaml").write_text(SERVICE)
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  a:\n    image: x\n    ports: ['8080:80']\n"
+        "  b:\n    image: x\n    ports: ['8080:81']\n"
+    )
+    report = run(tmp_path)
+    rows = [(f.rule, Path(f.location.path).name, f.location.line) for f in report.findings]
+    assert rows == [
+        ("PL007", "Chart.yaml", 1),
+        ("PL101", "compose.yaml", 4),
+        ("PL101", "compose.yaml", 7),
+    ]

@@ -104,8 +104,9 @@ def test_an_edited_values_file_renders_the_chart_again(tmp_path, helm_calls):
 @needs_helm
 def test_a_chart_with_a_symlinked_directory_is_never_kept(tmp_path, helm_calls):
     shutil.copytree(RENDER / "chart", tmp_path / "tree")
-    (tmp_path / "elsewhere").mkdir()
-    (tmp_path / "tree" / "web" / "linked").symlink_to(tmp_path / "elsewhere")
+    # Inside the scanned tree (a link leading out of it is not rendered at all).
+    (tmp_path / "tree" / "elsewhere").mkdir()
+    (tmp_path / "tree" / "web" / "linked").symlink_to(tmp_path / "tree" / "elsewhere")
     _rows(tmp_path / "tree")
     _rows(tmp_path / "tree")
     assert len(helm_calls) == 4  # what Helm reads behind the link is not digested

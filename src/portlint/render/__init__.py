@@ -120,7 +120,8 @@ def prepare(
         real = None if roots is None else [os.path.realpath(r) for r in roots]
         pending = kustomize.start(prepared, real)  # kustomize runs while charts render
     if charts:
-        chart_render.render_all(prepared, options, charts)
+        real = None if roots is None else [os.path.realpath(r) for r in roots]
+        chart_render.render_all(prepared, options, charts, real)
     if pending is not None:
         kustomize.finish(pending)
     prepared.files += len(candidates) - len(prepared.candidates)

@@ -42,7 +42,10 @@ def split(prepared: Prepared) -> list[str]:
     return charts
 
 
-def render_all(prepared: Prepared, options: Options, charts: list[str]) -> None:
+def render_all(
+    prepared: Prepared, options: Options, charts: list[str], roots: list[str] | None = None
+) -> None:
+    """Render each chart; `roots` (real paths) bound what its engine may be given."""
     if not charts:
         return
     engine = helm.renderer()
@@ -50,7 +53,48 @@ def render_all(prepared: Prepared, options: Options, charts: list[str]) -> None:
         engine = (engine[0], _cached(prepared.memo, engine))
     extra = [Path(os.path.abspath(p)) for p in options.helm_values]
     for chart in charts:
+        link = None if roots is None else link_out(chart, roots)
+        if link is not None:
+            where = display_path(prepared.show(link))
+            prepared.note(
+                "PL007",
+                f"Helm chart {helm.chart_name(Path(chart))} not rendered: {where} is a "
+                "symlink leading outside the scanned paths (Helm would read what it leads "
+                "to; portlint reads nothing else), so its ports are not checked",
+                display_path(prepared.show(Path(chart) / "Chart.yaml")),
+                f"chart:{helm.chart_name(Path(chart))}",
+            )
+            continue
         render_chart(prepared, Path(chart), engine, extra)
+
+
+def link_out(chart: str, roots: list[str]) -> str | None:
+    """The first symlink under the chart whose target is outside `roots` (in name order,
+    a folder's own entries before its subfolders'), else None. Helm's loader follows
+    symlinks, files and directories alike, so a chart's templates could read anything a
+    link leads to; a linked directory inside the roots is looked into, each once."""
+    stack = [chart]
+    seen = {os.path.realpath(chart)}
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue  # Helm reports what it cannot read
+        below = []
+        for entry in entries:
+            if entry.is_symlink():
+                real = os.path.realpath(entry.path)
+                if not any(inside(real, root) for root in roots):
+                    return entry.path
+                if os.path.isdir(real) and real not in seen:
+                    seen.add(real)
+                    below.append(entry.path)
+            elif entry.is_dir(follow_symlinks=False):
+                below.append(entry.path)
+        stack.extend(reversed(below))
+    return None
 
 
 def _cached(memo: RenderMemo, engine: tuple[str, helm.Render]) -> helm.Render:

@@ -103,10 +103,12 @@ def _render_binary(binary: str, chart: Path, values: dict[str, Any]) -> dict[str
 
 def chart_name(chart: Path) -> str:
     """The `name:` of Chart.yaml (what `# Source:` paths start with), else the directory."""
+    from portlint.yamlnodes import SafeLoader
+
     try:
         with open(chart / "Chart.yaml", encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            data = yaml.load(handle, Loader=SafeLoader)  # noqa: S506 - the safe loader
+    except (OSError, yaml.YAMLError, UnicodeDecodeError, RecursionError):
         return chart.name
     name = data.get("name") if isinstance(data, dict) else None
     return name if isinstance(name, str) and name else chart.name

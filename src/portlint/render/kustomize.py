@@ -74,7 +74,7 @@ def read_kustomization(file: Path) -> Kustomization:
     uses = [directory / entry for entry in entries if entry not in remote]
     patches = []
     for key in _PATCH_KEYS:
-        for entry in data.get(key) or []:
+        for entry in _items(data.get(key)):
             path = entry.get("path") if isinstance(entry, dict) else entry
             if isinstance(path, str):
                 patches.append(directory / path)
@@ -362,7 +362,7 @@ def _objects(text: str) -> list[_Object]:
                     node.end_mark.line,
                 )
             )
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # RecursionError: the pure-Python composer
         return []
     return found
 
@@ -417,10 +417,16 @@ def _load(file: Path) -> dict[str, Any]:
     source = read_text(file)
     try:
         data = yaml.load(source.text, Loader=SafeLoader) if source else None  # noqa: S506
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    return [v for v in _items(value) if isinstance(v, str)]
+
+
+def _items(value: Any) -> list[Any]:
+    """A list field's entries; nothing for a value that is not a list (`patches: 5` is
+    kustomize's error to report, not a reason to stop)."""
+    return value if isinstance(value, list) else []

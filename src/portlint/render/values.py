@@ -29,7 +29,7 @@ def positions(source: SourceFile, prefix: Path = ()) -> dict[Path, Location]:
     """The scalar location of every mapping leaf of a values file, by key path."""
     try:
         root = yaml.compose(source.text, Loader=SafeLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # RecursionError: pure-Python YAML
         return {}
     found: dict[Path, Location] = {}
     stack: list[tuple[Path, Any]] = [(prefix, root)]
@@ -53,7 +53,7 @@ def positions(source: SourceFile, prefix: Path = ()) -> dict[Path, Location]:
 def load(source: SourceFile) -> dict[str, Any]:
     try:
         data = yaml.load(source.text, Loader=SafeLoader)  # noqa: S506 - the safe loader
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # RecursionError: pure-Python YAML
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -47,8 +47,9 @@ def _patch_paths(kustomization: SourceFile, directory: Path) -> set[str]:
         return set()
     if not isinstance(data, dict):
         return set()
-    written: list[object] = list(data.get("patchesStrategicMerge") or [])
-    for patch in data.get("patches") or []:
+    strategic, patches = data.get("patchesStrategicMerge"), data.get("patches")
+    written: list[object] = list(strategic) if isinstance(strategic, list) else []
+    for patch in patches if isinstance(patches, list) else []:
         if isinstance(patch, dict):
             written.append(patch.get("path"))
     return {
