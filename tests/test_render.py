@@ -4,6 +4,7 @@ output; findings land on the template line, the values key or the base/overlay/p
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -357,8 +358,8 @@ def test_a_chart_with_a_symlink_out_of_the_roots_is_not_rendered_and_the_rest_is
     ]
     assert out["findings"][0]["message"] == (
         "Helm chart linked not rendered: chart/templates/service.yaml is a symlink leading "
-        "outside the scanned paths (Helm would read what it leads to; portlint reads "
-        "nothing else), so its ports are not checked"
+        "outside the scanned paths (Helm would follow it; portlint reads nothing else), so "
+        "its ports are not checked"
     )
     assert "SECRET-TOKEN" not in json.dumps(out) and "leaked" not in json.dumps(out)
 
@@ -432,3 +433,54 @@ def test_a_chart_nested_too_deep_is_one_info_not_a_crash(tmp_path, monkeypatch, 
         ("PL101", "compose.yaml", 4),
         ("PL101", "compose.yaml", 7),
     ]
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_fifo_in_a_chart_or_a_kustomization_does_not_hang_the_run(
+    tmp_path, monkeypatch, capsys, cache
+):
+    """portlint's own reads of a chart's files never block (nor the cache's digest of
+    them), and a chart holding a FIFO is not handed to Helm, whose loader would wait on
+    it; a FIFO named like a kustomization is passed by, as discovery passes any FIFO."""
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: piped\nversion: 1.0.0\n")
+    os.mkfifo(chart / "values.yaml")
+    (chart / "templates" / "service.yaml").write_text(SERVICE)
+    (tmp_path / "k").mkdir()
+    os.mkfifo(tmp_path / "k" / "kustomization.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    from portlint.cli import main
+
+    main(["check", "--format", "json", ".", *([] if cache else ["--no-cache"])])
+    out = json.loads(capsys.readouterr().out)
+    rows = [(f["rule"], f["path"], f["line"]) for f in out["findings"]]
+    assert rows == [("PL007", "chart/Chart.yaml", 1)]  # discovery passes FIFOs by
+    message = next(f["message"] for f in out["findings"] if f["path"] == "chart/Chart.yaml")
+    if helm.renderer() is not None:
+        assert message == (
+            "Helm chart piped not rendered: chart/values.yaml is not a regular file (a FIFO, "
+            "socket or device: Helm would wait on it or read it), so its ports are not checked"
+        )
+
+
+def test_a_source_path_on_stdin_leading_out_of_the_current_directory_is_never_read(
+    tmp_path, monkeypatch
+):
+    """`# Source:` paths are the stream's own words: the file one names outside the
+    current directory is not opened, and its lines never reach the report."""
+    outside = tmp_path / "outside" / "templates"
+    outside.mkdir(parents=True)
+    (outside / "svc.yaml").write_text(SERVICE.replace("nodePort: 80", "nodePort: 80  # SECRET"))
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    stream = "---\n# Source: ../outside/templates/svc.yaml\n" + SERVICE.replace(
+        " # SECRET-TOKEN", ""
+    )
+    from portlint.config import build_options
+    from portlint.report import render
+
+    text = render("text", run("-", stdin=stream), build_options({}, None))
+    assert "../outside/templates/svc.yaml:9:17: PL303" in text
+    assert "SECRET" not in text

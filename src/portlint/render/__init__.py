@@ -18,7 +18,7 @@ from portlint.model import Diagnostic, ParseResult
 from portlint.records import Record
 from portlint.render.mapping import Remapper, VirtualFile, match_lines
 from portlint.render.stream import has_sources, split_sources
-from portlint.source import Location, SourceFile, display_path
+from portlint.source import Location, ReadError, SourceFile, display_path, read_bytes
 
 if TYPE_CHECKING:
     from portlint.discover import Candidate
@@ -131,18 +131,28 @@ def prepare(
 def _stream(prepared: Prepared, text: str) -> None:
     """`helm template ... | portlint check -`: each template's documents are reported
     against the `# Source:` file (its lines, when the chart is in the current directory)."""
+    here = os.path.realpath(os.getcwd())
     for source_path, chunk in split_sources(text).items():
-        origin = read_text(Path(source_path))
+        # A `# Source:` path is the stream's word: one leading out of the current
+        # directory (`../../etc/...`) is never opened, its findings stay on the stream.
+        within = inside(os.path.realpath(source_path), here)
+        origin = read_text(Path(source_path)) if within else None
         display = display_path(source_path)
         prepared.add_virtual(display, Path(source_path), chunk, origin)
 
 
 def read_text(path: Path) -> SourceFile | None:
+    """A chart's or kustomization's file as text (None if it cannot be read), through the
+    guarded reader: a FIFO there does not hang the run, nor a huge file fill memory.
+    Decoded as UTF-8 with universal newlines, as Helm and kustomize read it."""
+    from portlint.options import Limits
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            return SourceFile(path, display_path(path), handle.read())
-    except (OSError, UnicodeDecodeError, ValueError):
+        data = read_bytes(path, Limits().max_file_bytes)
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except (ReadError, UnicodeDecodeError, ValueError):
         return None
+    return SourceFile(path, display_path(path), text)
 
 
 def inside(path: str, directory: str) -> bool:

@@ -53,26 +53,35 @@ def render_all(
         engine = (engine[0], _cached(prepared.memo, engine))
     extra = [Path(os.path.abspath(p)) for p in options.helm_values]
     for chart in charts:
-        link = None if roots is None else link_out(chart, roots)
-        if link is not None:
-            where = display_path(prepared.show(link))
+        unsafe = None if roots is None else unsafe_entry(chart, roots)
+        if unsafe is not None:
+            where = display_path(prepared.show(unsafe[0]))
+            name = helm.chart_name(Path(chart))
             prepared.note(
                 "PL007",
-                f"Helm chart {helm.chart_name(Path(chart))} not rendered: {where} is a "
-                "symlink leading outside the scanned paths (Helm would read what it leads "
-                "to; portlint reads nothing else), so its ports are not checked",
+                f"Helm chart {name} not rendered: {where} is {unsafe[1]}, so its ports are "
+                "not checked",
                 display_path(prepared.show(Path(chart) / "Chart.yaml")),
-                f"chart:{helm.chart_name(Path(chart))}",
+                f"chart:{name}",
             )
             continue
         render_chart(prepared, Path(chart), engine, extra)
 
 
-def link_out(chart: str, roots: list[str]) -> str | None:
-    """The first symlink under the chart whose target is outside `roots` (in name order,
-    a folder's own entries before its subfolders'), else None. Helm's loader follows
-    symlinks, files and directories alike, so a chart's templates could read anything a
-    link leads to; a linked directory inside the roots is looked into, each once."""
+#: What `unsafe_entry` says of a path Helm must not be given.
+LEADS_OUT = (
+    "a symlink leading outside the scanned paths (Helm would follow it; portlint reads "
+    "nothing else)"
+)
+NOT_A_FILE = "not a regular file (a FIFO, socket or device: Helm would wait on it or read it)"
+
+
+def unsafe_entry(chart: str, roots: list[str]) -> tuple[str, str] | None:
+    """The first entry under the chart that Helm must not read, and why, else None (in
+    name order, a folder's own entries before its subfolders'). Helm's loader reads
+    every file of a chart and follows symlinks, files and directories alike: one
+    leading out of the roots would hand it a file portlint must not read, and a FIFO
+    would hang it. A linked directory inside the roots is looked into, each once."""
     stack = [chart]
     seen = {os.path.realpath(chart)}
     while stack:
@@ -87,12 +96,17 @@ def link_out(chart: str, roots: list[str]) -> str | None:
             if entry.is_symlink():
                 real = os.path.realpath(entry.path)
                 if not any(inside(real, root) for root in roots):
-                    return entry.path
-                if os.path.isdir(real) and real not in seen:
-                    seen.add(real)
-                    below.append(entry.path)
+                    return entry.path, LEADS_OUT
+                if os.path.isdir(real):
+                    if real not in seen:
+                        seen.add(real)
+                        below.append(entry.path)
+                elif os.path.exists(real) and not os.path.isfile(real):
+                    return entry.path, NOT_A_FILE
             elif entry.is_dir(follow_symlinks=False):
                 below.append(entry.path)
+            elif not entry.is_file(follow_symlinks=False):
+                return entry.path, NOT_A_FILE
         stack.extend(reversed(below))
     return None
 

@@ -103,7 +103,8 @@ def start(prepared: Prepared, roots: list[str] | None = None) -> Pending | None:
     files = [
         Path(os.path.abspath(c.path))
         for c in prepared.candidates
-        if os.path.basename(c.path) in FILE_NAMES
+        # not a regular file (a FIFO): left to the reader, which says so (PL001)
+        if os.path.basename(c.path) in FILE_NAMES and os.path.isfile(c.path)
     ]
     if not files:
         return None

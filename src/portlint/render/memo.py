@@ -20,6 +20,7 @@ import hashlib
 import os
 from typing import TYPE_CHECKING, Any
 
+from portlint.source import ReadError, read_bytes
 from portlint.unitcache import canonical, digest
 
 if TYPE_CHECKING:
@@ -90,9 +91,8 @@ class RenderMemo:
             if os.path.islink(path) and not self._inside(os.path.realpath(path)):
                 info = os.stat(path)
                 return 0, ("link", os.readlink(path), info.st_size, info.st_mtime_ns)
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
-        except OSError:
+            data = read_bytes(path, MAX_BYTES)  # regular files only: a FIFO never blocks
+        except (OSError, ReadError):
             return None
         return len(data), hashlib.blake2b(data, digest_size=16).hexdigest()
 
