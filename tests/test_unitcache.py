@@ -8,6 +8,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,138 @@ def test_a_warm_run_of_released_sources_prints_their_snippets(tmp_path):
     uncached = text("--no-cache")
     assert '- "8080:5432"' in uncached  # other/compose.yaml's snippet
     assert text() == uncached and text() == uncached  # cold, then warm
+
+
+# --- files the cache knows unchanged by their stat (unitcache.unchanged) ----------------
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The displays of the files the scan reads from now on."""
+    from portlint import chunkparse
+
+    read: list[str] = []
+    original = chunkparse.read_source
+
+    def recording(path, display, *args, **kwargs):
+        read.append(display)
+        return original(path, display, *args, **kwargs)
+
+    monkeypatch.setattr(chunkparse, "read_source", recording)
+    return read
+
+
+def _text_report(root: Path, capsys) -> str:
+    from portlint import cli
+
+    capsys.readouterr()
+    assert cli.main(["check", "--jobs", "1", str(root)]) == 1
+    return capsys.readouterr().out
+
+
+def test_a_yaml_file_unchanged_since_well_before_its_stat_was_recorded_is_not_read(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(unitcache, "DOUBT_NS", 0)  # the tree's files count as old
+    root = _tree(tmp_path / "tree")
+    monkeypatch.chdir(root)
+    cold = _text_report(Path("."), capsys)
+    read = _reads(monkeypatch)
+    warm = _text_report(Path("."), capsys)
+    assert warm == cold  # snippets too: a released text read again, checked by its stamp
+    assert '- "8080:5432"' in warm and "YAML syntax error" in warm
+    assert "app/compose.yaml" not in read and "k8s/services.yaml" not in read
+    assert "k8s/broken.yaml" not in read  # its PL001 comes from its entry
+    assert read == []  # .env files are read by the project keys (chunkunits), not the scan
+
+
+def _published(findings: list, port: str) -> bool:
+    """other/compose.yaml's database port published as `port` (PL501)."""
+    return any(
+        f.rule == "PL501"
+        and f.location.path == "other/compose.yaml"
+        and f" as {port}/" in f.message
+        for f in findings
+    )
+
+
+def test_a_file_rewritten_with_its_size_and_modification_time_kept_is_read_again(
+    tmp_path, monkeypatch
+):
+    """A write moves the change time, which nothing sets back: `touch -d`, `cp -p` or a
+    checkout tool restoring the modification time does not fool the stamp."""
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(unitcache, "DOUBT_NS", 0)
+    root = _tree(tmp_path / "tree")
+    monkeypatch.chdir(root)
+    other = root / "other" / "compose.yaml"
+    before = os.stat(other)
+    cold = check(["."], _options(root), use_cache=True).findings
+    assert _published(cold, "8080")
+    time.sleep(0.05)  # past the clock's tick (a few ms), so the change time moves
+    other.write_text(OTHER.replace("8080", "7070"))  # same size
+    os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(other)
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert after.st_ctime_ns != before.st_ctime_ns
+    read = _reads(monkeypatch)
+    warm = check(["."], _options(root), use_cache=True).findings
+    assert "other/compose.yaml" in read and "app/compose.yaml" not in read
+    assert _published(warm, "7070") and not _published(warm, "8080")
+    assert [(f.rule, f.location) for f in warm] == [
+        (f.rule, f.location) for f in check(["."], _options(root), use_cache=False).findings
+    ]
+
+
+def test_a_file_changed_just_before_its_stat_was_recorded_is_in_doubt(tmp_path, monkeypatch):
+    """Git's racy files: a second write within the clock's tick keeps the stamp, so a
+    file that changed within DOUBT_NS of the recording is read every time."""
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _tree(tmp_path / "tree")
+    monkeypatch.chdir(root)
+    check(["."], _options(root), use_cache=True)
+    read = _reads(monkeypatch)
+    check(["."], _options(root), use_cache=True)
+    assert "app/compose.yaml" in read and "k8s/services.yaml" in read  # written just now
+
+    second = 1_000_000_000
+    stamp = (10, 100 * second, 100 * second, 1, 1)
+    entry = unitcache.stamp_entry("services: {}\n", {"compose-refers": False})
+    text, stamped, directives, facts, _ = entry
+    known = (text, stamped, directives, facts)
+    assert unitcache.unchanged((*known, 102 * second), stamp) == known  # 2 s later: trusted
+    assert unitcache.unchanged((*known, 102 * second - 1), stamp) is None  # in doubt
+    later_mtime = (10, 103 * second, 100 * second, 1, 1)  # a modification time set ahead
+    assert unitcache.unchanged((*known, 102 * second), later_mtime) is None
+    assert unitcache.unchanged(("x", 1, True, {"a": 1}, 200 * second), stamp) is None
+    assert unitcache.unchanged(("x", 1), stamp) is None
+
+
+def test_stamps_recorded_by_forked_workers_serve_the_next_run(tmp_path, monkeypatch):
+    """A cold run with workers sends their stamp entries back (UnitCache.take); the warm
+    run (one process) reads no YAML file and finds what they found."""
+    from portlint import workers
+
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(unitcache, "DOUBT_NS", 0)
+    monkeypatch.setattr(workers, "MIN_BYTES_PER_WORKER", 1)  # fork even for this tree
+    forked: list[int] = []
+    run_chunks = workers.run_chunks
+
+    def counting(count, work, processes):
+        forked.append(processes)
+        return run_chunks(count, work, processes)
+
+    monkeypatch.setattr(workers, "run_chunks", counting)
+    root = _tree(tmp_path / "tree")
+    monkeypatch.chdir(root)
+    options = _options(root)
+    options.jobs = 2
+    cold = check(["."], options, use_cache=True).findings
+    assert forked == [2]
+    read = _reads(monkeypatch)
+    warm = check(["."], _options(root), use_cache=True).findings
+    assert read == []
+    assert [(f.rule, f.location, f.message) for f in warm] == [
+        (f.rule, f.location, f.message) for f in cold
+    ]

@@ -35,7 +35,7 @@ from portlint.chunkunits import (
     resolved_directory,
     yaml_error,
 )
-from portlint.compose_projects import INCLUDED
+from portlint.compose_projects import INCLUDED, is_compose_name
 from portlint.discover import Candidate
 from portlint.model import Diagnostic, ParseResult
 from portlint.parsers import DocumentParser, ParseContext, Registry
@@ -48,7 +48,14 @@ from portlint.source import (
     display_path,
     read_source,
 )
-from portlint.unitcache import UnitCache, digest, text_digest
+from portlint.unitcache import (
+    UnitCache,
+    digest,
+    stamp_entry,
+    stamp_key,
+    text_digest,
+    unchanged,
+)
 from portlint.yamlnodes import YamlDocument, YamlLimitError
 
 if TYPE_CHECKING:
@@ -276,6 +283,9 @@ class ChunkParser:
     def _file(self, candidate: Candidate, display: str | None = None) -> None:
         if display is None:
             display = self.display(candidate.path)
+        stamp = candidate.stamp if candidate.parser is None and self.cache is not None else None
+        if stamp is not None and self._unread(candidate, display, stamp):
+            return
         try:
             if candidate.error:  # a directory that cannot be listed
                 raise ReadError(candidate.error)
@@ -295,20 +305,46 @@ class ChunkParser:
             )
             return
         self.sources[display] = source
+        text: str | None = None
+        if stamp is not None and self.cache is not None:
+            if is_compose_name(source.path.name):  # what the next run's project keys ask
+                from portlint.parsers.compose.references import source_may_refer
+
+                source_may_refer(source)
+            entry = stamp_entry(source.text, source.facts())
+            self.cache.put(stamp_key(display, stamp), entry)
+            text = entry[0]
         if candidate.parser is not None:
             self.files += 1
             parser = candidate.parser
             guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
-        elif self._documents(source):
+        elif self._documents(source, text=text):
             self.files += 1
 
-    def _documents(self, source: SourceFile, cacheable: bool = True) -> bool:
+    def _unread(self, candidate: Candidate, display: str, stamp: tuple[int, ...]) -> bool:
+        """Queue a YAML file the cache knows unchanged without reading it (its text is
+        read again only for a snippet, a fix, a directive or a group that must parse)."""
+        assert self.cache is not None
+        key = stamp_key(display, stamp)
+        known = unchanged(self.cache.get(key), stamp)
+        if known is None:
+            return False
+        text, text_stamp, directives, facts = known
+        source = SourceFile.unread(candidate.path, display, text_stamp, directives, facts)
+        self.sources[display] = source
+        if self._documents(source, text=text):
+            self.files += 1
+        return True
+
+    def _documents(
+        self, source: SourceFile, cacheable: bool = True, text: str | None = None
+    ) -> bool:
         """Queue the file's documents for their parsers; False when nothing claimed any
-        (an unrelated YAML file is not a checked file)."""
-        text: str | None = None
+        (an unrelated YAML file is not a checked file). `text`: the digest of its text,
+        when known."""
         key: bytes | None = None
         if cacheable and self.cache is not None:
-            text = text_digest(source.text)
+            text = text or text_digest(source.text)
             key = digest("file", source.display, text)
             hit = file_entry(self.cache.get(key, shared=True), len(self.reg.documents))
             if hit is not None:

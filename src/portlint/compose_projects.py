@@ -164,13 +164,13 @@ class ProjectKeys:
         from -> that file (the first by name), read once per folder."""
         found = self._references.get(folder)
         if found is None:
-            from portlint.parsers.compose.references import may_refer, referenced_paths
+            from portlint.parsers.compose.references import referenced_paths, source_may_refer
 
             found = self._references[folder] = {}
             listed = sorted(n for n in self._names(folder) if is_compose_name(n))
             for name in listed:
                 source = self.peek(folder / name) if self.peek is not None else None
-                if source is None or not may_refer(source.text):
+                if source is None or not source_may_refer(source):
                     continue
                 assert self.limits is not None
                 for real in referenced_paths(source, folder, self._env(folder), self.limits):

@@ -15,7 +15,7 @@ from portlint import filekinds
 from portlint.globs import matches_any, relative_posix
 from portlint.parsers import Registry, TextParser
 from portlint.records import Record
-from portlint.source import Roots
+from portlint.source import Roots, file_stamp
 
 SKIPPED_DIRECTORIES = frozenset(
     {
@@ -44,6 +44,8 @@ class Candidate(Record):
     explicit: bool = False  # named on the command line
     error: str | None = None  # why it cannot be read (a directory that cannot be listed)
     size: int | None = None  # from discovery's stat, so the reader need not stat again
+    #: the same stat's identity of the file's contents (portlint.unitcache.file_stamp)
+    stamp: tuple[int, ...] | None = None
 
 
 def discover(
@@ -88,6 +90,7 @@ def discover(
                 if candidate and _first_time(path, info, seen):
                     if info is not None:
                         candidate.size = info.st_size
+                        candidate.stamp = file_stamp(info)
                     yield candidate
         else:
             candidate = _classify(root, registry, explicit=True)
@@ -95,6 +98,7 @@ def discover(
             if candidate and _first_time(root, info, seen):
                 if info is not None and stat.S_ISREG(info.st_mode):
                     candidate.size = info.st_size
+                    candidate.stamp = file_stamp(info)
                 yield candidate
 
 

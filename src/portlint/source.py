@@ -15,7 +15,7 @@ import codecs
 import os
 import stat
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -64,6 +64,7 @@ class SourceFile(Record):
         "_stamp",
         "_directives",
         "_roots",
+        "_facts",
     )
     _record_fields = ("path", "display", "text", "secret")
 
@@ -78,10 +79,11 @@ class SourceFile(Record):
         self.secret = secret
         self._line_starts: list[int] | None = None
         #: Set by `read_source`: the text can be read again from `path`. After `release`,
-        #: what identifies the text parsed: its length and CRC-32 (`_text_stamp`).
+        #: what identifies the text parsed: its length and CRC-32 (`text_stamp`).
         self._stamp: int | None = None
         self._directives = False  # after `release`: did the text mention "portlint"?
         self._roots: Roots | None = None  # after `release`: what a read again must stay in
+        self._facts: dict[str, bool] | None = None  # see `fact`
 
     @property
     def text(self) -> str:
@@ -96,6 +98,21 @@ class SourceFile(Record):
         without reading a released file again."""
         return self._directives if self._text is None else "portlint" in self._text
 
+    def fact(self, name: str, test: Callable[[str], bool]) -> bool:
+        """`test(text)`, remembered under `name`: known after `release` without reading
+        the file again, and kept by the result cache for a file it does not read."""
+        facts = self._facts
+        if facts is None:
+            facts = self._facts = {}
+        found = facts.get(name)
+        if found is None:
+            found = facts[name] = test(self.text)
+        return found
+
+    def facts(self) -> dict[str, bool]:
+        """The facts worked out so far (`fact`)."""
+        return dict(self._facts or {})
+
     def release(self, roots: Roots | None = None) -> None:
         """Let the text go, if it can be read again from disk; what parsing computed from
         it stays (the locations, the suppressions parsers found). `roots` bound the read
@@ -106,7 +123,7 @@ class SourceFile(Record):
         text = self._text
         if text is None or self._stamp is None:
             return
-        self._stamp = _text_stamp(text)
+        self._stamp = text_stamp(text)
         self._directives = "portlint" in text
         self._text = None
         self._line_starts = None
@@ -119,11 +136,23 @@ class SourceFile(Record):
             text = decode(read_bytes(self.path, 4 * length + 4, roots=self._roots))
         except ReadError:
             return ""
-        return text if _text_stamp(text) == self._stamp else ""
+        return text if text_stamp(text) == self._stamp else ""
+
+    @classmethod
+    def unread(
+        cls, path: Path, display: str, stamp: int, directives: bool, facts: dict[str, bool]
+    ) -> SourceFile:
+        """A file the result cache knows unchanged (portlint.unitcache.unchanged), not
+        read: as if read and released, its text read again only when asked for and only
+        if it is still the text `stamp` names (`text_stamp`)."""
+        source = cls(path, display, "")
+        source._text, source._stamp, source._directives = None, stamp, directives
+        source._facts = facts or None
+        return source
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as it is: a released source stays released (no read to pickle it)."""
-        state = (self._text, self._stamp, self._directives)
+        state = (self._text, self._stamp, self._directives, self._facts)
         return _unpickle, (self.path, self.display, self.secret, state)
 
     def line_text(self, line: int) -> str:
@@ -153,7 +182,15 @@ class SourceFile(Record):
         return Location(self.display, line, col, end_line, end_col)
 
 
-def _text_stamp(text: str) -> int:
+def file_stamp(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What a stat says of a file's contents: size, modification and change times, inode
+    and device. A write changes the change time, which no call sets back (`touch -d` and
+    `cp -p` set only the modification time), so a file whose stamp is unchanged is the
+    same file unless it changed twice within one timestamp tick (portlint.unitcache)."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def text_stamp(text: str) -> int:
     """A text's length and CRC-32 in one int: telling a file read again from the text
     parsed (a change that keeps both is one in four billion)."""
     return len(text) << 32 | zlib.crc32(text.encode("utf-8", "surrogatepass"))
@@ -161,7 +198,7 @@ def _text_stamp(text: str) -> int:
 
 def _unpickle(path: Path, display: str, secret: bool, state: tuple[Any, ...]) -> SourceFile:
     source = SourceFile(path, display, "", secret)
-    source._text, source._stamp, source._directives = state
+    source._text, source._stamp, source._directives, source._facts = state
     return source
 
 

@@ -5,9 +5,16 @@ the PL001/PL007 it gave) and one document group's parse result (a Compose projec
 manifest). A file's entry is keyed by its display path and a digest of its text; a
 group's by its parser, its key and its members' entries; a group entry also records the
 files its parse read (`.env`, includes) with their digests, and is used only when reading
-them again gives the same text. Every file is still read (its text feeds suppression
-comments and code frames), so a digest costs little and is never fooled by an mtime; what
-a hit saves is composing YAML and parsing it. Rules always run on the whole model.
+them again gives the same text. What a hit saves is composing YAML and parsing it.
+Rules always run on the whole model.
+
+A YAML file is not even read when its stat is the one recorded with its digest (a stamp
+entry: `stamp_key`, `source.file_stamp`) and the recording came `DOUBT_NS` or more after
+the file last changed: a write moves the change time, which no call sets back, so only
+two writes within one clock tick could keep a stamp, and a file recorded that soon after
+a change is read every time (git's "racy" files). Such a file's source is as if read and
+released: a snippet, a fix, a directive or a group that must parse reads it again, and
+gets its text only if it is still the one recorded (source.SourceFile.unread).
 
 One cache file per setting (portlint's version and sources, the parser set, the options,
 the working directory), in `$PORTLINT_CACHE_DIR/units/` (see portlint.validated): written
@@ -26,6 +33,7 @@ import io
 import os
 import pickle
 import stat
+import time
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path, PurePath
@@ -33,6 +41,7 @@ from typing import Any
 
 from portlint import __version__
 from portlint.records import Record
+from portlint.source import text_stamp
 from portlint.validated import _trusted, cache_dir
 
 _MAGIC = b"portlint-units-1\n"
@@ -162,6 +171,48 @@ def setting(parsers: Iterable[object], options: Any, roots: Iterable[Path]) -> b
         if name not in skipped
     ]
     return digest("units", code_signature(parsers), values, os.getcwd(), [str(r) for r in roots])
+
+
+#: A file changed this close to when its stamp was recorded, or later, is in doubt: a
+#: second change within the same timestamp tick keeps its stamp (what git calls a racy
+#: file). Two seconds covers the coarsest clocks (FAT keeps modification times in 2 s).
+DOUBT_NS = 2_000_000_000
+
+
+def stamp_key(display: str, stamp: tuple[int, ...]) -> bytes:
+    """The key of what a file's text was when it had this stamp (source.file_stamp)."""
+    return digest("stamp", display, stamp)
+
+
+def stamp_entry(text: str, facts: dict[str, bool]) -> tuple[str, int, bool, dict, int]:
+    """What the next run needs of a file it need not read: its text's digest (the key of
+    its own entry and part of its group's), its stamp for a read again
+    (source.text_stamp), whether it may hold a directive, the facts worked out from it
+    (source.SourceFile.fact), and when this was recorded
+    (just after the read; the stamp is discovery's stat, made before it, so a text is
+    never recorded under a stamp newer than it)."""
+    return (text_digest(text), text_stamp(text), "portlint" in text, facts, time.time_ns())
+
+
+def unchanged(hit: Any, stamp: tuple[int, ...]) -> tuple[str, int, bool, dict] | None:
+    """A stamp entry's (digest, text stamp, directives, facts) when it may be trusted: as
+    this version writes it, and recorded well after the file last changed (`DOUBT_NS`)."""
+    try:
+        text, stamped, directives, facts, recorded = hit
+    except (TypeError, ValueError):
+        return None
+    if not (
+        isinstance(text, str)
+        and type(stamped) is int
+        and isinstance(directives, bool)
+        and isinstance(facts, dict)
+        and all(isinstance(k, str) and isinstance(v, bool) for k, v in facts.items())
+        and type(recorded) is int
+    ):
+        return None
+    if max(stamp[1], stamp[2]) + DOUBT_NS > recorded:
+        return None
+    return text, stamped, directives, dict(facts)
 
 
 #: Entries up to this size may be shared between lookups (`UnitCache.get(shared=True)`).

@@ -29,13 +29,23 @@ def may_refer(text: str) -> bool:
     return bool(_MAY_REFER.search(text))
 
 
+#: The name `may_refer` is remembered under (SourceFile.fact).
+REFERS = "compose-refers"
+
+
+def source_may_refer(source: SourceFile) -> bool:
+    """`may_refer` of the file's text, known without reading it again once worked out
+    (a file the result cache knows unchanged is never read for it)."""
+    return source.fact(REFERS, may_refer)
+
+
 def referenced_paths(
     source: SourceFile, folder: Path, env: dict[str, str], limits: Limits
 ) -> Iterator[str]:
     """Real paths of the files `source` (a compose file in `folder`) includes or extends
     from; entries whose variables have no value in `env` are left out. The YAML is
     composed under the run's limits, as every file is."""
-    if not may_refer(source.text):
+    if not source_may_refer(source):
         return
     try:
         documents = compose_documents(source, limits)
