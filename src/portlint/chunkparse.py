@@ -284,6 +284,7 @@ class ChunkParser:
         if display is None:
             display = self.display(candidate.path)
         stamp = candidate.stamp if candidate.parser is None and self.cache is not None else None
+        candidate.stamp = None  # (the candidates stay to the end of the run: its memory)
         if stamp is not None and self._unread(candidate, display, stamp):
             return
         try:

@@ -55,10 +55,13 @@ def discover(
     exclude_base: Path,
     default_exclude: tuple[str, ...] | list[str] = filekinds.DEFAULT_EXCLUDE,
     listings: dict[str, tuple[str, ...]] | None = None,
+    stamps: bool = False,
 ) -> Iterator[Candidate]:
     """Candidates in a stable order (sorted walk), each file once. `listings` receives,
     per walked directory (absolute), the names of its files that may be Compose files
-    (portlint.compose_projects asks every project's directory, and those above it)."""
+    (portlint.compose_projects asks every project's directory, and those above it).
+    `stamps`: give YAML/JSON candidates their stat's stamp, for the result cache (a
+    run without it keeps 200 bytes a file less)."""
     seen: set[object] = set()
     roots = Roots([p.resolve() for p in paths if p.is_dir()])
     for root in paths:
@@ -90,7 +93,8 @@ def discover(
                 if candidate and _first_time(path, info, seen):
                     if info is not None:
                         candidate.size = info.st_size
-                        candidate.stamp = file_stamp(info)
+                        if stamps and candidate.parser is None:
+                            candidate.stamp = file_stamp(info)
                     yield candidate
         else:
             candidate = _classify(root, registry, explicit=True)
@@ -98,7 +102,8 @@ def discover(
             if candidate and _first_time(root, info, seen):
                 if info is not None and stat.S_ISREG(info.st_mode):
                     candidate.size = info.st_size
-                    candidate.stamp = file_stamp(info)
+                    if stamps and candidate.parser is None:
+                        candidate.stamp = file_stamp(info)
                 yield candidate
 
 

@@ -78,6 +78,8 @@ def check(
     # passes file names in any order), and related locations follow discovery order.
     file_paths = sorted({Path(p) for p in paths if p != "-"}, key=lambda p: p.as_posix())
     listings: dict[str, tuple[str, ...]] = {}
+    context_roots = [r if r.is_dir() else r.parent for r in roots]
+    cache = _cache(reg, options, context_roots) if use_cache and not debug else None
     candidates = list(
         discover(
             file_paths,
@@ -86,11 +88,10 @@ def check(
             Path(options.config_dir),
             options.default_exclude,
             listings,
+            stamps=cache is not None,
         )
     )
     stdin = stdin_text if "-" in paths else None
-    context_roots = [r if r.is_dir() else r.parent for r in roots]
-    cache = _cache(reg, options, context_roots) if use_cache and not debug else None
     # --- rendered sources (portlint.render): charts, kustomizations, `# Source:` stdin ---
     from portlint.render import prepare
 

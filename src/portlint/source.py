@@ -62,7 +62,6 @@ class SourceFile(Record):
         "secret",
         "_line_starts",
         "_stamp",
-        "_directives",
         "_roots",
         "_facts",
     )
@@ -81,9 +80,8 @@ class SourceFile(Record):
         #: Set by `read_source`: the text can be read again from `path`. After `release`,
         #: what identifies the text parsed: its length and CRC-32 (`text_stamp`).
         self._stamp: int | None = None
-        self._directives = False  # after `release`: did the text mention "portlint"?
         self._roots: Roots | None = None  # after `release`: what a read again must stay in
-        self._facts: dict[str, bool] | None = None  # see `fact`
+        self._facts = 0  # see `fact`: two bits a fact, no object per file
 
     @property
     def text(self) -> str:
@@ -96,22 +94,22 @@ class SourceFile(Record):
     def mentions_portlint(self) -> bool:
         """Whether the text may hold a `# portlint:` directive (portlint.suppress), known
         without reading a released file again."""
-        return self._directives if self._text is None else "portlint" in self._text
+        return self.fact(_MENTIONS, _mentions_portlint)
 
     def fact(self, name: str, test: Callable[[str], bool]) -> bool:
         """`test(text)`, remembered under `name`: known after `release` without reading
         the file again, and kept by the result cache for a file it does not read."""
-        facts = self._facts
-        if facts is None:
-            facts = self._facts = {}
-        found = facts.get(name)
-        if found is None:
-            found = facts[name] = test(self.text)
+        known = _fact_bit(name)
+        if self._facts & known:
+            return bool(self._facts & known << 1)
+        found = test(self.text)
+        self._facts |= known | (known << 1 if found else 0)
         return found
 
     def facts(self) -> dict[str, bool]:
         """The facts worked out so far (`fact`)."""
-        return dict(self._facts or {})
+        facts = self._facts
+        return {name: bool(facts & bit << 1) for name, bit in _FACT_BITS.items() if facts & bit}
 
     def release(self, roots: Roots | None = None) -> None:
         """Let the text go, if it can be read again from disk; what parsing computed from
@@ -124,7 +122,7 @@ class SourceFile(Record):
         if text is None or self._stamp is None:
             return
         self._stamp = text_stamp(text)
-        self._directives = "portlint" in text
+        self.fact(_MENTIONS, _mentions_portlint)  # known without the text
         self._text = None
         self._line_starts = None
 
@@ -146,13 +144,14 @@ class SourceFile(Record):
         read: as if read and released, its text read again only when asked for and only
         if it is still the text `stamp` names (`text_stamp`)."""
         source = cls(path, display, "")
-        source._text, source._stamp, source._directives = None, stamp, directives
-        source._facts = facts or None
+        source._text, source._stamp = None, stamp
+        source._facts = _fact_bits({**facts, _MENTIONS: directives})
         return source
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as it is: a released source stays released (no read to pickle it)."""
-        state = (self._text, self._stamp, self._directives, self._facts)
+        # Facts by name: a worker may have numbered them in another order (`_fact_bit`).
+        state = (self._text, self._stamp, self.facts() if self._facts else {})
         return _unpickle, (self.path, self.display, self.secret, state)
 
     def line_text(self, line: int) -> str:
@@ -190,6 +189,34 @@ def file_stamp(info: os.stat_result) -> tuple[int, int, int, int, int]:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
+#: Each fact's "known" bit in `SourceFile._facts` (its value is the bit above), numbered
+#: in the order this process first asks for them.
+_FACT_BITS: dict[str, int] = {}
+
+
+#: The fact `mentions_portlint` is kept as.
+_MENTIONS = "mentions-portlint"
+
+
+def _mentions_portlint(text: str) -> bool:
+    return "portlint" in text
+
+
+def _fact_bit(name: str) -> int:
+    bit = _FACT_BITS.get(name)
+    if bit is None:
+        bit = _FACT_BITS[name] = 1 << 2 * len(_FACT_BITS)
+    return bit
+
+
+def _fact_bits(facts: dict[str, bool]) -> int:
+    bits = 0
+    for name, value in facts.items():
+        known = _fact_bit(name)
+        bits |= known | (known << 1 if value else 0)
+    return bits
+
+
 def text_stamp(text: str) -> int:
     """A text's length and CRC-32 in one int: telling a file read again from the text
     parsed (a change that keeps both is one in four billion)."""
@@ -198,7 +225,8 @@ def text_stamp(text: str) -> int:
 
 def _unpickle(path: Path, display: str, secret: bool, state: tuple[Any, ...]) -> SourceFile:
     source = SourceFile(path, display, "", secret)
-    source._text, source._stamp, source._directives, source._facts = state
+    source._text, source._stamp, facts = state
+    source._facts = _fact_bits(facts)
     return source
 
 
