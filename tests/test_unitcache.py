@@ -306,6 +306,24 @@ def _reads(monkeypatch) -> list[str]:
     return read
 
 
+def _read_again(monkeypatch) -> list[str]:
+    """The YAML files read from disk from now on other than by the scan (`_reads`): by
+    SourceFile.text, for a snippet, a directive, a project key or a group that must
+    parse (the project keys read `.env` files too: not listed)."""
+    from portlint import source
+
+    read: list[str] = []
+    original = source.read_bytes
+
+    def recording(path, *args, **kwargs):
+        if str(path).endswith((".yaml", ".yml")):
+            read.append(Path(path).as_posix())
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(source, "read_bytes", recording)
+    return read
+
+
 def _text_report(root: Path, capsys) -> str:
     from portlint import cli
 
@@ -416,8 +434,11 @@ def test_stamps_recorded_by_forked_workers_serve_the_next_run(tmp_path, monkeypa
     cold = check(["."], options, use_cache=True).findings
     assert forked == [2]
     read = _reads(monkeypatch)
+    again = _read_again(monkeypatch)
     warm = check(["."], _options(root), use_cache=True).findings
     assert read == []
+    # Only for its `# portlint:` directive (no report here, so no snippet is asked for).
+    assert again == ["app/compose.yaml"]
     assert [(f.rule, f.location, f.message) for f in warm] == [
         (f.rule, f.location, f.message) for f in cold
     ]
