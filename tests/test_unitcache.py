@@ -16,6 +16,7 @@ import pytest
 from portlint import chunkunits, unitcache
 from portlint.config import build_options
 from portlint.engine import check
+from portlint.source import SourceFile
 
 COMPOSE = """\
 services:
@@ -400,14 +401,16 @@ def test_a_file_changed_just_before_its_stat_was_recorded_is_in_doubt(tmp_path, 
 
     second = 1_000_000_000
     stamp = (10, 100 * second, 100 * second, 1, 1)
-    entry = unitcache.stamp_entry("services: {}\n", {"compose-refers": False})
-    text, stamped, directives, facts, _ = entry
-    known = (text, stamped, directives, facts)
+    source = SourceFile(Path("compose.yaml"), "compose.yaml", "services: {}\n")
+    source.fact("compose-refers", lambda _text: False)
+    text, stamped, facts, _ = unitcache.stamp_entry(source, unitcache.text_digest(source.text))
+    assert facts == {"compose-refers": False, "mentions-portlint": False}
+    known = (text, stamped, facts)
     assert unitcache.unchanged((*known, 102 * second), stamp) == known  # 2 s later: trusted
     assert unitcache.unchanged((*known, 102 * second - 1), stamp) is None  # in doubt
     later_mtime = (10, 103 * second, 100 * second, 1, 1)  # a modification time set ahead
     assert unitcache.unchanged((*known, 102 * second), later_mtime) is None
-    assert unitcache.unchanged(("x", 1, True, {"a": 1}, 200 * second), stamp) is None
+    assert unitcache.unchanged(("x", 1, {"a": 1}, 200 * second), stamp) is None
     assert unitcache.unchanged(("x", 1), stamp) is None
 
 

@@ -35,7 +35,7 @@ from portlint.chunkunits import (
     resolved_directory,
     yaml_error,
 )
-from portlint.compose_projects import INCLUDED, is_compose_name
+from portlint.compose_projects import INCLUDED
 from portlint.discover import Candidate
 from portlint.model import Diagnostic, ParseResult
 from portlint.parsers import DocumentParser, ParseContext, Registry
@@ -283,8 +283,7 @@ class ChunkParser:
     def _file(self, candidate: Candidate, display: str | None = None) -> None:
         if display is None:
             display = self.display(candidate.path)
-        stamp = candidate.stamp if candidate.parser is None and self.cache is not None else None
-        candidate.stamp = None  # (the candidates stay to the end of the run: its memory)
+        stamp, candidate.stamp = candidate.stamp, None  # (candidates live to the run's end)
         if stamp is not None and self._unread(candidate, display, stamp):
             return
         try:
@@ -306,21 +305,18 @@ class ChunkParser:
             )
             return
         self.sources[display] = source
-        text: str | None = None
-        if stamp is not None and self.cache is not None:
-            if is_compose_name(source.path.name):  # what the next run's project keys ask
-                from portlint.parsers.compose.references import source_may_refer
-
-                source_may_refer(source)
-            entry = stamp_entry(source.text, source.facts())
-            self.cache.put(stamp_key(display, stamp), entry)
-            text = entry[0]
         if candidate.parser is not None:
             self.files += 1
             parser = candidate.parser
             guarded(self.scanned, source, self.debug, lambda: parser.parse(source, self.ctx))
-        elif self._documents(source, text=text):
+            return
+        text = text_digest(source.text) if stamp is not None else None
+        if self._documents(source, text=text):
             self.files += 1
+        if text is not None and stamp is not None and self.cache is not None:
+            # After the claiming: the facts it worked out (a compose file's include test,
+            # asked by the project keys) go with the stamp, for a next run not to read it.
+            self.cache.put(stamp_key(display, stamp), stamp_entry(source, text))
 
     def _unread(self, candidate: Candidate, display: str, stamp: tuple[int, ...]) -> bool:
         """Queue a YAML file the cache knows unchanged without reading it (its text is
@@ -330,8 +326,8 @@ class ChunkParser:
         known = unchanged(self.cache.get(key), stamp)
         if known is None:
             return False
-        text, text_stamp, directives, facts = known
-        source = SourceFile.unread(candidate.path, display, text_stamp, directives, facts)
+        text, text_stamp, facts = known
+        source = SourceFile.unread(candidate.path, display, text_stamp, facts)
         self.sources[display] = source
         if self._documents(source, text=text):
             self.files += 1

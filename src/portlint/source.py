@@ -107,7 +107,8 @@ class SourceFile(Record):
         return found
 
     def facts(self) -> dict[str, bool]:
-        """The facts worked out so far (`fact`)."""
+        """The facts worked out so far (`fact`), `mentions_portlint` always among them."""
+        self.fact(_MENTIONS, _mentions_portlint)
         facts = self._facts
         return {name: bool(facts & bit << 1) for name, bit in _FACT_BITS.items() if facts & bit}
 
@@ -122,7 +123,7 @@ class SourceFile(Record):
         if text is None or self._stamp is None:
             return
         self._stamp = text_stamp(text)
-        self.fact(_MENTIONS, _mentions_portlint)  # known without the text
+        self.fact(_MENTIONS, _mentions_portlint)  # known without the text (suppress)
         self._text = None
         self._line_starts = None
 
@@ -137,15 +138,13 @@ class SourceFile(Record):
         return text if text_stamp(text) == self._stamp else ""
 
     @classmethod
-    def unread(
-        cls, path: Path, display: str, stamp: int, directives: bool, facts: dict[str, bool]
-    ) -> SourceFile:
+    def unread(cls, path: Path, display: str, stamp: int, facts: dict[str, bool]) -> SourceFile:
         """A file the result cache knows unchanged (portlint.unitcache.unchanged), not
         read: as if read and released, its text read again only when asked for and only
         if it is still the text `stamp` names (`text_stamp`)."""
         source = cls(path, display, "")
         source._text, source._stamp = None, stamp
-        source._facts = _fact_bits({**facts, _MENTIONS: directives})
+        source._facts = _fact_bits(facts)
         return source
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -41,7 +41,7 @@ from typing import Any
 
 from portlint import __version__
 from portlint.records import Record
-from portlint.source import text_stamp
+from portlint.source import SourceFile, text_stamp
 from portlint.validated import _trusted, cache_dir
 
 _MAGIC = b"portlint-units-1\n"
@@ -184,27 +184,26 @@ def stamp_key(display: str, stamp: tuple[int, ...]) -> bytes:
     return digest("stamp", display, stamp)
 
 
-def stamp_entry(text: str, facts: dict[str, bool]) -> tuple[str, int, bool, dict, int]:
-    """What the next run needs of a file it need not read: its text's digest (the key of
-    its own entry and part of its group's), its stamp for a read again
-    (source.text_stamp), whether it may hold a directive, the facts worked out from it
-    (source.SourceFile.fact), and when this was recorded
-    (just after the read; the stamp is discovery's stat, made before it, so a text is
-    never recorded under a stamp newer than it)."""
-    return (text_digest(text), text_stamp(text), "portlint" in text, facts, time.time_ns())
+def stamp_entry(source: SourceFile, text: str) -> tuple[str, int, dict, int]:
+    """What the next run needs of a file it need not read: its text's digest `text` (the
+    key of its own entry and part of its group's), its stamp for a read again
+    (source.text_stamp), the facts worked out from it (SourceFile.facts, whether it
+    mentions portlint among them), and when this was recorded (just after the read; the
+    stamp is discovery's stat, made before it, so a text is never recorded under a stamp
+    newer than it)."""
+    return (text, text_stamp(source.text), source.facts(), time.time_ns())
 
 
-def unchanged(hit: Any, stamp: tuple[int, ...]) -> tuple[str, int, bool, dict] | None:
-    """A stamp entry's (digest, text stamp, directives, facts) when it may be trusted: as
-    this version writes it, and recorded well after the file last changed (`DOUBT_NS`)."""
+def unchanged(hit: Any, stamp: tuple[int, ...]) -> tuple[str, int, dict] | None:
+    """A stamp entry's (digest, text stamp, facts) when it may be trusted: as this
+    version writes it, and recorded well after the file last changed (`DOUBT_NS`)."""
     try:
-        text, stamped, directives, facts, recorded = hit
+        text, stamped, facts, recorded = hit
     except (TypeError, ValueError):
         return None
     if not (
         isinstance(text, str)
         and type(stamped) is int
-        and isinstance(directives, bool)
         and isinstance(facts, dict)
         and all(isinstance(k, str) and isinstance(v, bool) for k, v in facts.items())
         and type(recorded) is int
@@ -212,7 +211,7 @@ def unchanged(hit: Any, stamp: tuple[int, ...]) -> tuple[str, int, bool, dict] |
         return None
     if max(stamp[1], stamp[2]) + DOUBT_NS > recorded:
         return None
-    return text, stamped, directives, dict(facts)
+    return text, stamped, dict(facts)
 
 
 #: Entries up to this size may be shared between lookups (`UnitCache.get(shared=True)`).
