@@ -248,3 +248,23 @@ def test_a_config_nested_too_deep_is_bounded_like_a_scanned_document(repo, capsy
         f"portlint: error: {repo / '.portlint.yaml'}:1:509: YAML not checked: "
         "nesting deeper than the limit of 500 levels (max-depth)\n"
     )
+
+
+def test_a_directory_the_walk_entered_is_inside_without_a_syscall(tmp_path, monkeypatch):
+    """A Dockerfile's directory as its build context: discovery walked it, so it is
+    inside; any other directory is still resolved."""
+    walked = {str(tmp_path / "app")}
+    roots = Roots([tmp_path], walked)
+    resolved: list[str] = []
+    real = os.path.realpath
+
+    def counting(path, *args, **kwargs):
+        resolved.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os.path, "realpath", counting)
+    monkeypatch.setattr(os.path, "islink", lambda p: pytest.fail(f"lstat of {p}"))
+    assert roots.contains(tmp_path / "app")
+    assert resolved == []
+    assert not roots.contains(tmp_path.parent)
+    assert resolved == [str(tmp_path.parent)]

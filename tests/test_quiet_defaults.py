@@ -147,6 +147,35 @@ def test_copy_sources_outside_the_roots_are_not_looked_at(tmp_path):
     assert tmp_path / "outside.conf" in looked  # asked, and refused: never statted
 
 
+def test_build_contexts_are_asked_once_each_and_only_as_far_up_as_a_source_needs(tmp_path):
+    """The Dockerfile's directory first, then its parents: each costs a realpath, so a
+    parent is asked only for a source not found below it, and once per Dockerfile."""
+    from portlint.build_copies import copied_paths
+
+    root = tmp_path / "repo"
+    app = root / "svc" / "app"
+    app.mkdir(parents=True)
+    (app / "a.conf").write_text("listen 80;\n")
+    (app / "b.conf").write_text("listen 81;\n")
+    (root / "top.conf").write_text("listen 82;\n")
+    contexts = [app, *app.parents]
+    asked: list[Path] = []
+
+    def inside(path: Path) -> bool:
+        if path in contexts:
+            asked.append(path)
+        return root in (path, *path.parents)
+
+    found = copied_paths("FROM x\nCOPY a.conf /\nCOPY b.conf /\n", contexts, inside)
+    assert found == [app / "a.conf", app / "b.conf"]
+    assert asked == [app]
+    asked.clear()
+    text = "FROM x\nCOPY top.conf /\nCOPY a.conf /\nCOPY missing.conf /\nCOPY top.conf /\n"
+    found = copied_paths(text, contexts, inside)
+    assert found == [root / "top.conf", app / "a.conf", root / "top.conf"]
+    assert asked == contexts  # each once: the missing file asked every one, in order
+
+
 def test_an_unset_address_keeps_the_binding_on_an_unknown_address(tmp_path):
     """`"${IP}:6060:6060"` with IP unset: the host port is known, the address is not. It
     still collides with a port on every address, and is not "published on all

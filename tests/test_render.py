@@ -484,3 +484,27 @@ def test_a_source_path_on_stdin_leading_out_of_the_current_directory_is_never_re
     text = render("text", run("-", stdin=stream), build_options({}, None))
     assert "../outside/templates/svc.yaml:9:17: PL303" in text
     assert "SECRET" not in text
+
+
+def test_a_charts_files_are_taken_out_and_a_sibling_sharing_its_name_prefix_is_kept(tmp_path):
+    """Files under a chart (and its subcharts) are the chart's; `web-extra/` beside the
+    chart `web/` is not under it, though its path starts with the chart's."""
+    from portlint.discover import Candidate
+    from portlint.render import Prepared
+
+    names = [
+        "web/Chart.yaml",
+        "web/values.yaml",
+        "web/templates/deep/service.yaml",
+        "web/charts/db/Chart.yaml",
+        "web/charts/db/templates/db.yaml",
+        "web-extra/compose.yaml",
+        "webapp.yaml",
+        "other/Chart.yaml",
+        "other/x.yaml",
+    ]
+    prepared = Prepared([Candidate(tmp_path / name, None) for name in names], None)
+    found = charts.split(prepared)
+    assert found == [str(tmp_path / "other"), str(tmp_path / "web")]
+    kept = [c.path.relative_to(tmp_path).as_posix() for c in prepared.candidates]
+    assert kept == ["web-extra/compose.yaml", "webapp.yaml"]

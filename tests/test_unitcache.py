@@ -478,3 +478,34 @@ def test_only_a_cached_run_stamps_its_yaml_candidates(tmp_path):
         info.st_ino,
         info.st_dev,
     )
+
+
+def test_rendered_manifests_are_cached_like_files_and_still_land_on_their_templates(
+    tmp_path, monkeypatch
+):
+    """A rendered manifest (here a `# Source:` stream's) is keyed by its display and its
+    text: the same render is not composed again, and its findings still move to the
+    template's lines."""
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "tree"
+    (root / "web" / "templates").mkdir(parents=True)
+    service = MANIFEST.split("---\n")[0]
+    (root / "web" / "templates" / "svc.yaml").write_text("# a template\n" + service)
+    stream = f"---\n# Source: web/templates/svc.yaml\n{service}---\n# Source: web/b.yaml\n"
+    stream += MANIFEST.split("---\n")[1]
+    monkeypatch.chdir(root)
+
+    def findings() -> list[tuple[str, str, int, int]]:
+        report = check(["-"], _options(root), stdin_text=stream, use_cache=True)
+        return [
+            (f.rule, f.location.path, f.location.line, f.location.column) for f in report.findings
+        ]
+
+    cold = findings()  # on the template's own line; the other has no file: the stream's
+    assert cold == [("PL101", "web/b.yaml", 7, 28), ("PL101", "web/templates/svc.yaml", 8, 28)]
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("composed a rendered manifest again")
+
+    monkeypatch.setattr(chunkunits, "compose_documents", refuse)
+    assert findings() == cold

@@ -32,17 +32,31 @@ def copied_paths(
 ) -> list[Path]:
     """Absolute, normalised host paths the build copies, each resolved against the first
     of `contexts` (inside the roots) where it exists."""
-    candidates = [c for c in contexts if inside(c)]
     found: list[Path] = []
+    remaining = iter(contexts)
+    candidates: list[Path] = []  # the contexts inside the roots, asked only when needed:
+    # most sources are found in the first, and each further one costs a realpath
     for number, entry in enumerate(copy_sources(dockerfile_text)):
         if number >= MAX_SOURCES:
             break
-        for context in candidates:
+        for context in _contexts(candidates, remaining, inside):
             paths = _resolve(context, entry, inside)
             if paths:
                 found.extend(paths)
                 break
     return found
+
+
+def _contexts(
+    known: list[Path], remaining: Iterator[Path], inside: Callable[[Path], bool]
+) -> Iterator[Path]:
+    """The contexts inside the roots, in order: those asked before, then the rest, each
+    tested once (`known` keeps them for the next source)."""
+    yield from list(known)
+    for context in remaining:
+        if inside(context):
+            known.append(context)
+            yield context
 
 
 def copy_sources(text: str) -> Iterator[str]:

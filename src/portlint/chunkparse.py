@@ -111,7 +111,9 @@ class ChunkParser:
             self._complete(display, index)
         for source in rendered:  # rendered manifests (portlint.render), counted there
             self.sources[source.display] = source
-            self._documents(source, cacheable=False)
+            # Cached like a file: its entries are keyed by its display and its rendered
+            # text, so the same render parses once (its origins are mapped afresh).
+            self._documents(source)
         if stdin_text is not None and self.stdin_filename is not None:
             self._stdin_as(Path(self.stdin_filename), stdin_text)
         elif stdin_text is not None:

@@ -299,6 +299,8 @@ class Roots:
 
     def contains(self, path: Path | str) -> bool:
         absolute = os.path.abspath(path)
+        if absolute in self.walked:
+            return True  # a directory the walk entered (a Dockerfile's build context)
         if os.path.dirname(absolute) in self.walked and not os.path.islink(absolute):
             return True  # one lstat, where resolve() costs one per path component
         resolved = Path(os.path.realpath(absolute))

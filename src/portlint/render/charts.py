@@ -34,12 +34,26 @@ def split(prepared: Prepared) -> list[str]:
         if not any(inside(directory, parent) for parent in charts):
             charts.append(directory)
     if charts:
+        outermost = set(charts)
         prepared.candidates = [
             c
             for c in prepared.candidates
-            if not any(inside(os.path.abspath(c.path), chart) for chart in charts)
+            if not under_any(os.path.dirname(os.path.abspath(c.path)), outermost)
         ]
     return charts
+
+
+def under_any(directory: str, directories: set[str]) -> bool:
+    """Whether `directory` (absolute, normalised) is one of `directories` or below one:
+    a walk up its parents, so a tree's files cost their depth each, not the number of
+    charts (a candidate against every chart was files x charts)."""
+    while True:
+        if directory in directories:
+            return True
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return False
+        directory = parent
 
 
 def render_all(
