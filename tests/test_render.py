@@ -508,3 +508,44 @@ def test_a_charts_files_are_taken_out_and_a_sibling_sharing_its_name_prefix_is_k
     assert found == [str(tmp_path / "other"), str(tmp_path / "web")]
     kept = [c.path.relative_to(tmp_path).as_posix() for c in prepared.candidates]
     assert kept == ["web-extra/compose.yaml", "webapp.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "fifo"),
+    [
+        ("resources:\n  - service.yaml\n  - pipe.yaml\n", "pipe.yaml"),
+        (
+            "resources:\n  - service.yaml\n"
+            "configMapGenerator:\n  - name: c\n    files:\n      - app.conf=pipe.conf\n",
+            "pipe.conf",
+        ),
+        (
+            "resources:\n  - service.yaml\n"
+            "secretGenerator:\n  - name: s\n    envs:\n      - pipe.env\n",
+            "pipe.env",
+        ),
+    ],
+    ids=["resource", "generator-files", "generator-envs"],
+)
+def test_a_kustomization_using_a_fifo_is_not_handed_to_kustomize(
+    tmp_path, monkeypatch, capsys, fields, fifo
+):
+    """kustomize reading a FIFO a kustomization uses (a resource, a generator's input)
+    waited for its whole timeout; it is not run, one PL007 says why, and the files are
+    checked one by one."""
+    (tmp_path / "k").mkdir()
+    (tmp_path / "k" / "kustomization.yaml").write_text(fields)
+    (tmp_path / "k" / "service.yaml").write_text(SERVICE)
+    os.mkfifo(tmp_path / "k" / fifo)
+    monkeypatch.setattr(kustomize, "TIMEOUT_SECONDS", 5)  # the old code: fails, not hangs
+    monkeypatch.chdir(tmp_path)
+    from portlint.cli import main
+
+    main(["check", "--format", "json", "--no-cache", "."])
+    out = json.loads(capsys.readouterr().out)
+    rows = [(f["rule"], f["path"], f["line"], f["column"]) for f in out["findings"]]
+    assert rows == [("PL007", "k/kustomization.yaml", 1, 1), ("PL303", "k/service.yaml", 9, 17)]
+    assert out["findings"][0]["message"] == (
+        f"kustomization k/ not rendered: it uses {fifo}, not a regular file (a FIFO, socket "
+        "or device: kustomize would wait on it); its files are checked one by one"
+    )

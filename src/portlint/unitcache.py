@@ -2,7 +2,8 @@
 
 A unit is one YAML/JSON file's claiming (which parser takes which of its documents, or
 the PL001/PL007 it gave) and one document group's parse result (a Compose project, a
-manifest). A file's entry is keyed by its display path and a digest of its text; a
+manifest); a rendered manifest (portlint.render) is a file whose text is its render.
+A file's entry is keyed by its display path and a digest of its text; a
 group's by its parser, its key and its members' entries; a group entry also records the
 files its parse read (`.env`, includes) with their digests, and is used only when reading
 them again gives the same text. What a hit saves is composing YAML and parsing it.

@@ -33,6 +33,13 @@ TIMEOUT_SECONDS = 120
 INSTALL_HINT = "install kubectl or kustomize"
 _LIST_KEYS = ("resources", "bases", "components", "crds")
 _PATCH_KEYS = ("patchesStrategicMerge", "patches", "patchesJson6902")
+#: Fields naming more files kustomize reads: plugin configurations, and per generator
+#: its `files` (`key=path` or a path) and `envs`.
+_READ_KEYS = ("generators", "transformers", "validators", "configurations")
+_GENERATOR_KEYS = ("configMapGenerator", "secretGenerator")
+#: What `finish` says of a used path kustomize must not be given.
+OUTSIDE = "outside the scanned paths (portlint reads nothing else, and fetches nothing)"
+NOT_A_FILE = "not a regular file (a FIFO, socket or device: kustomize would wait on it)"
 #: A base kustomize would fetch over the network (a URL, `github.com/...`).
 _REMOTE = re.compile(
     r"^(?:https?|ssh|git|file):/|^git@|\?ref=|^(?:github\.com|gitlab\.com|bitbucket\.org)/"
@@ -60,6 +67,8 @@ class Kustomization(Record):
     remote: list[str] = field(
         default_factory=list
     )  # bases kustomize would fetch (URLs, github.com/...)
+    #: other files kustomize reads for it: generators' inputs, plugin configurations
+    reads: list[Path] = field(default_factory=list)
 
     @property
     def directory(self) -> Path:
@@ -78,7 +87,14 @@ def read_kustomization(file: Path) -> Kustomization:
             path = entry.get("path") if isinstance(entry, dict) else entry
             if isinstance(path, str):
                 patches.append(directory / path)
-    return Kustomization(file, uses, patches, data.get("kind") == "Component", remote)
+    reads = [directory / entry for key in _READ_KEYS for entry in _strings(data.get(key))]
+    for key in _GENERATOR_KEYS:
+        for generator in _items(data.get(key)):
+            if isinstance(generator, dict):
+                for entry in (*_strings(generator.get("files")), *_strings(generator.get("envs"))):
+                    reads.append(directory / entry.rpartition("=")[2])
+    component = data.get("kind") == "Component"
+    return Kustomization(file, uses, patches, component, remote, reads)
 
 
 class Pending(Record):
@@ -185,13 +201,12 @@ def finish(pending: Pending) -> None:
     the same however the renders interleaved."""
     prepared = pending.prepared
     for index, (kustomization, chain, restore, strangers, job) in enumerate(pending.tops):
-        if strangers:  # kustomize would fetch or read beyond the scanned tree
+        if strangers:  # kustomize would fetch, read beyond the scanned tree, or block
             where = display_path(prepared.show(kustomization.directory)) + "/"
             prepared.note(
                 "PL007",
-                f"kustomization {where} not rendered: it uses {strangers[0]}, outside the "
-                "scanned paths (portlint reads nothing else, and fetches nothing); its "
-                "files are checked one by one",
+                f"kustomization {where} not rendered: it uses {strangers[0]}; its files are "
+                "checked one by one",
                 display_path(prepared.show(kustomization.file)),
                 f"kustomization:{where}",
             )
@@ -266,14 +281,28 @@ def _chain(
             elif os.path.isfile(normal):
                 files.append(Path(normal))
         if strangers is not None:
-            strangers.extend(kustomization.remote)
-            for used in (*kustomization.uses, *kustomization.patches):
-                if os.path.exists(used) and not _inside_any(str(used), roots):
-                    strangers.append(os.path.relpath(str(used), root.directory))
+            strangers.extend(f"{remote}, {OUTSIDE}" for remote in kustomization.remote)
+            for used in (*kustomization.uses, *kustomization.patches, *kustomization.reads):
+                why = _unsafe(str(used), roots)
+                if why is not None:
+                    strangers.append(f"{os.path.relpath(str(used), root.directory)}, {why}")
         files.extend(Path(os.path.normpath(str(p))) for p in kustomization.patches)
 
     visit(root)
     return files
+
+
+def _unsafe(path: str, roots: list[str] | None) -> str | None:
+    """Why kustomize must not be given a path it would read, else None: one leading out
+    of the roots, or one that is no file or directory (kustomize would block reading a
+    FIFO until its timeout)."""
+    if not os.path.exists(path):
+        return None  # kustomize's own error
+    if not _inside_any(path, roots):
+        return OUTSIDE
+    if not (os.path.isfile(path) or os.path.isdir(path)):
+        return NOT_A_FILE
+    return None
 
 
 def _inside_any(path: str, roots: list[str] | None) -> bool:
