@@ -549,3 +549,19 @@ def test_a_kustomization_using_a_fifo_is_not_handed_to_kustomize(
         f"kustomization k/ not rendered: it uses {fifo}, not a regular file (a FIFO, socket "
         "or device: kustomize would wait on it); its files are checked one by one"
     )
+
+
+@pytest.mark.parametrize(("limit", "line"), [(None, 12), (64, 9)])
+def test_a_rendered_files_origin_is_read_within_max_file_bytes(tmp_path, monkeypatch, limit, line):
+    """The template a `# Source:` names is read as any file is, within the run's
+    `max-file-bytes`: one over it is not read, and the finding stays on the stream's
+    line (9) instead of moving to the template's (12)."""
+    (tmp_path / "web" / "templates").mkdir(parents=True)
+    (tmp_path / "web" / "templates" / "svc.yaml").write_text("# a template\n" * 3 + SERVICE)
+    monkeypatch.chdir(tmp_path)
+    stream = "---\n# Source: web/templates/svc.yaml\n" + SERVICE
+    config = {} if limit is None else {"limits": {"max-file-bytes": limit}}
+    report = run("-", stdin=stream, config=config)
+    assert [(f.rule, f.location.path, f.location.line) for f in report.findings] == [
+        ("PL303", "web/templates/svc.yaml", line)
+    ]

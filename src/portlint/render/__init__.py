@@ -38,8 +38,18 @@ class Prepared(Record):
     remapper: Remapper
     files: int  # files read for the rendered output (charts, kustomizations, stdin)
     memo: RenderMemo | None  # renders kept between runs (None: --no-cache)
+    max_bytes: int | None  # `limits: max-file-bytes` for its reads (None: the default)
 
-    __slots__ = ("candidates", "stdin", "sources", "result", "remapper", "files", "memo")
+    __slots__ = (
+        "candidates",
+        "stdin",
+        "sources",
+        "result",
+        "remapper",
+        "files",
+        "memo",
+        "max_bytes",
+    )
 
     def __init__(
         self,
@@ -50,6 +60,7 @@ class Prepared(Record):
         remapper: Remapper | None = None,
         files: int = 0,
         memo: RenderMemo | None = None,
+        max_bytes: int | None = None,
     ) -> None:
         self.candidates = candidates
         self.stdin = stdin
@@ -58,6 +69,7 @@ class Prepared(Record):
         self.remapper = Remapper() if remapper is None else remapper
         self.files = files
         self.memo = memo
+        self.max_bytes = max_bytes
 
     def show(self, path: Path | str) -> Path:
         """A path written as the user's paths are: relative to the current directory
@@ -68,7 +80,7 @@ class Prepared(Record):
         return Path(path)
 
     def read(self, path: Path | str) -> SourceFile | None:
-        return read_text(self.show(path))
+        return read_text(self.show(path), self.max_bytes)
 
     def note(self, rule: str, message: str, display: str, key: str) -> None:
         self.result.diagnostics.append(Diagnostic(rule, message, Location.point(display, 1), key))
@@ -98,7 +110,7 @@ def prepare(
     """Split off and render charts and kustomizations (see the module docstring);
     `roots`, the scanned paths, bound what a kustomization may read; `cache` keeps the
     renders between runs (portlint.render.memo)."""
-    prepared = Prepared(candidates, stdin)
+    prepared = Prepared(candidates, stdin, max_bytes=options.limits.max_file_bytes)
     if stdin is not None and has_sources(stdin):
         _stream(prepared, stdin)
         prepared.stdin = None
@@ -136,19 +148,20 @@ def _stream(prepared: Prepared, text: str) -> None:
         # A `# Source:` path is the stream's word: one leading out of the current
         # directory (`../../etc/...`) is never opened, its findings stay on the stream.
         within = inside(os.path.realpath(source_path), here)
-        origin = read_text(Path(source_path)) if within else None
+        origin = read_text(Path(source_path), prepared.max_bytes) if within else None
         display = display_path(source_path)
         prepared.add_virtual(display, Path(source_path), chunk, origin)
 
 
-def read_text(path: Path) -> SourceFile | None:
+def read_text(path: Path, max_bytes: int | None = None) -> SourceFile | None:
     """A chart's or kustomization's file as text (None if it cannot be read), through the
-    guarded reader: a FIFO there does not hang the run, nor a huge file fill memory.
-    Decoded as UTF-8 with universal newlines, as Helm and kustomize read it."""
+    guarded reader: a FIFO there does not hang the run, nor a file over `max_bytes` (the
+    run's `max-file-bytes`; default, the option's default) fill memory. Decoded as UTF-8
+    with universal newlines, as Helm and kustomize read it."""
     from portlint.options import Limits
 
     try:
-        data = read_bytes(path, Limits().max_file_bytes)
+        data = read_bytes(path, Limits().max_file_bytes if max_bytes is None else max_bytes)
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except (ReadError, UnicodeDecodeError, ValueError):
         return None
