@@ -8,11 +8,13 @@ the output. Nothing contacts a cluster: `lookup` renders empty.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,11 +70,35 @@ def _render_sdk(chart: Path, values: dict[str, Any]) -> dict[str, str]:
     import helm_python
 
     try:
-        with helm_python.Chart.load(chart) as loaded:
+        with _quiet_stderr(), helm_python.Chart.load(chart) as loaded:
             manifests = loaded.render(values or None, name=RELEASE, namespace=NAMESPACE)
     except helm_python.HelmError as error:
         raise RenderError(str(error)) from None
     return split_sources(join_sources(manifests))
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Standard error closed to Helm's Go code for the call. Its chart loader logs there
+    itself, past the library's log handler (a time-stamped "INFO found symbolic link"
+    per link it follows), as `helm template` does into the stderr we capture: what
+    matters comes back as the call's error. Left alone where fd 2 cannot be swapped."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _render_binary(binary: str, chart: Path, values: dict[str, Any]) -> dict[str, str]:
