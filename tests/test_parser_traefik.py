@@ -66,3 +66,24 @@ def test_template_is_pl003_and_a_name_is_pl002():
         ("PL003", "traefik.toml", 9, 14),
         ("PL002", "traefik.yml", 9, 15),
     ]
+
+
+def test_a_toml_go_template_is_pl007_at_its_action_and_a_broken_toml_is_pl001(tmp_path):
+    """A static config that only a template engine can make TOML (Traefik's own test
+    fixtures) is not a syntax error: one PL007 at the action that breaks it."""
+    from helpers import run
+
+    (tmp_path / "templated").mkdir()
+    (tmp_path / "templated" / "traefik.toml").write_text(
+        '[entryPoints]\n  [entryPoints.web]\n    address = "{{ .PortHTTP }}"\n\n'
+        "{{range $name, $r := .Acme }}\n[certificatesResolvers.{{ $name }}.acme]\n{{end}}\n"
+    )
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "traefik.toml").write_text('[entryPoints]\n  web = "\n')
+    rows = [
+        (f.rule, f.location.path.split(str(tmp_path) + "/")[-1], f.location.line)
+        for f in run(tmp_path).findings
+    ]
+    assert rows == [("PL001", "broken/traefik.toml", 2), ("PL007", "templated/traefik.toml", 5)]
+    (note,) = [f for f in run(tmp_path).findings if f.rule == "PL007"]
+    assert (note.location.column, note.location.end_column) == (1, 30)

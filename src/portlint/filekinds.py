@@ -146,11 +146,18 @@ def _breaking_action(source: SourceFile, error: Location) -> Location | None:
     return None
 
 
+def template_instead(source: SourceFile, error: Location) -> Diagnostic | None:
+    """The PL007 note for a file that does not parse because it is a Go template (a
+    template action breaks it at or before `error`), else None: any config format."""
+    action = _breaking_action(source, error)
+    return None if action is None else template_note(source.display, "Go template", action)
+
+
 def unparsable(source: SourceFile, error: Diagnostic) -> Diagnostic | None:
     """What a YAML/JSON file that does not parse is reported as (see module docstring)."""
-    action = _breaking_action(source, error.location)
-    if action is not None:
-        return template_note(source.display, "Go template", action)
+    note = template_instead(source, error.location)
+    if note is not None:
+        return note
     if _COMPOSE_NAME.match(source.path.name) or _CONFIDENT.search(source.text):
         return error
     return None
