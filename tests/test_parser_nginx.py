@@ -148,3 +148,20 @@ def test_missing_crossplane_sarif_and_warm_run(tmp_path, monkeypatch, capsys):
     [result] = [r for r in run["results"] if r["ruleId"] == "PL001"]
     uris = [r["physicalLocation"]["artifactLocation"]["uri"] for r in result["relatedLocations"]]
     assert [u.rsplit("/", 2)[-2] for u in uris] == ["site01", "site02", "site03"]
+
+
+def test_a_consul_template_nginx_config_is_pl007_at_its_action_not_a_syntax_error(tmp_path):
+    """`{{ range service "web" }}` makes no nginx syntax until consul-template renders it:
+    the template's PL007, as for YAML and TOML; a config that is just broken is PL001."""
+    from helpers import run
+
+    (tmp_path / "nginx.conf").write_text(
+        'upstream app {\n{{ range service "web" }}\n  server {{ .Address }}:{{ .Port }};\n'
+        "{{ end }}\n}\nserver {\n  listen 80;\n}\n"
+    )
+    (tmp_path / "broken.conf").write_text("server {\n  listen 80;\n")
+    rows = [
+        (f.rule, f.location.path.rsplit("/", 1)[-1], f.location.line, f.location.column)
+        for f in run(tmp_path).findings
+    ]
+    assert rows == [("PL001", "broken.conf", 2, 1), ("PL007", "nginx.conf", 2, 1)]

@@ -92,7 +92,7 @@ class BindParser:
         try:
             _read(source, ctx, config, source.path.parent, 0)
         except NamedSyntaxError as error:
-            out.diagnostic("PL001", f"named.conf syntax error: {error}", error.location)
+            out.syntax_error(f"named.conf syntax error: {error}", error.location)
             return out.result
         _bind(out, config)
         return out.result

@@ -122,7 +122,7 @@ class DovecotParser:
         try:
             _read(source, ctx, config, source.path.parent, depth=0)
         except DovecotSyntaxError as error:
-            out.diagnostic("PL001", f"dovecot syntax error: {error}", error.location)
+            out.syntax_error(f"dovecot syntax error: {error}", error.location)
             return out.result
         _bind(out, config)
         return out.result

@@ -95,6 +95,18 @@ class HostBindings:
     def diagnostic(self, rule: str, message: str, location: Location, key: str = "") -> None:
         self.result.diagnostics.append(Diagnostic(rule, message, location, key or message))
 
+    def syntax_error(self, message: str, location: Location) -> None:
+        """PL001 for a file that does not parse, unless a Go template action breaks it
+        (consul-template's `{{ range service "web" }}`): then the template's PL007, as
+        for YAML (portlint.filekinds.template_instead)."""
+        from portlint.filekinds import template_instead
+
+        note = template_instead(self.source, location)
+        if note is not None:
+            self.result.diagnostics.append(note)
+        else:
+            self.diagnostic("PL001", message, location)
+
 
 def read_head(path: Path, size: int = 65536) -> bytes:
     """The first `size` bytes of a file, for `matches()` to sniff a config by content

@@ -142,9 +142,8 @@ class NginxParser:
             out.diagnostic("PL001", MISSING_CROSSPLANE, where, key=MISSING_PACKAGE + "crossplane")
             return out.result
         except NginxSyntaxError as error:
-            out.diagnostic(
-                "PL001", f"nginx syntax error: {error}", Location.point(source.display, error.line)
-            )
+            where = Location.point(source.display, error.line)
+            out.syntax_error(f"nginx syntax error: {error}", where)
             return out.result
         if _is_fragment(tree) and included_by_main(
             source,

@@ -12,7 +12,6 @@ import re
 import sys
 from pathlib import Path
 
-from portlint.filekinds import template_instead
 from portlint.model import ParseResult, Protocol
 from portlint.numbers import MAX_DIGITS, is_digits, mention, parse_int
 from portlint.parsers import ParseContext
@@ -196,15 +195,11 @@ class TraefikTomlParser:
                 if found
                 else (1, 1)
             )
-            at = Location.point(source.display, error_line, column)
-            note = template_instead(source, at)  # a Go template: PL007, never PL001
-            if note is not None:
-                out.result.diagnostics.append(note)
-                return out.result
             message = str(error).split(" (at ")[0]
             if "{{" in source.text:
                 message += "; this looks like a template: render it first"
-            out.diagnostic("PL001", f"TOML syntax error: {message}", at)
+            at = Location.point(source.display, error_line, column)
+            out.syntax_error(f"TOML syntax error: {message}", at)
             return out.result
         table: list[str] = []
         offset = 0
