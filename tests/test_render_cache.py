@@ -172,3 +172,59 @@ def test_without_the_cache_nothing_is_kept(tmp_path, monkeypatch):
     for _ in range(2):
         check([str(tmp_path / "k")], build_options({}, None), use_cache=True)
     assert len(calls) == 3
+
+
+def _refuse(*_args, **_kwargs):
+    raise AssertionError("mapped a kept render again")
+
+
+@needs_helm
+def test_a_warm_run_maps_no_chart_again_and_keeps_its_values_keys(tmp_path, monkeypatch):
+    """Mapping a render back (template lines, values keys) is kept with the render: a
+    warm run does none of it and places every finding where the cold run did."""
+    from portlint import render
+    from portlint.render import charts
+
+    shutil.copytree(RENDER / "chart", tmp_path / "tree")
+    cold = _rows(tmp_path / "tree")
+    monkeypatch.setattr(render, "match_lines", _refuse)
+    monkeypatch.setattr(charts, "_value_keys", _refuse)
+    assert _rows(tmp_path / "tree") == cold
+    assert ("PL401", "web/values.yaml", 5) in [(r, p, line) for r, p, line, _c, _m in cold]
+
+
+@needs_helm
+def test_a_values_file_outside_the_chart_moved_by_a_comment_is_mapped_again(tmp_path):
+    """The same values (so the same render) from a values file whose lines moved: the
+    values key is found where it now is, as a run without the cache finds it."""
+    shutil.copytree(RENDER / "chart", tmp_path / "tree")
+    values = tmp_path / "tree" / "prod.yaml"
+    values.write_text((RENDER / "values" / "prod.yaml").read_text())
+
+    def placed(use_cache: bool) -> list[tuple[str, int, int]]:
+        options = build_options({}, None)
+        options.helm_values = [str(values)]
+        report = check([str(tmp_path / "tree")], options, use_cache=use_cache)
+        return [
+            (Path(f.location.path).name, f.location.line, f.location.column)
+            for f in report.findings
+        ]
+
+    assert ("prod.yaml", 2, 15) in placed(True)
+    values.write_text("# production\n" + values.read_text())
+    assert ("prod.yaml", 3, 15) in placed(True)
+    assert placed(True) == placed(False)
+
+
+@needs_kustomize
+def test_a_warm_run_maps_no_kustomization_again_until_a_patch_moves(tmp_path, monkeypatch):
+    shutil.copytree(RENDER / "kustomize", tmp_path / "tree")
+    cold = _rows(tmp_path / "tree")
+    monkeypatch.setattr(kustomize, "_origins", _refuse)
+    assert _rows(tmp_path / "tree") == cold
+    monkeypatch.undo()
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    patch = tmp_path / "tree" / "overlay" / "service-patch.yaml"
+    patch.write_text("# moved\n" + patch.read_text())
+    moved = [(r, p, line) for r, p, line, _c, _m in _rows(tmp_path / "tree")]
+    assert ("PL401", "overlay/service-patch.yaml", 10) in moved

@@ -94,7 +94,12 @@ class Prepared(Record):
         self.sources.append(rendered)
         if origin is None:
             return None
-        virtual = VirtualFile(rendered, match_lines(text, origin), Location.point(display, 1))
+        from portlint.render import mapcache
+
+        lines = mapcache.origins(
+            self.memo, "lines", text, [origin], lambda: match_lines(text, origin)
+        )
+        virtual = VirtualFile(rendered, lines, Location.point(display, 1))
         self.remapper.add(display, virtual)
         self.remapper.originals[origin.display] = origin
         return virtual

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from portlint.render import Prepared, helm, inside
 from portlint.render import values as sentinel
 from portlint.source import Location, SourceFile, display_path
+from portlint.unitcache import digest, text_digest
 
 if TYPE_CHECKING:
     from portlint.options import Options
@@ -63,8 +64,10 @@ def render_all(
     if not charts:
         return
     engine = helm.renderer()
+    identity = None
     if engine is not None and prepared.memo is not None:
-        engine = (engine[0], _cached(prepared.memo, engine))
+        identity = helm.identity(engine[0])
+        engine = (engine[0], _cached(prepared.memo, engine, identity))
     extra = [Path(os.path.abspath(p)) for p in options.helm_values]
     for chart in charts:
         unsafe = None if roots is None else unsafe_entry(chart, roots)
@@ -79,7 +82,7 @@ def render_all(
                 f"chart:{name}",
             )
             continue
-        render_chart(prepared, Path(chart), engine, extra)
+        render_chart(prepared, Path(chart), engine, extra, identity)
 
 
 #: What `unsafe_entry` says of a path Helm must not be given.
@@ -125,10 +128,9 @@ def unsafe_entry(chart: str, roots: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def _cached(memo: RenderMemo, engine: tuple[str, helm.Render]) -> helm.Render:
+def _cached(memo: RenderMemo, engine: tuple[str, helm.Render], identity: object) -> helm.Render:
     """The engine's render, its results (Helm's errors too) kept in the result cache."""
-    name, render = engine
-    identity = helm.identity(name)
+    _name, render = engine
 
     def cached_render(chart: Path, values: dict[str, Any]) -> dict[str, str]:
         key = memo.key("helm", identity, [os.path.abspath(chart)], values)
@@ -155,7 +157,9 @@ def render_chart(
     chart: Path,
     engine: tuple[str, helm.Render] | None,
     extra_values: list[Path],
+    identity: object = None,
 ) -> None:
+    """`identity`: the engine's, when renders are cached (`memo`): its mappings too."""
     chart_file = display_path(prepared.show(chart / "Chart.yaml"))
     name = helm.chart_name(chart)
     if engine is None:
@@ -184,7 +188,7 @@ def render_chart(
             f"chart:{name}",
         )
         return
-    keys = _value_keys(chart, render, layers, manifests)
+    keys = _kept_value_keys(prepared.memo, identity, chart, render, layers, manifests)
     for source_path, text in manifests.items():
         real = helm.template_file(chart, source_path)
         origin = prepared.read(real) if real is not None else None
@@ -228,6 +232,44 @@ def _value_layers(prepared: Prepared, chart: Path, values_files: list[Path]) -> 
         if source is not None:
             layers.append((source, sentinel.load(source), ()))
     return layers
+
+
+def _kept_value_keys(
+    memo: RenderMemo | None,
+    identity: object,
+    chart: Path,
+    render: helm.Render,
+    layers: list[Layer],
+    manifests: dict[str, str],
+) -> dict[str, dict[int, Location]]:
+    """`_value_keys`, or what it gave before for the same chart files, engine, values
+    files (their displays: the keys' locations name them) and output."""
+    if memo is None or identity is None:
+        return _value_keys(chart, render, layers, manifests)
+    tree = memo.key("chart-files", identity, [os.path.abspath(chart)], ())
+    if tree is None:
+        return _value_keys(chart, render, layers, manifests)
+    key = digest(
+        "value-keys",
+        tree,
+        [(source.display, text_digest(source.text), prefix) for source, _data, prefix in layers],
+        sorted((path, text_digest(text)) for path, text in manifests.items()),
+    )
+    kept = memo.get(key)
+    if _is_value_keys(kept):
+        return kept  # type: ignore[return-value]
+    found = _value_keys(chart, render, layers, manifests)
+    memo.put(key, found)
+    return found
+
+
+def _is_value_keys(kept: object) -> bool:
+    return isinstance(kept, dict) and all(
+        isinstance(path, str)
+        and isinstance(lines, dict)
+        and all(type(line) is int and isinstance(place, Location) for line, place in lines.items())
+        for path, lines in kept.items()
+    )
 
 
 def _value_keys(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from portlint.records import Record, field
-from portlint.render import KUSTOMIZATION_NAMES, Prepared, read_text
+from portlint.render import KUSTOMIZATION_NAMES, Prepared, mapcache, read_text
 from portlint.render.mapping import Origin, VirtualFile, bare
 from portlint.source import Location, SourceFile, display_path
 from portlint.yamlnodes import SafeLoader
@@ -352,7 +352,10 @@ def _render(
     fallback = Location.point(display, 1)
     rendered = SourceFile(kustomization.file, display, text)
     prepared.sources.append(rendered)
-    origins = _origins(text, [s for s in map(prepared.read, chain) if s is not None])
+    sources = [s for s in map(prepared.read, chain) if s is not None]
+    origins = mapcache.origins(
+        prepared.memo, "kustomize", text, sources, lambda: _origins(text, sources)
+    )
     prepared.remapper.add(display, VirtualFile(rendered, origins, fallback))
     for origin in origins:
         if origin is not None:
