@@ -172,6 +172,11 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _default_signals() -> None:
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 def test_a_signal_to_the_parent_stops_the_children(tmp_path, signum):
     """SIGTERM or SIGHUP to the parent, or Ctrl-C while it waits for a child: the
@@ -188,6 +193,9 @@ def test_a_signal_to_the_parent_stops_the_children(tmp_path, signum):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        # Run under `nohup` or as a shell's background job, the suite ignores SIGHUP or
+        # SIGINT, and a child would inherit that: the signals under test, as a user sends them.
+        preexec_fn=_default_signals,
     )
     try:
         deadline = time.monotonic() + 60
