@@ -31,11 +31,12 @@ def split(prepared: Prepared) -> list[str]:
         if os.path.basename(c.path) == "Chart.yaml"
     )
     charts: list[str] = []
+    outermost: set[str] = set()
     for directory in found:
-        if not any(inside(directory, parent) for parent in charts):
+        if not under_any(directory, outermost):
             charts.append(directory)
+            outermost.add(directory)
     if charts:
-        outermost = set(charts)
         prepared.candidates = [
             c
             for c in prepared.candidates
