@@ -48,8 +48,8 @@ CASES = {
     "version": (["--version"], ("yaml", "jsonschema", "portlint.engine", "crossplane")),
     "one-file": (["check", "compose.yaml"], _others(("compose",))),
     "one-kubernetes-file": (["check", "deploy.yaml"], _others(("kubernetes",))),
-    "one-nginx-file": (["check", "nginx.conf"], _others(("nginx", "crossplane"))),
-    "one-dockerfile": (["check", "Dockerfile"], _others(("dockerfile",))),
+    "one-nginx-file": (["check", "nginx.conf"], ("yaml", *_others(("nginx", "crossplane")))),
+    "one-dockerfile": (["check", "Dockerfile"], ("yaml", *_others(("dockerfile",)))),
 }
 
 #: Runs the CLI as `-m portlint` does, then lists sys.modules (the real entry point ends

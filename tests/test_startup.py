@@ -37,6 +37,7 @@ FILES = {
     "deploy.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n"
     "spec:\n  ports:\n    - port: 80\n",
     "nginx.conf": "events {}\nhttp {\n  server {\n    listen 8080;\n  }\n}\n",
+    "Dockerfile": "FROM nginx:1.27\nEXPOSE 8080\n",
 }
 PARSER_MODULES = {
     "compose": "portlint.parsers.compose",
@@ -65,7 +66,12 @@ def _imported(tmp_path: Path, *args: str) -> tuple[str, list[str]]:
 
 @pytest.mark.parametrize(
     ("name", "own", "bindings"),
-    [("compose.yaml", "compose", 2), ("deploy.yaml", "kubernetes", 1), ("nginx.conf", "nginx", 1)],
+    [
+        ("compose.yaml", "compose", 2),
+        ("deploy.yaml", "kubernetes", 1),
+        ("nginx.conf", "nginx", 1),
+        ("Dockerfile", "dockerfile", 1),
+    ],
 )
 def test_a_check_of_one_file_imports_only_its_own_parser(tmp_path, name, own, bindings):
     output, modules = _imported(tmp_path, "check", "--no-cache", name)
@@ -76,6 +82,9 @@ def test_a_check_of_one_file_imports_only_its_own_parser(tmp_path, name, own, bi
     others = [m for f, m in PARSER_MODULES.items() if f != own and m in modules]
     assert others == []
     assert ("crossplane" in modules) == (own == "nginx")
+    # PyYAML only for a YAML file: a hook run on text formats does not pay its import.
+    assert ("yaml" in modules) == (own in ("compose", "kubernetes"))
+    assert ("portlint.parsers.document_claims" in modules) == (own in ("compose", "kubernetes"))
     for unneeded in ("jsonschema", "tomllib", "importlib.metadata", "portlint.report.json"):
         assert unneeded not in modules
 

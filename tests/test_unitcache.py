@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from portlint import chunkunits, unitcache
+from portlint import unitcache, yamlnodes
 from portlint.config import build_options
 from portlint.engine import check
 from portlint.source import SourceFile
@@ -140,7 +140,7 @@ def _warm_without_composing(root: Path, monkeypatch) -> list:
     def refuse(*_args, **_kwargs):
         raise AssertionError("composed YAML on a warm run")
 
-    monkeypatch.setattr(chunkunits, "compose_documents", refuse)
+    monkeypatch.setattr(yamlnodes, "compose_documents", refuse)
     second = check(["."], _options(root), use_cache=True).findings
     assert [f.rule for f in second] == [f.rule for f in first]
     return second
@@ -507,5 +507,5 @@ def test_rendered_manifests_are_cached_like_files_and_still_land_on_their_templa
     def refuse(*_args, **_kwargs):
         raise AssertionError("composed a rendered manifest again")
 
-    monkeypatch.setattr(chunkunits, "compose_documents", refuse)
+    monkeypatch.setattr(yamlnodes, "compose_documents", refuse)
     assert findings() == cold

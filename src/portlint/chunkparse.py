@@ -17,18 +17,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from portlint import filekinds
 from portlint.chunks import Parsed
 from portlint.chunkunits import (
     Group,
     GroupSources,
     claimant,
+    compose_errors,
     compose_source,
     file_entry,
     group_entry,
     guarded,
+    is_limit,
     parent_of,
     read_included,
     recompose,
@@ -56,10 +56,10 @@ from portlint.unitcache import (
     text_digest,
     unchanged,
 )
-from portlint.yamlnodes import YamlDocument, YamlLimitError
 
 if TYPE_CHECKING:
     from portlint.compose_projects import ProjectKeys
+    from portlint.yamlnodes import YamlDocument
 
 STDIN_NAME = "<stdin>"
 _LAST = float("inf")  # a group completed only at the end of the chunk
@@ -356,10 +356,10 @@ class ChunkParser:
                 return claimed
         try:
             documents = compose_source(source, self.ctx.options.limits)
-        except (yaml.YAMLError, YamlLimitError) as error:
+        except compose_errors() as error:
             # A template (PL007), a file a parser claims (PL001), or no config at all.
             found: Diagnostic | None = yaml_error(source, error)
-            if isinstance(error, yaml.YAMLError) and found is not None:
+            if not is_limit(error) and found is not None:
                 found = filekinds.unparsable(source, found)
             if found is not None:
                 self.scanned.diagnostics.append(found)

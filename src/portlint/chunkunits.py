@@ -1,7 +1,11 @@
 """What chunkparse needs around a parse: a queued document group and the sources its
 parse sees, cache entries read back, YAML composed (or recomposed from a cached entry's
 positions), the guarded call of a parser, includes read through the guarded reader, and
-YAML errors as PL001."""
+YAML errors as PL001.
+
+PyYAML is imported with the first YAML file composed, not with this module: a check of
+text formats only (a hook run on a Dockerfile or an nginx file) never imports it
+(~15 ms of such a run)."""
 
 from __future__ import annotations
 
@@ -11,17 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from portlint.jsonnodes import compose_json
 from portlint.model import Diagnostic, ParseResult
 from portlint.options import Limits
 from portlint.parsers import DocumentParser, ParseContext
 from portlint.source import Location, ReadError, Roots, SourceFile, display_path, read_source
-from portlint.yamlnodes import YamlDocument, YamlLimitError, compose_documents
 
 if TYPE_CHECKING:
     from portlint.chunkparse import ChunkParser
+    from portlint.yamlnodes import YamlDocument
 
 
 class Group:
@@ -99,12 +100,34 @@ def group_entry(hit: Any) -> tuple[ParseResult, list, str | None] | None:
     return result, list(calls), resolved
 
 
+def compose_errors() -> tuple[type[Exception], type[Exception]]:
+    """What composing a file may raise: a YAML error, or a limit (portlint.yamllimits)."""
+    import yaml
+
+    from portlint.yamllimits import YamlLimitError
+
+    return yaml.YAMLError, YamlLimitError
+
+
+def is_limit(error: Exception) -> bool:
+    """Whether a composing error is a limit, not the text's own syntax."""
+    from portlint.yamllimits import YamlLimitError
+
+    return isinstance(error, YamlLimitError)
+
+
 def compose_source(source: SourceFile, limits: Limits) -> list[YamlDocument]:
     """The file's documents; JSON that libyaml rejects (UTF-16 surrogate escapes) is
     still JSON."""
+    import yaml
+
+    from portlint.yamlnodes import compose_documents
+
     try:
         return compose_documents(source, limits)
     except yaml.YAMLError:
+        from portlint.jsonnodes import compose_json
+
         fallback = compose_json(source)
         if fallback is None:
             raise
@@ -115,7 +138,7 @@ def recompose(source: SourceFile, positions: tuple[int, ...], parser: ChunkParse
     """The documents of a member whose file entry was a hit but whose group was not."""
     try:
         documents = compose_source(source, parser.ctx.options.limits)
-    except (yaml.YAMLError, YamlLimitError):
+    except compose_errors():
         return []
     return [documents[i] for i in positions if i < len(documents)]
 
@@ -186,7 +209,7 @@ def read_included(
 def yaml_error(source: SourceFile, error: Exception) -> Diagnostic:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    if isinstance(error, YamlLimitError):
+    if is_limit(error):
         message = f"YAML not checked: {error}"
     else:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]

@@ -19,9 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from portlint.compose_projects import is_compose_name
-from portlint.yamlnodes import MappingNode, get, items
-
 if TYPE_CHECKING:
     from portlint.model import ParseResult
     from portlint.yamlnodes import YamlDocument
@@ -100,11 +97,22 @@ class DeferredDocumentParser(_Deferred):
         index: int,
         format: str,
         group_by_directory: bool,
-        may_claim: Callable[[YamlDocument], bool],
+        claim_test: str,
     ) -> None:
         super().__init__(module, index, format)
         self.group_by_directory = group_by_directory
-        self.may_claim = may_claim
+        #: the quick test's name in portlint.parsers.document_claims, imported with the
+        #: first document (it needs the YAML node classes, which a check of text formats
+        #: only never imports)
+        self.claim_test = claim_test
+        self._may_claim: Callable[[YamlDocument], bool] | None = None
+
+    def may_claim(self, document: YamlDocument) -> bool:
+        test = self._may_claim
+        if test is None:
+            module = importlib.import_module("portlint.parsers.document_claims")
+            test = self._may_claim = getattr(module, self.claim_test)
+        return test(document)
 
     def _take_over(self, parser: Any) -> None:
         super()._take_over(parser)
@@ -177,32 +185,7 @@ def _bind(path: Path, name: str) -> bool:
     return name.startswith("named.conf")
 
 
-# --- which documents may be whose ------------------------------------------------------
-
-
-def _compose(document: YamlDocument) -> bool:
-    node = document.node
-    if not isinstance(node, MappingNode):
-        return is_compose_name(document.source.path.name)
-    return get(node, "services") is not None or get(node, "include") is not None
-
-
-def _kubernetes(document: YamlDocument) -> bool:
-    node = document.node
-    return get(node, "apiVersion") is not None and get(node, "kind") is not None
-
-
-def _envoy(document: YamlDocument) -> bool:
-    return get(document.node, "static_resources") is not None
-
-
-def _traefik(document: YamlDocument) -> bool:
-    return any(key.lower() == "entrypoints" for key, _, _ in items(document.node))
-
-
-def _spring_yaml(document: YamlDocument) -> bool:
-    name = document.source.path.name.lower()
-    return name.startswith("application") and name.endswith((".yml", ".yaml"))
+# Which documents may be whose: portlint.parsers.document_claims (they read YAML nodes).
 
 
 def text_parsers() -> list[DeferredTextParser]:
@@ -229,9 +212,9 @@ def text_parsers() -> list[DeferredTextParser]:
 def document_parsers() -> list[DeferredDocumentParser]:
     """The built-in document parsers, in the registry's order (fresh stand-ins)."""
     return [
-        DeferredDocumentParser("compose", 0, "compose", True, _compose),
-        DeferredDocumentParser("kubernetes", 0, "kubernetes", False, _kubernetes),
-        DeferredDocumentParser("envoy", 0, "envoy", False, _envoy),
-        DeferredDocumentParser("traefik", 0, "traefik", False, _traefik),
-        DeferredDocumentParser("spring", 1, "spring", False, _spring_yaml),
+        DeferredDocumentParser("compose", 0, "compose", True, "compose"),
+        DeferredDocumentParser("kubernetes", 0, "kubernetes", False, "kubernetes"),
+        DeferredDocumentParser("envoy", 0, "envoy", False, "envoy"),
+        DeferredDocumentParser("traefik", 0, "traefik", False, "traefik"),
+        DeferredDocumentParser("spring", 1, "spring", False, "spring_yaml"),
     ]
