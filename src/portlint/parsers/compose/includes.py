@@ -182,14 +182,11 @@ def read_compose_file(
             "this project",
         )
         return None
-    import yaml
-
-    from portlint.chunkunits import compose_source, yaml_error
-    from portlint.yamlnodes import YamlLimitError
+    from portlint.chunkunits import compose_errors, compose_source, yaml_error
 
     try:
         documents = compose_source(included, ctx.options.limits)
-    except (yaml.YAMLError, YamlLimitError) as error:
+    except compose_errors() as error:
         # The error itself is the scan's finding, in that file; here, a note where the
         # project includes it.
         at = yaml_error(included, error).location.line
